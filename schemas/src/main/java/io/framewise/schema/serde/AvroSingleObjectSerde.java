@@ -1,0 +1,88 @@
+package io.framewise.schema.serde;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Avro single-object encoding (marker {@code C3 01}, 8-byte schema fingerprint, binary body): every message names
+ * its schema, so no registry server is needed and a message of another schema is recognised, not misread.
+ *
+ * <p>Decoding failures become {@link SerializationException}s whose message says what is wrong with the bytes; Kafka
+ * Streams' deserialization exception handler then routes the record to the dead-letter topic. A {@code null} value
+ * (a tombstone) deserializes to {@code null}, which the topology reports as such.
+ */
+public final class AvroSingleObjectSerde<T extends SpecificRecord> implements Serde<T> {
+
+    static {
+        TrustedAvroClasses.install();
+    }
+
+    private final String typeName;
+    private final BinaryMessageEncoder<T> encoder;
+    private final BinaryMessageDecoder<T> decoder;
+
+    public AvroSingleObjectSerde(String typeName, BinaryMessageEncoder<T> encoder, BinaryMessageDecoder<T> decoder) {
+        this.typeName = typeName;
+        this.encoder = encoder;
+        this.decoder = decoder;
+    }
+
+    public byte[] encode(T value) {
+        try {
+            ByteBuffer buffer = encoder.encode(value);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException | AvroRuntimeException e) {
+            throw new SerializationException("cannot encode " + typeName + ": " + e.getMessage(), e);
+        }
+    }
+
+    public T decode(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        if (bytes.length == 0) {
+            throw new SerializationException("not a " + typeName + ": empty message (0 bytes)");
+        }
+        try {
+            return decoder.decode(bytes);
+        } catch (MissingSchemaException e) {
+            throw new SerializationException("not a " + typeName + ": unknown schema fingerprint "
+                    + fingerprintOf(bytes) + " (written with a schema this application does not know)", e);
+        } catch (BadHeaderException e) {
+            throw new SerializationException("not a " + typeName + ": no Avro single-object header (expected C3 01, got "
+                    + HexFormat.of().formatHex(bytes, 0, Math.min(2, bytes.length)).toUpperCase() + ")", e);
+        } catch (IOException | RuntimeException e) {
+            // Truncated or corrupt body: EOFException, AvroRuntimeException, negative lengths, ...
+            throw new SerializationException("not a " + typeName + ": corrupt Avro body (" + bytes.length + " bytes): "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
+    }
+
+    private static String fingerprintOf(byte[] bytes) {
+        return bytes.length >= 10 ? HexFormat.of().formatHex(bytes, 2, 10) : "(truncated)";
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return (topic, value) -> value == null ? null : encode(value);
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return (topic, bytes) -> decode(bytes);
+    }
+}
