@@ -1,0 +1,111 @@
+package io.framewise.decoder;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+
+import java.nio.ByteBuffer;
+
+import io.framewise.decoder.FrameDecodeException.Reason;
+import io.framewise.schema.Codec;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Turns a frame payload into 8-bit BGR pixels with OpenCV.
+ *
+ * <p>JPEG and PNG are recognised by their content, not by the codec the publisher declared: a PNG labelled JPEG is
+ * decoded as the PNG it is (cameras and gateways mislabel; the bytes are unambiguous). Grayscale, alpha, CMYK and
+ * 16-bit images are converted to 8-bit BGR. The declared size is checked against {@code maxPixels} before any pixel
+ * buffer is allocated.
+ *
+ * <p>Thread-safe; holds no native memory itself.
+ */
+public final class ImageDecoder {
+    private final long maxPixels;
+
+    public ImageDecoder(long maxPixels) {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
+        }
+        this.maxPixels = maxPixels;
+    }
+
+    public DecodedImage decode(Codec codec, ByteBuffer payload, Integer width, Integer height) {
+        if (payload == null || payload.remaining() == 0) {
+            throw new FrameDecodeException(Reason.EMPTY, "empty payload (0 bytes)");
+        }
+        return switch (codec) {
+            case JPEG, PNG, UNKNOWN -> decodeCompressed(codec, payload);
+            case RAW_BGR24 -> wrapRaw(payload, width, height, 3);
+            case RAW_GRAY8 -> wrapRaw(payload, width, height, 1);
+            case H264 -> throw new FrameDecodeException(Reason.UNSUPPORTED,
+                    "H264 frames are not decoded by this version; publish JPEG or PNG (framewise publish --codec jpeg)");
+        };
+    }
+
+    private DecodedImage decodeCompressed(Codec declared, ByteBuffer payload) {
+        ImageHeader header = ImageHeader.probe(payload);
+        checkPixels(header.width(), header.height());
+        try (BytePointer bytes = new BytePointer(payload.remaining());
+             Mat encoded = new Mat(1, payload.remaining(), CV_8UC1, bytes)) {
+            copy(payload, bytes);
+            Mat bgr = imdecode(encoded, IMREAD_COLOR);
+            if (bgr == null || bgr.empty()) {
+                if (bgr != null) {
+                    bgr.close();
+                }
+                throw new FrameDecodeException(Reason.CORRUPT, header.format() + " data is corrupt: OpenCV could not decode "
+                        + header.width() + "x" + header.height() + " image from " + payload.remaining() + " bytes");
+            }
+            String source = header.format() + (declared != Codec.UNKNOWN && !declared.name().equals(header.format().name())
+                    ? " (declared " + declared + ")" : "");
+            return new DecodedImage(bgr, source);
+        }
+    }
+
+    private DecodedImage wrapRaw(ByteBuffer payload, Integer width, Integer height, int channels) {
+        if (width == null || height == null || width <= 0 || height <= 0) {
+            throw new FrameDecodeException(Reason.CORRUPT, "raw frame needs positive width and height, got "
+                    + width + "x" + height);
+        }
+        checkPixels(width, height);
+        long expected = (long) width * height * channels;
+        if (payload.remaining() != expected) {
+            throw new FrameDecodeException(payload.remaining() < expected ? Reason.TRUNCATED : Reason.CORRUPT,
+                    "raw " + width + "x" + height + "x" + channels + " frame needs " + expected + " bytes, got " + payload.remaining());
+        }
+        try (BytePointer bytes = new BytePointer(expected);
+             Mat raw = new Mat(height, width, channels == 3 ? CV_8UC3 : CV_8UC1, bytes)) {
+            copy(payload, bytes);
+            Mat bgr = new Mat();
+            if (channels == 3) {
+                raw.copyTo(bgr);
+            } else {
+                cvtColor(raw, bgr, COLOR_GRAY2BGR);
+            }
+            return new DecodedImage(bgr, "raw " + channels + "-channel 8-bit");
+        }
+    }
+
+    private static void copy(ByteBuffer payload, BytePointer destination) {
+        if (payload.hasArray()) {
+            destination.put(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
+        } else {
+            byte[] bytes = new byte[payload.remaining()];
+            payload.duplicate().get(bytes);
+            destination.put(bytes);
+        }
+    }
+
+    private void checkPixels(long width, long height) {
+        if (width * height > maxPixels) {
+            throw new FrameDecodeException(Reason.TOO_LARGE, "image declares " + width + "x" + height + " = "
+                    + width * height + " pixels, over the limit of " + maxPixels
+                    + " (framewise.decode.max.pixels); refused before decoding");
+        }
+    }
+}
