@@ -1,0 +1,104 @@
+package io.framewise.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.framewise.inference.tiny.TinyConvNet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FrameClassifierTest {
+    private static final int SIZE = 64;
+    @TempDir
+    static Path temp;
+    static Path model;
+
+    @BeforeAll
+    static void exportModel() throws IOException {
+        model = temp.resolve("tiny");
+        TinyConvNet.export(model, 7, SIZE);
+    }
+
+    static FloatBuffer batch(int n, long seed) {
+        FloatBuffer b = ByteBuffer.allocateDirect(4 * n * SIZE * SIZE * 3).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < b.capacity(); i++) {
+            b.put(i, (float) r.nextGaussian());
+        }
+        return b;
+    }
+
+    @Test
+    void exportedDirectoryHoldsSavedModelMetadataAndLabels() throws IOException {
+        assertThat(model.resolve("saved_model.pb")).isRegularFile();
+        assertThat(Files.readAllLines(model.resolve("labels.txt"))).isEqualTo(TinyConvNet.LABELS);
+        ModelMetadata metadata = ModelMetadata.read(model);
+        assertThat(metadata.preprocessSpec().height()).isEqualTo(SIZE);
+        assertThat(metadata.untrained()).isTrue();
+    }
+
+    @Test
+    void classifiesABatchWithLabelsFromTheLabelFileAndProbabilitiesSummingToOne() throws IOException {
+        try (FrameClassifier classifier = FrameClassifier.load(model, InferenceOptions.defaults())) {
+            FloatBuffer images = batch(3, 1);
+            float[][] p = classifier.probabilities(images, 3);
+            assertThat(p).hasNumberOfRows(3);
+            for (float[] row : p) {
+                double sum = 0;
+                for (float v : row) {
+                    assertThat(v).isBetween(0f, 1f);
+                    sum += v;
+                }
+                assertThat(sum).isCloseTo(1.0, within(1e-5));
+            }
+            List<List<Prediction>> top = classifier.classify(images, 3, 3);
+            assertThat(top.get(0)).hasSize(3);
+            assertThat(top.get(0).get(0).score()).isGreaterThanOrEqualTo(top.get(0).get(1).score());
+            assertThat(TinyConvNet.LABELS).contains(top.get(0).get(0).label());
+            assertThat(top.get(0).get(0).label()).isEqualTo(TinyConvNet.LABELS.get(top.get(0).get(0).index()));
+        }
+    }
+
+    @Test
+    void eachImageOfABatchIsClassifiedAsIfAlone() throws IOException {
+        try (FrameClassifier classifier = FrameClassifier.load(model, InferenceOptions.defaults())) {
+            FloatBuffer two = batch(2, 5);
+            float[][] together = classifier.run(two, 2);
+            FloatBuffer second = ByteBuffer.allocateDirect(4 * SIZE * SIZE * 3).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            second.put(two.duplicate().position(SIZE * SIZE * 3)).flip();
+            float[][] alone = classifier.run(second, 1);
+            assertThat(together[1]).containsExactly(alone[0], within(1e-5f));
+            assertThat(together[0]).isNotEqualTo(together[1]);
+        }
+    }
+
+    @Test
+    void missingOrBrokenModelDirectoriesFailWithTheFix() throws IOException {
+        assertThatThrownBy(() -> FrameClassifier.load(temp.resolve("nope"), InferenceOptions.defaults()))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("does not exist").hasMessageContaining("Fix:");
+        Path empty = Files.createDirectories(temp.resolve("empty"));
+        assertThatThrownBy(() -> FrameClassifier.load(empty, InferenceOptions.defaults()))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining(ModelMetadata.FILE_NAME);
+        Path wrongLabels = temp.resolve("wrong-labels");
+        TinyConvNet.export(wrongLabels, 1, SIZE);
+        Files.write(wrongLabels.resolve("labels.txt"), List.of("a", "b"));
+        assertThatThrownBy(() -> FrameClassifier.load(wrongLabels, InferenceOptions.defaults()))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("2 lines but the model has 10 classes");
+    }
+
+    @Test
+    void topKOrdersByScoreAndKeepsLowerIndexOnTies() {
+        assertThat(TopK.indices(new float[] {0.1f, 0.5f, 0.5f, 0.9f, 0.0f}, 3)).containsExactly(3, 1, 2);
+        assertThat(TopK.indices(new float[] {0.2f}, 1)).containsExactly(0);
+    }
+}
