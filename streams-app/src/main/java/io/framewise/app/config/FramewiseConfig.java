@@ -1,0 +1,193 @@
+package io.framewise.app.config;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Validator;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/**
+ * Framewise's own settings ({@code framewise.*}), declared once with their documentation, defaults and validators.
+ * Every other key is a Kafka client or Streams property and passes through untouched (security, bootstrap servers,
+ * {@code num.stream.threads}, {@code processing.guarantee}, ...).
+ */
+public final class FramewiseConfig extends AbstractConfig {
+    public static final String PREFIX = "framewise.";
+
+    public static final String INPUT_TOPIC_CONFIG = "framewise.input.topic";
+    private static final String INPUT_TOPIC_DOC = "Topic of Avro Frame records, keyed by camera id.";
+
+    public static final String OUTPUT_TOPIC_CONFIG = "framewise.output.topic";
+    private static final String OUTPUT_TOPIC_DOC = "Topic the Classification events are written to, keyed by camera id.";
+
+    public static final String DEAD_LETTER_TOPIC_CONFIG = "framewise.dead.letter.topic";
+    private static final String DEAD_LETTER_TOPIC_DOC = "Topic of frames that could not be read, decoded or classified: "
+            + "the original key and value bytes with the reason in headers (__streams.errors.exception, "
+            + "__streams.errors.message, source topic, partition and offset). Sets Kafka Streams' "
+            + "errors.dead.letter.queue.topic.name.";
+
+    public static final String MODEL_DIR_CONFIG = "framewise.model.dir";
+    private static final String MODEL_DIR_DOC = "Model directory (SavedModel + framewise-model.json + labels) to serve. "
+            + "Empty: the command's default (the demo exports one into its cache).";
+
+    public static final String LATENCY_BUDGET_MS_CONFIG = "framewise.latency.budget.ms";
+    private static final String LATENCY_BUDGET_MS_DOC = "Per-frame latency budget, measured from the frame's capture "
+            + "timestamp. A frame whose budget is spent when its processing starts is not classified; it yields a "
+            + "SKIPPED_LATE event at once. A frame attribute of the same name overrides it for that frame's camera.";
+
+    public static final String TOP_K_CONFIG = "framewise.top.k";
+    private static final String TOP_K_DOC = "How many of the most probable classes each event lists.";
+
+    public static final String DECODE_MAX_PIXELS_CONFIG = "framewise.decode.max.pixels";
+    private static final String DECODE_MAX_PIXELS_DOC = "Largest image (width x height) that is decoded. Checked on the "
+            + "image header before any pixel buffer is allocated, so a decompression bomb is dead-lettered, not decoded.";
+
+    public static final String INTRA_OP_THREADS_CONFIG = "framewise.inference.intra.op.threads";
+    private static final String INTRA_OP_THREADS_DOC = "Threads TensorFlow may use inside one operation. 0: the number "
+            + "of cores. Fixed for the whole process by the first model loaded.";
+
+    public static final String INTER_OP_THREADS_CONFIG = "framewise.inference.inter.op.threads";
+    private static final String INTER_OP_THREADS_DOC = "Threads TensorFlow may use to run independent operations at "
+            + "once. 0: TensorFlow's choice.";
+
+    public static final String TOPIC_PARTITIONS_CONFIG = "framewise.topics.partitions";
+    private static final String TOPIC_PARTITIONS_DOC = "Partitions of topics that framewise creates when they are "
+            + "missing. Partitions bound the parallelism: instances x num.stream.threads beyond this count stay idle.";
+
+    public static final String TOPIC_REPLICATION_CONFIG = "framewise.topics.replication.factor";
+    private static final String TOPIC_REPLICATION_DOC = "Replication factor of topics that framewise creates. -1: the "
+            + "broker's default.";
+
+    public static final ConfigDef CONFIG = new ConfigDef()
+            .define(INPUT_TOPIC_CONFIG, Type.STRING, "frames", new ConfigDef.NonEmptyString(), Importance.HIGH, INPUT_TOPIC_DOC)
+            .define(OUTPUT_TOPIC_CONFIG, Type.STRING, "classifications", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    OUTPUT_TOPIC_DOC)
+            .define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, "frames-dlq", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    DEAD_LETTER_TOPIC_DOC)
+            .define(MODEL_DIR_CONFIG, Type.STRING, "", Importance.HIGH, MODEL_DIR_DOC)
+            .define(LATENCY_BUDGET_MS_CONFIG, Type.LONG, 1000L, Range.between(1, 24L * 3600 * 1000), Importance.HIGH,
+                    LATENCY_BUDGET_MS_DOC)
+            .define(TOP_K_CONFIG, Type.INT, 5, Range.between(1, 100), Importance.MEDIUM, TOP_K_DOC)
+            .define(DECODE_MAX_PIXELS_CONFIG, Type.LONG, 40_000_000L, Range.between(1, 1L << 31), Importance.MEDIUM,
+                    DECODE_MAX_PIXELS_DOC)
+            .define(INTRA_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.MEDIUM, INTRA_OP_THREADS_DOC)
+            .define(INTER_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.LOW, INTER_OP_THREADS_DOC)
+            .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
+            .define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) -1, replication(), Importance.LOW, TOPIC_REPLICATION_DOC);
+
+    /** Kafka Streams settings framewise chooses unless the user sets them. */
+    static Map<String, Object> streamsDefaults() {
+        Map<String, Object> d = new HashMap<>();
+        d.put(StreamsConfig.APPLICATION_ID_CONFIG, "framewise");
+        d.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
+        d.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        d.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
+        // Events are small and latency-bound: do not hold them 100 ms in the producer (Streams' default linger).
+        d.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+        // A frame can take a while to classify on a loaded CPU; keep the poll loop alive with smaller polls.
+        d.put(StreamsConfig.consumerPrefix("max.poll.records"), 100);
+        return d;
+    }
+
+    private final Map<String, Object> passThrough;
+
+    /**
+     * @param properties all settings: {@code framewise.*} keys are validated here, every other key goes to Kafka
+     */
+    public FramewiseConfig(Map<String, ?> properties) {
+        super(CONFIG, onlyFramewise(properties), false);
+        Map<String, Object> rest = new HashMap<>(streamsDefaults());
+        properties.forEach((k, v) -> {
+            if (!k.startsWith(PREFIX)) {
+                rest.put(k, v);
+            }
+        });
+        rest.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(DEAD_LETTER_TOPIC_CONFIG));
+        this.passThrough = Map.copyOf(rest);
+        for (String key : properties.keySet()) {
+            if (key.startsWith(PREFIX) && !CONFIG.names().contains(key)) {
+                throw new ConfigException(key, properties.get(key), "unknown framewise setting; known: "
+                        + CONFIG.names().stream().sorted().collect(Collectors.joining(", ")));
+            }
+        }
+    }
+
+    private static Map<String, Object> onlyFramewise(Map<String, ?> properties) {
+        Map<String, Object> own = new HashMap<>();
+        properties.forEach((k, v) -> {
+            if (k.startsWith(PREFIX)) {
+                own.put(k, v);
+            }
+        });
+        return own;
+    }
+
+    /** Kafka Streams (and client) properties: framewise's defaults, the user's settings, and the DLQ topic. */
+    public Map<String, Object> streamsProperties() {
+        return passThrough;
+    }
+
+    public String inputTopic() {
+        return getString(INPUT_TOPIC_CONFIG);
+    }
+
+    public String outputTopic() {
+        return getString(OUTPUT_TOPIC_CONFIG);
+    }
+
+    public String deadLetterTopic() {
+        return getString(DEAD_LETTER_TOPIC_CONFIG);
+    }
+
+    public long latencyBudgetMs() {
+        return getLong(LATENCY_BUDGET_MS_CONFIG);
+    }
+
+    public int topK() {
+        return getInt(TOP_K_CONFIG);
+    }
+
+    public long maxPixels() {
+        return getLong(DECODE_MAX_PIXELS_CONFIG);
+    }
+
+    public String modelDir() {
+        return getString(MODEL_DIR_CONFIG);
+    }
+
+    public String applicationId() {
+        return String.valueOf(passThrough.get(StreamsConfig.APPLICATION_ID_CONFIG));
+    }
+
+    /** Markdown table of every framewise setting, for the README and {@code framewise config}. */
+    public static String markdownTable() {
+        StringBuilder s = new StringBuilder("| key | type | default | valid values | description |\n|---|---|---|---|---|\n");
+        for (ConfigDef.ConfigKey key : CONFIG.configKeys().values()) {
+            Object def = key.hasDefault() ? key.defaultValue : "(required)";
+            s.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase(Locale.ROOT)).append(" | `")
+                    .append(def).append("` | ").append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|"))
+                    .append(" | ").append(key.documentation).append(" |\n");
+        }
+        return s.toString();
+    }
+
+    private static Validator replication() {
+        return (name, value) -> {
+            short v = (Short) value;
+            if (v != -1 && v < 1) {
+                throw new ConfigException(name, value, "must be -1 (broker default) or at least 1");
+            }
+        };
+    }
+}

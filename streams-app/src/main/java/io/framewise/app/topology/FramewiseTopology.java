@@ -1,0 +1,36 @@
+package io.framewise.app.topology;
+
+import java.time.Clock;
+
+import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.pipeline.FrameAnalyzer;
+import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The Framewise topology: frames (key: camera id) -> classify -> events (same key). The key is never changed, so
+ * there is no repartition and each camera's events keep the order of its frames.
+ *
+ * <p>A pure function of its arguments: the application, the tests and the benchmarks build the same topology.
+ */
+public final class FramewiseTopology {
+    public static final String SOURCE = "frames";
+    public static final String CLASSIFY = "classify";
+    public static final String SINK = "events";
+
+    private FramewiseTopology() {
+    }
+
+    public static Topology build(FramewiseConfig config, FrameAnalyzer analyzer, Clock clock) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(config.inputTopic(), Consumed.with(Serdes.String(), FramewiseSerdes.frame()).withName(SOURCE))
+                .processValues(() -> new ClassifyFrameProcessor(analyzer, config.latencyBudgetMs(), clock), Named.as(CLASSIFY))
+                .to(config.outputTopic(), Produced.with(Serdes.String(), FramewiseSerdes.classification()).withName(SINK));
+        return builder.build();
+    }
+}

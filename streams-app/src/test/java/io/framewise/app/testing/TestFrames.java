@@ -1,0 +1,32 @@
+package io.framewise.app.testing;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+
+import io.framewise.decoder.ImageEncoder;
+import io.framewise.decoder.source.SyntheticScene;
+import io.framewise.schema.Codec;
+import io.framewise.schema.Frame;
+
+/** Frames of the synthetic scene, JPEG encoded, as a publisher would send them. */
+public final class TestFrames {
+    private static final ImageEncoder JPEG = new ImageEncoder(Codec.JPEG, 85);
+
+    private TestFrames() {
+    }
+
+    public static byte[] jpeg(int width, int height, int cameraIndex, long index) {
+        try (SyntheticScene scene = new SyntheticScene(width, height, cameraIndex, "cam-" + cameraIndex, -1)) {
+            for (long i = 0; i < index; i++) {
+                scene.next();
+            }
+            return JPEG.encode(scene.next());
+        }
+    }
+
+    public static Frame frame(String camera, long sequence, Instant captured, byte[] payload, Codec codec) {
+        return Frame.newBuilder().setCameraId(camera).setSequence(sequence).setCaptureTimestamp(captured)
+                .setCodec(codec).setPayload(ByteBuffer.wrap(payload)).setAttributes(Map.of()).build();
+    }
+}

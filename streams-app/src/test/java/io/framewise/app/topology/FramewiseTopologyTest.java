@@ -1,0 +1,202 @@
+package io.framewise.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.pipeline.FrameAnalyzer;
+import io.framewise.app.testing.MutableClock;
+import io.framewise.app.testing.TestFrames;
+import io.framewise.inference.FrameClassifier;
+import io.framewise.inference.InferenceOptions;
+import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.schema.Classification;
+import io.framewise.schema.Codec;
+import io.framewise.schema.Frame;
+import io.framewise.schema.Status;
+import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FramewiseTopologyTest {
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+    private static final long BUDGET_MS = 500;
+
+    @TempDir
+    static Path temp;
+    static FrameClassifier classifier;
+    static byte[] jpeg;
+
+    private final MutableClock clock = new MutableClock(T0);
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Frame> frames;
+    private TestInputTopic<String, byte[]> rawFrames;
+    private TestOutputTopic<String, Classification> events;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+    private FramewiseConfig config;
+
+    @BeforeAll
+    static void model() throws IOException {
+        Path dir = temp.resolve("model");
+        TinyConvNet.export(dir, 3, 64);
+        classifier = FrameClassifier.load(dir, InferenceOptions.defaults());
+        jpeg = TestFrames.jpeg(320, 240, 0, 0);
+    }
+
+    @AfterAll
+    static void closeModel() {
+        classifier.close();
+    }
+
+    @BeforeEach
+    void start() {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS);
+        settings.put(FramewiseConfig.TOP_K_CONFIG, 3);
+        settings.put("bootstrap.servers", "unused:9092");
+        config = new FramewiseConfig(settings);
+        Properties props = new Properties();
+        props.putAll(config.streamsProperties());
+        driver = new TopologyTestDriver(FramewiseTopology.build(config, new FrameAnalyzer(classifier, 10_000_000, 3), clock),
+                props, T0);
+        frames = driver.createInputTopic(config.inputTopic(), new StringSerializer(), FramewiseSerdes.frame().serializer());
+        rawFrames = driver.createInputTopic(config.inputTopic(), new StringSerializer(), new ByteArraySerializer());
+        events = driver.createOutputTopic(config.outputTopic(), new StringDeserializer(), FramewiseSerdes.classification().deserializer());
+        deadLetters = driver.createOutputTopic(config.deadLetterTopic(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private Frame frame(String camera, long sequence, byte[] payload) {
+        return TestFrames.frame(camera, sequence, clock.instant().minusMillis(20), payload, Codec.JPEG);
+    }
+
+    @Test
+    void aFrameBecomesOneClassifiedEventWithLabelsFromTheModel() {
+        frames.pipeInput("cam-a", frame("cam-a", 0, jpeg));
+        TestRecord<String, Classification> record = events.readRecord();
+        Classification e = record.value();
+        assertThat(record.key()).isEqualTo("cam-a");
+        assertThat(e.getStatus()).isEqualTo(Status.OK);
+        assertThat(e.getSequence()).isZero();
+        assertThat(e.getModel().getName()).isEqualTo("tiny-convnet");
+        assertThat(e.getLabels()).hasSize(3);
+        assertThat(e.getLabels()).allSatisfy(l -> assertThat(TinyConvNet.LABELS.get(l.getIndex())).isEqualTo(l.getLabel()));
+        assertThat(e.getLabels().get(0).getScore()).isGreaterThanOrEqualTo(e.getLabels().get(1).getScore());
+        var latency = e.getLatency();
+        assertThat(latency.getQueueingMs()).isCloseTo(20.0, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(latency.getDecodeMs()).isPositive();
+        assertThat(latency.getInferenceMs()).isPositive();
+        assertThat(latency.getTotalMs()).isGreaterThanOrEqualTo(latency.getQueueingMs() + latency.getDecodeMs()
+                + latency.getPreprocessMs() + latency.getInferenceMs());
+        assertThat(e.getBudgetMs()).isEqualTo(BUDGET_MS);
+        assertThat(e.getNote()).contains("untrained");
+        assertThat(events.isEmpty()).isTrue();
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aCorruptFrameIsDeadLetteredWithItsReasonAndTheNextFrameIsClassified() {
+        byte[] truncated = Arrays.copyOf(jpeg, jpeg.length / 2);
+        Frame bad = frame("cam-a", 0, truncated);
+        frames.pipeInput("cam-a", bad);
+        frames.pipeInput("cam-a", frame("cam-a", 1, jpeg));
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("cam-a");
+        assertThat(FramewiseSerdes.frame().decode(dead.value())).isEqualTo(bad); // the original bytes, intact
+        assertThat(header(dead, "__streams.errors.exception")).contains("FrameDecodeException");
+        assertThat(header(dead, "__streams.errors.message")).contains("TRUNCATED");
+        assertThat(header(dead, "__streams.errors.topic")).isEqualTo(config.inputTopic());
+
+        List<Classification> out = events.readValuesToList();
+        assertThat(out).extracting(Classification::getSequence).containsExactly(1L);
+        assertThat(out.get(0).getStatus()).isEqualTo(Status.OK);
+    }
+
+    @Test
+    void bytesThatAreNotAFrameAndTombstonesAreDeadLettered() {
+        rawFrames.pipeInput("cam-b", "not avro at all".getBytes(StandardCharsets.UTF_8));
+        rawFrames.pipeInput("cam-b", (byte[]) null);
+        frames.pipeInput("cam-b", frame("cam-b", 2, jpeg));
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(2);
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
+        assertThat(header(dead.get(0), "__streams.errors.message")).contains("no Avro single-object header");
+        assertThat(dead.get(1).value()).isNull();
+        assertThat(header(dead.get(1), "__streams.errors.message")).contains("tombstone");
+        assertThat(events.readValuesToList()).extracting(Classification::getSequence).containsExactly(2L);
+    }
+
+    @Test
+    void aFrameWhoseBudgetIsSpentIsSkippedAtOnce() {
+        Frame late = TestFrames.frame("cam-c", 0, clock.instant().minusMillis(BUDGET_MS + 1), jpeg, Codec.JPEG);
+        frames.pipeInput("cam-c", late);
+        Classification e = events.readValue();
+        assertThat(e.getStatus()).isEqualTo(Status.SKIPPED_LATE);
+        assertThat(e.getLabels()).isEmpty();
+        assertThat(e.getDeadlineMet()).isFalse();
+        assertThat(e.getLatency().getQueueingMs()).isGreaterThan(BUDGET_MS);
+        assertThat(e.getLatency().getDecodeMs()).isZero();
+    }
+
+    @Test
+    void aCameraCanCarryItsOwnBudget() {
+        Frame frame = TestFrames.frame("cam-d", 0, clock.instant().minusMillis(100), jpeg, Codec.JPEG);
+        frame.setAttributes(Map.of(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, "50"));
+        frames.pipeInput("cam-d", frame);
+        Classification e = events.readValue();
+        assertThat(e.getBudgetMs()).isEqualTo(50);
+        assertThat(e.getStatus()).isEqualTo(Status.SKIPPED_LATE);
+    }
+
+    @Test
+    void eventsOfEachCameraKeepTheOrderOfItsFrames() {
+        for (int seq = 0; seq < 6; seq++) {
+            for (String camera : List.of("north", "south", "east")) {
+                frames.pipeInput(camera, frame(camera, seq, jpeg));
+            }
+            clock.advance(Duration.ofMillis(40));
+        }
+        Map<String, List<Long>> byCamera = new HashMap<>();
+        for (TestRecord<String, Classification> r : events.readRecordsToList()) {
+            assertThat(r.key()).isEqualTo(r.value().getCameraId());
+            byCamera.computeIfAbsent(r.key(), k -> new java.util.ArrayList<>()).add(r.value().getSequence());
+        }
+        assertThat(byCamera).hasSize(3);
+        assertThat(byCamera.values()).allSatisfy(seqs -> assertThat(seqs).containsExactly(0L, 1L, 2L, 3L, 4L, 5L));
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
