@@ -89,7 +89,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("group.coordinator.rebalance.protocols", "classic,consumer,streams");
         p.put("auto.create.topics.enable", "false");
         p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
         p.putAll(extraConfig);

@@ -1,0 +1,108 @@
+package io.framewise.app;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.pipeline.FrameAnalyzer;
+import io.framewise.app.topology.FramewiseTopology;
+import io.framewise.inference.FrameClassifier;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Framewise instance: the Kafka Streams client executing the topology with a loaded model. Instances
+ * with the same {@code application.id} share the input partitions.
+ */
+public final class FramewiseApplication implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FramewiseApplication.class);
+
+    private final KafkaStreams streams;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    private FramewiseApplication(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /**
+     * Creates missing topics, starts the streams client and waits until it is running.
+     *
+     * @throws Topics.BrokerUnavailableException when the cluster cannot be reached
+     */
+    public static FramewiseApplication start(FramewiseConfig config, FrameClassifier classifier, Clock clock,
+                                             Duration startTimeout) throws Topics.BrokerUnavailableException {
+        Properties props = new Properties();
+        props.putAll(config.streamsProperties());
+        StreamsConfig streamsConfig = new StreamsConfig(props);
+        Topics.ensure(streamsConfig.getAdminConfigs("framewise-admin"), config);
+        FrameAnalyzer analyzer = new FrameAnalyzer(classifier, config.maxPixels(), config.topK());
+        KafkaStreams streams = new KafkaStreams(FramewiseTopology.build(config, analyzer, clock), props);
+        FramewiseApplication app = new FramewiseApplication(streams);
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            LOG.debug("streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                running.countDown();
+                app.stopped.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            // Per-frame failures never get here (they are dead-lettered); this is the infrastructure failing.
+            LOG.error("stream thread failed; stopping this instance so that its partitions move to a healthy one: {}",
+                    e.toString());
+            app.failure.compareAndSet(null, e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        try {
+            if (!running.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("streams not RUNNING after {} s (state {}); continuing to wait in the background",
+                        startTimeout.toSeconds(), streams.state());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("framewise application '{}' {} reading {} -> {} (dead letters: {}), model {} {}",
+                config.applicationId(), streams.state(), config.inputTopic(), config.outputTopic(), config.deadLetterTopic(),
+                classifier.metadata().name(), classifier.metadata().version());
+        return app;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Blocks until the instance stops (closed, or failed). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** False once the streams client has stopped or failed. */
+    public boolean isAlive() {
+        return stopped.getCount() > 0;
+    }
+
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    /** Finishes in-flight records, commits, and leaves the group at once so partitions move without waiting. */
+    @Override
+    public void close() {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+        stopped.countDown();
+    }
+}

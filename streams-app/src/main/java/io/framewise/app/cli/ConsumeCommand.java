@@ -1,0 +1,85 @@
+package io.framewise.app.cli;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.publish.EventFormat;
+import io.framewise.app.publish.Outcome;
+import io.framewise.app.publish.OutcomeReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "consume", mixinStandardHelpOptions = true,
+        description = "Print classification events (and, with --dead-letters, dead-lettered frames) from the beginning of the topic.")
+final class ConsumeCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--topic", description = "Events topic (default: framewise.output.topic).")
+    String topic;
+
+    @Option(names = "--json", description = "One JSON object per line instead of a table.")
+    boolean json;
+
+    @Option(names = "--max-events", defaultValue = "-1", description = "Stop after this many records (default: run until interrupted).")
+    long maxEvents;
+
+    @Option(names = "--dead-letters", description = "Also print the dead-letter topic's records with their reason.")
+    boolean deadLetters;
+
+    @Option(names = "--timeout", defaultValue = "0",
+            description = "Give up after this many seconds without a new record (default 0: wait forever).")
+    long idleTimeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> settings = kafka.settings();
+        FramewiseConfig config = new FramewiseConfig(PublishCommand.onlyFramewise(settings));
+        String events = topic != null ? topic : config.outputTopic();
+        CountDownLatch stop = Signals.terminationLatch();
+        long seen = 0;
+        long lastRecord = System.nanoTime();
+        if (!json) {
+            System.out.println(EventFormat.header());
+        }
+        try (OutcomeReader reader = new OutcomeReader(KafkaOptions.clientSettings(settings), events,
+                deadLetters ? config.deadLetterTopic() : null, false)) {
+            while (stop.getCount() > 0 && (maxEvents < 0 || seen < maxEvents)) {
+                for (Outcome o : reader.poll(Duration.ofMillis(200))) {
+                    System.out.println(format(o));
+                    lastRecord = System.nanoTime();
+                    if (maxEvents >= 0 && ++seen >= maxEvents) {
+                        break;
+                    }
+                }
+                System.out.flush();
+                if (idleTimeoutSeconds > 0 && System.nanoTime() - lastRecord > idleTimeoutSeconds * 1_000_000_000L) {
+                    System.err.println("framewise consume: no record for " + idleTimeoutSeconds + " s, stopping");
+                    return maxEvents < 0 ? 0 : FramewiseCli.EXIT_FAILURE;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private String format(Outcome o) {
+        if (o.isEvent()) {
+            return json ? EventFormat.json(o.event()) : EventFormat.row(o.event());
+        }
+        Outcome.DeadLetter d = o.deadLetter();
+        return json
+                ? "{\"deadLetter\":true,\"key\":" + quote(o.key()) + ",\"exception\":" + quote(d.exception()) + ",\"message\":"
+                  + quote(d.message()) + ",\"sourceTopic\":" + quote(d.sourceTopic()) + ",\"partition\":" + d.partition()
+                  + ",\"offset\":" + d.offset() + "}"
+                : String.format("%-12s DEAD LETTER  %s: %s (from %s-%d@%d)", o.key(), d.exception(), d.message(),
+                        d.sourceTopic(), d.partition(), d.offset());
+    }
+
+    private static String quote(String s) {
+        return s == null ? "null" : com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString();
+    }
+}

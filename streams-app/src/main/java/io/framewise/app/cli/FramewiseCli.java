@@ -1,0 +1,66 @@
+package io.framewise.app.cli;
+
+import java.io.PrintWriter;
+
+import io.framewise.inference.InvalidModelException;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code framewise}: streaming video classification on Apache Kafka. */
+@Command(name = "framewise", mixinStandardHelpOptions = true, version = "framewise 0.1.0",
+        description = "Classifies camera frames flowing through Apache Kafka with EfficientFormer models.",
+        subcommands = {DemoCommand.class, BrokerCommand.class, RunCommand.class, PublishCommand.class,
+                ConsumeCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+public final class FramewiseCli implements Runnable {
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new FramewiseCli());
+        cli.setExecutionExceptionHandler(FramewiseCli::report);
+        return cli;
+    }
+
+    /** One line naming the problem and the fix; the stack trace only with FRAMEWISE_LOG_LEVEL=DEBUG. */
+    private static int report(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        String fix = null;
+        int code = EXIT_FAILURE;
+        if (e instanceof CliException c) {
+            fix = c.fix();
+            code = EXIT_USAGE;
+        } else if (e instanceof ConfigException) {
+            fix = "see 'framewise config' for every setting and its valid values";
+            code = EXIT_USAGE;
+        } else if (e instanceof InvalidModelException) {
+            code = EXIT_USAGE;
+        }
+        err.println("framewise " + cli.getCommandName() + ": error: " + message(e));
+        if (fix != null) {
+            err.println("  fix: " + fix);
+        }
+        if ("DEBUG".equalsIgnoreCase(System.getenv("FRAMEWISE_LOG_LEVEL"))) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

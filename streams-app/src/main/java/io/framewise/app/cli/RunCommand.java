@@ -1,0 +1,67 @@
+package io.framewise.app.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.framewise.app.FramewiseApplication;
+import io.framewise.app.Topics;
+import io.framewise.app.config.FramewiseConfig;
+import io.framewise.inference.FrameClassifier;
+import io.framewise.inference.InferenceOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the Framewise streams application against a Kafka cluster until SIGTERM or Ctrl-C. Start more instances with the same application.id to share the load; they split the input partitions.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory to serve (else framewise.model.dir).")
+    Path model;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> settings = kafka.settings();
+        if (model != null) {
+            settings.put(FramewiseConfig.MODEL_DIR_CONFIG, model.toString());
+        }
+        FramewiseConfig config = new FramewiseConfig(settings);
+        if (config.modelDir().isBlank()) {
+            throw new CliException("no model given", "pass --model DIR (see 'framewise demo' for one made on first use)");
+        }
+        FrameClassifier classifier = FrameClassifier.load(Path.of(config.modelDir()), new InferenceOptions(
+                config.getInt(FramewiseConfig.INTRA_OP_THREADS_CONFIG), config.getInt(FramewiseConfig.INTER_OP_THREADS_CONFIG)));
+        FramewiseApplication app;
+        try {
+            app = FramewiseApplication.start(config, classifier, Clock.systemUTC(), Duration.ofSeconds(60));
+        } catch (Topics.BrokerUnavailableException e) {
+            classifier.close();
+            throw new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
+        }
+        CountDownLatch stop = Signals.terminationLatch();
+        System.err.println("framewise run: application '" + config.applicationId() + "' is " + app.streams().state()
+                + "; model " + classifier.metadata().name() + " (" + classifier.metadata().weights() + ")");
+        try {
+            while (!stop.await(200, TimeUnit.MILLISECONDS) && app.isAlive()) {
+                // waiting for SIGTERM/SIGINT, or for the instance to fail
+            }
+            System.err.println("framewise run: stopping (finishing in-flight frames, committing, leaving the group)");
+        } finally {
+            app.close();
+            classifier.close();
+        }
+        if (app.failure() != null) {
+            System.err.println("framewise run: stopped after a failure: " + app.failure());
+            return FramewiseCli.EXIT_FAILURE;
+        }
+        System.err.println("framewise run: stopped cleanly");
+        return 0;
+    }
+}

@@ -1,0 +1,60 @@
+package io.framewise.app.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where settings come from, lowest precedence first: a properties file, environment variables, the command line.
+ *
+ * <p>Environment variables: {@code FRAMEWISE_LATENCY_BUDGET_MS} sets {@code framewise.latency.budget.ms};
+ * {@code FRAMEWISE_KAFKA_BOOTSTRAP_SERVERS} sets the Kafka property {@code bootstrap.servers} (any Kafka key: upper
+ * case, dots as underscores, after {@code FRAMEWISE_KAFKA_}).
+ */
+public final class ConfigSources {
+    static final String ENV_PREFIX = "FRAMEWISE_";
+    static final String ENV_KAFKA_PREFIX = "FRAMEWISE_KAFKA_";
+
+    private ConfigSources() {
+    }
+
+    public static Map<String, Object> resolve(Path file, Map<String, String> environment, Map<String, String> overrides)
+            throws IOException {
+        Map<String, Object> settings = new HashMap<>();
+        if (file != null) {
+            if (!Files.isReadable(file)) {
+                throw new IOException("config file " + file + " does not exist or is not readable");
+            }
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            }
+            p.forEach((k, v) -> settings.put(k.toString(), v.toString().strip()));
+        }
+        settings.putAll(fromEnvironment(environment));
+        settings.putAll(overrides);
+        return settings;
+    }
+
+    static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        Map<String, String> out = new HashMap<>();
+        environment.forEach((name, value) -> {
+            if (name.startsWith(ENV_KAFKA_PREFIX)) {
+                out.put(keyOf(name.substring(ENV_KAFKA_PREFIX.length())), value);
+            } else if (name.startsWith(ENV_PREFIX) && !name.equals("FRAMEWISE_LOG_LEVEL") && !name.equals("FRAMEWISE_HOME")
+                    && !name.equals("FRAMEWISE_JAVA_OPTS")) {
+                out.put("framewise." + keyOf(name.substring(ENV_PREFIX.length())), value);
+            }
+        });
+        return out;
+    }
+
+    private static String keyOf(String envSuffix) {
+        return envSuffix.toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+}

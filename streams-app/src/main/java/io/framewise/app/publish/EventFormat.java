@@ -1,0 +1,60 @@
+package io.framewise.app.publish;
+
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.framewise.schema.Classification;
+import io.framewise.schema.Label;
+import io.framewise.schema.LatencyBreakdown;
+
+/** How classification events are shown: one table row, or one JSON object per line. */
+public final class EventFormat {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EventFormat() {
+    }
+
+    public static String header() {
+        return String.format(Locale.ROOT, "%-12s %6s  %-13s %-44s %8s %8s  %s", "camera", "seq", "status", "top classes",
+                "infer ms", "total ms", "deadline");
+    }
+
+    public static String row(Classification e) {
+        String labels = e.getLabels().stream().limit(3)
+                .map(l -> String.format(Locale.ROOT, "%s %.2f", l.getLabel(), l.getScore()))
+                .collect(Collectors.joining(", "));
+        LatencyBreakdown l = e.getLatency();
+        return String.format(Locale.ROOT, "%-12s %6d  %-13s %-44s %8.1f %8.1f  %s", e.getCameraId(), e.getSequence(),
+                e.getStatus(), labels.length() > 44 ? labels.substring(0, 41) + "..." : labels, l.getInferenceMs(),
+                l.getTotalMs(), e.getDeadlineMet() ? "met" : "MISSED (" + e.getBudgetMs() + " ms)");
+    }
+
+    public static String json(Classification e) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("cameraId", e.getCameraId());
+        o.put("sequence", e.getSequence());
+        o.put("captureTimestamp", e.getCaptureTimestamp().toString());
+        o.put("classifiedTimestamp", e.getClassifiedTimestamp().toString());
+        o.put("model", e.getModel().getName());
+        o.put("modelVersion", e.getModel().getVersion());
+        o.put("status", e.getStatus().name());
+        ArrayNode labels = o.putArray("labels");
+        for (Label l : e.getLabels()) {
+            labels.addObject().put("index", l.getIndex()).put("label", l.getLabel()).put("score", l.getScore());
+        }
+        LatencyBreakdown l = e.getLatency();
+        o.putObject("latencyMs").put("queueing", l.getQueueingMs()).put("decode", l.getDecodeMs())
+                .put("preprocess", l.getPreprocessMs()).put("batchWait", l.getBatchWaitMs())
+                .put("inference", l.getInferenceMs()).put("total", l.getTotalMs());
+        o.put("batchSize", e.getBatchSize());
+        o.put("budgetMs", e.getBudgetMs());
+        o.put("deadlineMet", e.getDeadlineMet());
+        if (e.getNote() != null) {
+            o.put("note", e.getNote());
+        }
+        return o.toString();
+    }
+}

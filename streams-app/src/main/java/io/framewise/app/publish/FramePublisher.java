@@ -1,0 +1,135 @@
+package io.framewise.app.publish;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.framewise.decoder.ImageEncoder;
+import io.framewise.decoder.source.ImageSource;
+import io.framewise.schema.Frame;
+import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Publishes camera frames: reads images from a source, encodes them, and sends them as {@link Frame}s keyed by camera
+ * id, with per-camera sequence numbers and the capture time. Thread-safe: one publisher serves many cameras.
+ */
+public final class FramePublisher implements AutoCloseable {
+    private final KafkaProducer<String, byte[]> producer;
+    private final String topic;
+    private final Clock clock;
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicReference<String> firstError = new AtomicReference<>();
+
+    public FramePublisher(Map<String, Object> clientConfig, String topic, Clock clock) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
+        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"); // JPEG does not compress further
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        this.producer = new KafkaProducer<>(config);
+        this.topic = topic;
+        this.clock = clock;
+    }
+
+    /** Progress of one camera's publishing, called after each frame is handed to the producer. */
+    public interface Progress {
+        void framePublished(String cameraId, long sequence, int bytes);
+    }
+
+    /**
+     * Publishes every image of {@code source} as camera {@code cameraId}.
+     *
+     * @param fps            frames per second to pace at (real time); 0 or less for as fast as possible
+     * @param startSequence  sequence number of the first frame
+     * @param attributes     attributes stamped on every frame
+     * @return how many frames were handed to the producer
+     */
+    public long publish(String cameraId, ImageSource source, ImageEncoder encoder, double fps, long startSequence,
+                        Map<String, String> attributes, Progress progress) throws Exception {
+        long sequence = startSequence;
+        long startNanos = System.nanoTime();
+        long sent = 0;
+        Mat image;
+        while ((image = source.next()) != null) {
+            if (Thread.currentThread().isInterrupted()) {
+                break;
+            }
+            if (fps > 0) {
+                long due = startNanos + (long) (sent * 1e9 / fps);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+            byte[] payload = encoder.encode(image);
+            Frame frame = Frame.newBuilder().setCameraId(cameraId).setSequence(sequence)
+                    .setCaptureTimestamp(clock.instant()).setCodec(encoder.codec())
+                    .setWidth(image.cols()).setHeight(image.rows()).setKeyframe(true)
+                    .setPayload(ByteBuffer.wrap(payload)).setAttributes(attributes).build();
+            send(cameraId, sequence, FramewiseSerdes.frame().encode(frame));
+            if (progress != null) {
+                progress.framePublished(cameraId, sequence, payload.length);
+            }
+            sequence++;
+            sent++;
+        }
+        return sent;
+    }
+
+    /** Sends already-encoded record bytes (tests and tools that craft bad frames use this too). */
+    public void send(String key, long sequence, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+            if (error == null) {
+                acked.incrementAndGet();
+                bytes.addAndGet(value == null ? 0 : value.length);
+            } else {
+                failed.incrementAndGet();
+                String reason = error instanceof RecordTooLargeException
+                        ? "frame " + sequence + " of " + key + " is " + (value == null ? 0 : value.length) + " bytes, over the "
+                          + "producer's max.request.size or the topic's max.message.bytes; lower the resolution or JPEG "
+                          + "quality, or raise both limits"
+                        : "frame " + sequence + " of " + key + " was not published: " + error.getMessage();
+                firstError.compareAndSet(null, reason);
+            }
+        });
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    public long acked() {
+        return acked.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    public long bytes() {
+        return bytes.get();
+    }
+
+    /** The first send failure, phrased for the user, or null. */
+    public String firstError() {
+        return firstError.get();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,154 @@
+package io.framewise.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import io.framewise.app.FramewiseApplication;
+import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.testing.BrokerFixture;
+import io.framewise.app.testing.TestFrames;
+import io.framewise.decoder.source.SyntheticScene;
+import io.framewise.inference.FrameClassifier;
+import io.framewise.inference.InferenceOptions;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands a user types, run in-process against real brokers, with their output captured. */
+class CommandLineIT {
+    static BrokerFixture fixture;
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void start() throws IOException {
+        fixture = new BrokerFixture();
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        fixture.close();
+    }
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static synchronized Run framewise(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            var cli = FramewiseCli.commandLine();
+            cli.setOut(new java.io.PrintWriter(System.out, true));
+            cli.setErr(new java.io.PrintWriter(System.err, true));
+            int code = cli.execute(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void demoOnTheSyntheticSceneAccountsForEveryFrameAndExitsZero() {
+        Run run = framewise("demo", "--frames", "30", "--cameras", "2", "--fps", "0", "--model", fixture.model.toString(),
+                "--data-dir", temp.resolve("demo").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Summary: published 30 frames from 2 camera(s)").contains("every frame accounted for")
+                .contains("cam-1").contains("cam-2");
+        assertThat(run.err()).contains("random weights");
+    }
+
+    @Test
+    void demoClassifiesARealVideoFile() throws Exception {
+        Path video = temp.resolve("street.mp4");
+        writeVideo(video, 24);
+        Run run = framewise("demo", "--frames", "24", "--cameras", "1", "--fps", "0", "--source", video.toString(), "--json",
+                "--model", fixture.model.toString(), "--data-dir", temp.resolve("video").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> events = run.out().lines().filter(l -> l.startsWith("{")).toList();
+        assertThat(events).hasSize(24).allSatisfy(l -> assertThat(l).contains("\"status\":\"OK\""));
+        assertThat(run.err()).contains("street.mp4");
+    }
+
+    @Test
+    void aCorruptFramePublishedByHandLandsInTheDeadLetterTopicWhileTheStreamGoesOn() throws Exception {
+        var settings = fixture.settings("cli");
+        FramewiseConfig config = new FramewiseConfig(settings);
+        Path images = Files.createDirectories(temp.resolve("images"));
+        byte[] good = TestFrames.jpeg(320, 240, 0, 0);
+        Files.write(images.resolve("0-good.jpg"), good);
+        Files.write(images.resolve("1-broken.jpg"), Arrays.copyOf(good, good.length / 3));
+        Files.write(images.resolve("2-good.jpg"), TestFrames.jpeg(320, 240, 0, 5));
+        try (FrameClassifier classifier = FrameClassifier.load(fixture.model, InferenceOptions.defaults());
+             FramewiseApplication app = FramewiseApplication.start(config, classifier, Clock.systemUTC(), Duration.ofSeconds(60))) {
+            String bootstrap = fixture.broker.bootstrapServers();
+            Run publish = framewise("publish", "--bootstrap-servers", bootstrap, "--topic", config.inputTopic(),
+                    "--camera", "door", "--source", images.toString(), "--passthrough");
+            assertThat(publish.exitCode()).as(publish.err()).isZero();
+            assertThat(publish.err()).contains("published 3 of 3 frames");
+
+            Run consume = framewise("consume", "--bootstrap-servers", bootstrap, "--topic", config.outputTopic(),
+                    "--set", "framewise.dead.letter.topic=" + config.deadLetterTopic(), "--dead-letters", "--json",
+                    "--max-events", "3", "--timeout", "60");
+            assertThat(consume.exitCode()).as(consume.err()).isZero();
+            List<String> lines = consume.out().lines().toList();
+            assertThat(lines).hasSize(3);
+            assertThat(lines).filteredOn(l -> l.contains("\"deadLetter\":true")).singleElement()
+                    .satisfies(l -> assertThat(l).contains("FrameDecodeException").contains("TRUNCATED").contains("\"key\":\"door\""));
+            assertThat(lines).filteredOn(l -> l.contains("\"status\":\"OK\"")).hasSize(2)
+                    .anySatisfy(l -> assertThat(l).contains("\"sequence\":2"));
+        }
+    }
+
+    @Test
+    void aMissingClusterOrModelIsOneClearLineAndANonZeroExit() {
+        Run noBroker = framewise("publish", "--camera", "x", "--source", "synthetic");
+        assertThat(noBroker.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(noBroker.err()).contains("no Kafka cluster given").contains("fix:").doesNotContain("\tat ");
+
+        Run noModel = framewise("run", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--model",
+                temp.resolve("missing").toString());
+        assertThat(noModel.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(noModel.err()).contains("does not exist").contains("Fix:").doesNotContain("\tat ");
+
+        Run badValue = framewise("run", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--model",
+                fixture.model.toString(), "--set", "framewise.latency.budget.ms=-5");
+        assertThat(badValue.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(badValue.err()).contains("framewise.latency.budget.ms").doesNotContain("\tat ");
+    }
+
+    private static void writeVideo(Path file, int frames) throws Exception {
+        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toString(), 320, 240);
+             OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+             SyntheticScene scene = new SyntheticScene(320, 240, 2, "video", frames)) {
+            recorder.setFormat("mp4");
+            recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+            recorder.setFrameRate(10);
+            recorder.setVideoBitrate(800_000);
+            recorder.start();
+            org.bytedeco.opencv.opencv_core.Mat image;
+            while ((image = scene.next()) != null) {
+                recorder.record(converter.convert(image));
+            }
+            recorder.stop();
+        }
+    }
+}

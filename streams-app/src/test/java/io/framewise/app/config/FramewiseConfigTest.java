@@ -1,0 +1,63 @@
+package io.framewise.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FramewiseConfigTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void fileThenEnvironmentThenCommandLine() throws IOException {
+        Path file = temp.resolve("framewise.properties");
+        Files.writeString(file, "framewise.latency.budget.ms=100\nframewise.top.k=2\nbootstrap.servers=file:9092\nnum.stream.threads=4\n");
+        Map<String, String> env = Map.of("FRAMEWISE_TOP_K", "3", "FRAMEWISE_KAFKA_BOOTSTRAP_SERVERS", "env:9092",
+                "PATH", "/usr/bin", "FRAMEWISE_LOG_LEVEL", "DEBUG");
+        Map<String, Object> settings = ConfigSources.resolve(file, env, Map.of("framewise.top.k", "7"));
+        FramewiseConfig config = new FramewiseConfig(settings);
+        assertThat(config.latencyBudgetMs()).isEqualTo(100);
+        assertThat(config.topK()).isEqualTo(7);
+        assertThat(config.streamsProperties()).containsEntry("bootstrap.servers", "env:9092")
+                .containsEntry("num.stream.threads", "4").doesNotContainKey("path").doesNotContainKey("framewise.log.level");
+    }
+
+    @Test
+    void kafkaPropertiesPassThroughAndTheDeadLetterTopicIsWiredIn() {
+        FramewiseConfig config = new FramewiseConfig(Map.of("security.protocol", "SASL_SSL",
+                "framewise.dead.letter.topic", "bad-frames", "processing.guarantee", "exactly_once_v2"));
+        assertThat(config.streamsProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("processing.guarantee", "exactly_once_v2")
+                .containsEntry("errors.dead.letter.queue.topic.name", "bad-frames")
+                .containsEntry("application.id", "framewise")
+                .doesNotContainKey("framewise.dead.letter.topic");
+    }
+
+    @Test
+    void invalidValuesAndUnknownFramewiseKeysAreRefusedByName() {
+        assertThatThrownBy(() -> new FramewiseConfig(Map.of("framewise.latency.budget.ms", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("framewise.latency.budget.ms");
+        assertThatThrownBy(() -> new FramewiseConfig(Map.of("framewise.top.k", "many")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("framewise.top.k");
+        assertThatThrownBy(() -> new FramewiseConfig(Map.of("framewise.latency.budget", "5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown framewise setting")
+                .hasMessageContaining("framewise.latency.budget.ms");
+    }
+
+    @Test
+    void theReferenceTableDocumentsEverySetting() {
+        String table = FramewiseConfig.markdownTable();
+        for (String name : FramewiseConfig.CONFIG.names()) {
+            assertThat(table).contains("`" + name + "`");
+        }
+    }
+}

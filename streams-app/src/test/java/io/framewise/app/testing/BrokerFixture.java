@@ -1,0 +1,49 @@
+package io.framewise.app.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.framewise.app.broker.EmbeddedKafkaBroker;
+import io.framewise.inference.tiny.TinyConvNet;
+
+/** One embedded broker and one tiny model per test class: the real components, started once. */
+public final class BrokerFixture implements AutoCloseable {
+    public final Path root;
+    public final EmbeddedKafkaBroker broker;
+    public final Path model;
+
+    public BrokerFixture() throws IOException {
+        root = Files.createTempDirectory("framewise-it-");
+        broker = new EmbeddedKafkaBroker(root.resolve("kafka"), 0).start();
+        model = root.resolve("model");
+        TinyConvNet.export(model, 11, 224);
+    }
+
+    /** Settings of a framewise instance on this broker, with its own topics and application id. */
+    public Map<String, Object> settings(String name) {
+        Map<String, Object> s = new HashMap<>();
+        s.put("bootstrap.servers", broker.bootstrapServers());
+        s.put("application.id", "it-" + name);
+        s.put("state.dir", root.resolve("streams-" + name).toString());
+        s.put("framewise.input.topic", name + "-frames");
+        s.put("framewise.output.topic", name + "-events");
+        s.put("framewise.dead.letter.topic", name + "-dlq");
+        s.put("framewise.topics.partitions", "3");
+        return s;
+    }
+
+    public Map<String, Object> client() {
+        return new HashMap<>(Map.of("bootstrap.servers", broker.bootstrapServers()));
+    }
+
+    @Override
+    public void close() throws IOException {
+        broker.close();
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
