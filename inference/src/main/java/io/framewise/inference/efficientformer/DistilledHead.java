@@ -1,0 +1,52 @@
+package io.framewise.inference.efficientformer;
+
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * {@code head} and {@code head_dist}, two Linear(C, 1000) layers whose outputs are averaged at inference. Folded, the
+ * average is one layer with the averaged weights, and an affine map before it (V2's BatchNorm, applied before the
+ * spatial mean, which commutes with it) is folded in as well.
+ */
+public final class DistilledHead {
+    private DistilledHead() {
+    }
+
+    /**
+     * @param pooled [B, C] features
+     * @param before per-channel affine map still to apply to {@code pooled}, or null
+     */
+    public static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> pooled, NetBuilder.Affine before, int classes) {
+        int c = NetBuilder.dim(pooled, 1);
+        float[] w1 = net.param("head.weight", classes, c);
+        float[] b1 = net.param("head.bias", classes);
+        float[] w2 = net.param("head_dist.weight", classes, c);
+        float[] b2 = net.param("head_dist.bias", classes);
+        net.countMacs(2L * c * classes);
+        if (!net.folding()) {
+            Operand<TFloat32> x = before == null ? pooled : net.applyAffine(pooled, before);
+            Operand<TFloat32> y1 = net.tf().math.add(net.matmulLastAxis(x, NetBuilder.transpose2d(w1, classes, c), c, classes),
+                    net.constant(Shape.of(classes), b1));
+            Operand<TFloat32> y2 = net.tf().math.add(net.matmulLastAxis(x, NetBuilder.transpose2d(w2, classes, c), c, classes),
+                    net.constant(Shape.of(classes), b2));
+            return net.tf().math.mul(net.tf().math.add(y1, y2), net.scalar(0.5f));
+        }
+        float[] w = new float[w1.length];
+        float[] b = new float[classes];
+        for (int o = 0; o < classes; o++) {
+            double bias = (b1[o] + b2[o]) / 2.0;
+            for (int i = 0; i < c; i++) {
+                double wi = (w1[o * c + i] + w2[o * c + i]) / 2.0;
+                if (before != null) {
+                    bias += wi * before.shift()[i];
+                    wi *= before.scale()[i];
+                }
+                w[o * c + i] = (float) wi;
+            }
+            b[o] = (float) bias;
+        }
+        return net.tf().math.add(net.matmulLastAxis(pooled, NetBuilder.transpose2d(w, classes, c), c, classes),
+                net.constant(Shape.of(classes), b));
+    }
+}

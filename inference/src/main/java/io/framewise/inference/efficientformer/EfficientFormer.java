@@ -1,0 +1,69 @@
+package io.framewise.inference.efficientformer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.framewise.decoder.PreprocessSpec;
+import io.framewise.inference.ModelMetadata;
+import io.framewise.inference.efficientformer.v1.EfficientFormerV1;
+import io.framewise.inference.efficientformer.v2.EfficientFormerV2;
+import io.framewise.inference.efficientformer.weights.StateDictWeights;
+import io.framewise.inference.efficientformer.weights.WeightSource;
+import io.framewise.inference.export.ModelExporter;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/** Builds any EfficientFormer variant into a TF graph, and exports it as a Framewise model directory. */
+public final class EfficientFormer {
+    /** Official evaluation preprocessing: short side to 256 (bicubic), center crop 224, ImageNet mean/std, RGB. */
+    public static final PreprocessSpec PREPROCESSING = PreprocessSpec.imagenet(Variant.INPUT_SIZE, 0.875);
+
+    private EfficientFormer() {
+    }
+
+    /** Adds the network to {@code tf}'s graph on {@code images} ([N, 224, 224, 3] float, NHWC). */
+    public static Outputs build(Ops tf, Operand<TFloat32> images, Variant variant, WeightSource weights, boolean fold) {
+        NetBuilder net = new NetBuilder(tf, weights, fold);
+        Outputs out = variant.version() == Variant.Version.V1
+                ? EfficientFormerV1.build(net, images, variant)
+                : EfficientFormerV2.build(net, images, variant);
+        if (weights instanceof StateDictWeights file) {
+            file.verifyAllUsed();
+        }
+        return out;
+    }
+
+    public static Placeholder<TFloat32> imagesPlaceholder(Ops tf) {
+        return tf.withName("images").placeholder(TFloat32.class,
+                Placeholder.shape(Shape.of(-1, Variant.INPUT_SIZE, Variant.INPUT_SIZE, 3)));
+    }
+
+    /**
+     * Exports {@code variant} with {@code weights} to {@code directory}: SavedModel (weights as constants, BatchNorm and
+     * layer scales folded), metadata, labels.
+     *
+     * @param version free-form version recorded in the metadata and in every event (e.g. the weights' origin)
+     */
+    public static ModelMetadata export(Path directory, Variant variant, WeightSource weights, List<String> labels,
+                                       String version) throws IOException {
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> images = imagesPlaceholder(tf);
+            Outputs out = build(tf, images, variant, weights, true);
+            Operand<TFloat32> logits = tf.withName("logits").identity(out.logits());
+            ModelMetadata metadata = new ModelMetadata(ModelMetadata.CURRENT_FORMAT, variant.timmName(), version,
+                    variant.timmName(), "serving_default", "images", "logits", ModelMetadata.OutputKind.LOGITS,
+                    Variant.NUM_CLASSES, "labels.txt", ModelMetadata.Preprocessing.of(PREPROCESSING), weights.describe(),
+                    out.parameters(), out.macs(), Map.of("folded", "batchnorm,layer-scale,distilled-head"));
+            ModelExporter.export(directory, session, images, logits, metadata, labels);
+            return metadata;
+        }
+    }
+}

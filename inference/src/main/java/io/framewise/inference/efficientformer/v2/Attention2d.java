@@ -1,0 +1,63 @@
+package io.framewise.inference.efficientformer.v2;
+
+import io.framewise.inference.efficientformer.NetBuilder;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.train.BatchMatMul;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Attention4D (timm {@code Attention2d}): 8 heads, key_dim 32, attn_ratio 4, on a 7x7 grid. In the 14x14 stage a
+ * depthwise stride-2 {@code stride_conv} first brings the input to 7x7 and the result is upsampled x2 (bilinear)
+ * afterwards. Talking heads mix the 8 heads' logits before and after the softmax; a depthwise {@code v_local} branch
+ * is added to the attention output; GELU then {@code proj}. The block's layer scale is folded into {@code proj}.
+ */
+final class Attention2d {
+    static final int KEY_DIM = 32;
+    static final int HEADS = 8;
+    static final int VALUE_DIM = 4 * KEY_DIM;
+    static final int RESOLUTION = 7;
+
+    private Attention2d() {
+    }
+
+    static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> x, String prefix, int dim, int stride, String gammaKey) {
+        var tf = net.tf();
+        if (stride > 1) {
+            x = net.conv(x, prefix + ".stride_conv.conv", dim, 3, stride, 1, true, prefix + ".stride_conv.bn", null);
+        }
+        int h = NetBuilder.dim(x, 1);
+        int w = NetBuilder.dim(x, 2);
+        int n = h * w;
+        Operand<TFloat32> q = net.toHeads(net.conv(x, prefix + ".q.conv", HEADS * KEY_DIM, 1, 1, 0, false, prefix + ".q.bn", null), HEADS);
+        Operand<TFloat32> k = net.toHeads(net.conv(x, prefix + ".k.conv", HEADS * KEY_DIM, 1, 1, 0, false, prefix + ".k.bn", null), HEADS);
+        Operand<TFloat32> v = net.conv(x, prefix + ".v.conv", HEADS * VALUE_DIM, 1, 1, 0, false, prefix + ".v.bn", null);
+        Operand<TFloat32> vLocal = net.conv(v, prefix + ".v_local.conv", HEADS * VALUE_DIM, 3, 1, 1, true, prefix + ".v_local.bn", null);
+
+        // The scale goes on q (small) rather than on the logits: same result, and oneDNN's remapper handles it.
+        q = tf.math.mul(q, net.scalar((float) Math.pow(KEY_DIM, -0.5)));
+        Operand<TFloat32> logits = tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true));
+        net.countMacs((long) HEADS * n * n * KEY_DIM);
+        logits = tf.math.add(logits, net.attentionBias(prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
+                NetBuilder.relativeIndex(RESOLUTION, 1)));
+        logits = talkingHead(net, logits, prefix + ".talking_head1", n);
+        Operand<TFloat32> attn = talkingHead(net, tf.nn.softmax(logits), prefix + ".talking_head2", n);
+        Operand<TFloat32> out = net.fromHeads(net.batchMatMul(attn, net.toHeads(v, HEADS), (long) HEADS * n * n * VALUE_DIM), h, w);
+        out = net.addToDepthwise(vLocal, out);
+        if (stride > 1) {
+            out = net.upsample2x(out);
+        }
+        return net.conv(net.geluStandalone(out), prefix + ".proj.conv", dim, 1, 1, 0, false, prefix + ".proj.bn", gammaKey);
+    }
+
+    /** A 1x1 convolution across the head axis of [B, heads, N, N] logits: a matrix product with a [heads, heads] weight. */
+    private static Operand<TFloat32> talkingHead(NetBuilder net, Operand<TFloat32> attn, String key, int n) {
+        var tf = net.tf();
+        float[] weight = net.param(key + ".weight", HEADS, HEADS, 1, 1);
+        float[] bias = net.param(key + ".bias", HEADS);
+        Operand<TFloat32> flat = tf.reshape(attn, tf.constant(new int[] {-1, HEADS, n * n}));
+        Operand<TFloat32> mixed = net.batchMatMul(net.constant(Shape.of(HEADS, HEADS), weight), flat, (long) HEADS * HEADS * n * n);
+        mixed = tf.math.add(mixed, net.constant(Shape.of(HEADS, 1), bias));
+        return tf.reshape(mixed, tf.constant(new int[] {-1, HEADS, n, n}));
+    }
+}
