@@ -13,16 +13,20 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
-/** Runs a variant in memory on the golden input, returning logits, stage sums and counts. */
+/** Runs a variant in memory on the golden input, returning logits, stage sums and counts; main() prints a report. */
 final class GoldenProbe {
     record Result(float[] logits, Map<String, Double> stageSums, long parameters, long macs) {
     }
 
     static Result run(Variant v, boolean fold) {
+        return run(v, new GoldenWeights(), fold);
+    }
+
+    static Result run(Variant v, io.framewise.inference.efficientformer.weights.WeightSource weights, boolean fold) {
         try (Graph g = new Graph(); Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             Placeholder<TFloat32> images = EfficientFormer.imagesPlaceholder(tf);
-            Outputs out = EfficientFormer.build(tf, images, v, new GoldenWeights(), fold);
+            Outputs out = EfficientFormer.build(tf, images, v, weights, fold);
             try (TFloat32 input = TFloat32.tensorOf(Shape.of(1, 224, 224, 3), DataBuffers.of(GoldenWeights.inputNhwc(224)))) {
                 var runner = s.runner().feed(images, input).fetch(out.logits());
                 out.stages().values().forEach(runner::fetch);

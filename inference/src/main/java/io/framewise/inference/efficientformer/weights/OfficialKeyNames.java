@@ -21,10 +21,11 @@ public final class OfficialKeyNames {
             rule("^stem\\.conv1\\.", "stem.conv1.conv."), rule("^stem\\.norm1\\.", "stem.conv1.bn."),
             rule("^stem\\.conv2\\.", "stem.conv2.conv."), rule("^stem\\.norm2\\.", "stem.conv2.bn."));
 
+    /** Applied in order: the LGQuery's {@code q.proj.N} must be renamed before the generic {@code proj.N}. */
     private static final List<Rule> V2_INSIDE_BLOCKS = List.of(
-            rule("\\.(q|k|v|v_local|stride_conv)\\.0\\.", ".$1.conv."), rule("\\.(q|k|v|v_local|stride_conv)\\.1\\.", ".$1.bn."),
-            rule("\\.proj\\.1\\.", ".proj.conv."), rule("\\.proj\\.2\\.", ".proj.bn."),
             rule("\\.q\\.local\\.0\\.", ".q.local."), rule("\\.q\\.proj\\.0\\.", ".q.proj.conv."), rule("\\.q\\.proj\\.1\\.", ".q.proj.bn."),
+            rule("\\.(q|k|v|v_local|stride_conv)\\.0\\.", ".$1.conv."), rule("\\.(q|k|v|v_local|stride_conv)\\.1\\.", ".$1.bn."),
+            rule("(?<!\\.q)\\.proj\\.1\\.", ".proj.conv."), rule("(?<!\\.q)\\.proj\\.2\\.", ".proj.bn."),
             rule("\\.mlp\\.fc1\\.(weight|bias)$", ".mlp.fc1.conv.$1"), rule("\\.mlp\\.norm1\\.", ".mlp.fc1.bn."),
             rule("\\.mlp\\.mid\\.(weight|bias)$", ".mlp.mid.conv.$1"), rule("\\.mlp\\.mid_norm\\.", ".mlp.mid.bn."),
             rule("\\.mlp\\.fc2\\.(weight|bias)$", ".mlp.fc2.conv.$1"), rule("\\.mlp\\.norm2\\.", ".mlp.fc2.bn."));

@@ -59,7 +59,7 @@ public final class Safetensors {
                 }
                 case "F16" -> {
                     for (int i = 0; i < out.length; i++) {
-                        out[i] = halfToFloat(b.getShort(i * 2));
+                        out[i] = SafetensorsHalf.toFloat(b.getShort(i * 2));
                     }
                 }
                 default -> throw new WeightException(name + " has dtype " + dtype + ", not a floating-point tensor");
@@ -71,21 +71,6 @@ public final class Safetensors {
     private Safetensors() {
     }
 
-    /** IEEE 754 binary16 to float (Float.float16ToFloat arrives only in Java 20). */
-    static float halfToFloat(short bits) {
-        int h = bits & 0xFFFF;
-        int sign = (h & 0x8000) << 16;
-        int exponent = (h >>> 10) & 0x1F;
-        int mantissa = h & 0x3FF;
-        if (exponent == 0x1F) {
-            return Float.intBitsToFloat(sign | 0x7F800000 | (mantissa << 13));
-        }
-        if (exponent == 0) {
-            float magnitude = mantissa * 0x1p-24f; // subnormal or zero
-            return sign == 0 ? magnitude : -magnitude;
-        }
-        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
-    }
 
     /** Reads the header of {@code file} and maps its data; entries are in the header's order. */
     public static Map<String, Entry> read(Path file) throws IOException {
@@ -161,35 +146,44 @@ public final class Safetensors {
         };
     }
 
-    /** A float32 tensor to write. */
-    public record Tensor(long[] shape, float[] values) {
+    /** A tensor to write: dtype, shape, and its little-endian bytes. */
+    public record Tensor(String dtype, long[] shape, byte[] data) {
+        public static Tensor f32(long[] shape, float[] values) {
+            ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(values);
+            return new Tensor("F32", shape, b.array());
+        }
+
+        public static Tensor i64(long[] shape, long[] values) {
+            ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+            b.asLongBuffer().put(values);
+            return new Tensor("I64", shape, b.array());
+        }
     }
 
-    /** Writes float32 tensors in the given order (tests produce weight files this way). */
-    public static void writeFloat32(Path file, Map<String, Tensor> tensors) throws IOException {
+    /** Writes tensors in the given order, with the 8-byte aligned header the reference implementation writes. */
+    public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         long offset = 0;
         for (Map.Entry<String, Tensor> t : tensors.entrySet()) {
             ObjectNode e = header.putObject(t.getKey());
-            e.put("dtype", "F32");
+            e.put("dtype", t.getValue().dtype());
             var shape = e.putArray("shape");
             for (long d : t.getValue().shape()) {
                 shape.add(d);
             }
-            long bytes = 4L * t.getValue().values().length;
+            long bytes = t.getValue().data().length;
             e.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
         byte[] headerBytes = JSON.writeValueAsBytes(header);
-        int padding = (8 - headerBytes.length % 8) % 8; // the format aligns the data section to 8 bytes with spaces
-        try (OutputStream out = Files.newOutputStream(file)) {
+        int padding = (8 - headerBytes.length % 8) % 8;
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length + padding).array());
             out.write(headerBytes);
             out.write(" ".repeat(padding).getBytes(StandardCharsets.US_ASCII));
             for (Tensor t : tensors.values()) {
-                ByteBuffer b = ByteBuffer.allocate(4 * t.values().length).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(t.values());
-                out.write(b.array());
+                out.write(t.data());
             }
         }
     }
