@@ -19,6 +19,9 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -35,9 +38,11 @@ public final class FrameClassifier implements AutoCloseable {
     private final SavedModelBundle bundle;
     private final SessionFunction function;
     private final PreprocessSpec spec;
+    private final InferenceOptions.Precision precision;
 
     private FrameClassifier(Path directory, ModelMetadata metadata, List<String> labels, SavedModelBundle bundle,
-                            SessionFunction function) {
+                            SessionFunction function, InferenceOptions.Precision precision) {
+        this.precision = precision;
         this.directory = directory;
         this.metadata = metadata;
         this.labels = labels;
@@ -56,9 +61,15 @@ public final class FrameClassifier implements AutoCloseable {
         if (!Files.isRegularFile(directory.resolve("saved_model.pb"))) {
             throw new InvalidModelException(directory, "no saved_model.pb in it", "re-export the model");
         }
+        InferenceOptions.Precision precision = effectivePrecision(options, metadata);
+        RewriterConfig.Builder rewrites = RewriterConfig.newBuilder();
+        if (precision == InferenceOptions.Precision.BFLOAT16) {
+            rewrites.setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
+        }
         ConfigProto config = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(options.intraOpThreads())
                 .setInterOpParallelismThreads(options.interOpThreads())
+                .setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(rewrites))
                 .build();
         SavedModelBundle bundle;
         try {
@@ -71,7 +82,7 @@ public final class FrameClassifier implements AutoCloseable {
         try {
             SessionFunction function = bundle.function(metadata.signature());
             checkSignature(directory, metadata, function.signature());
-            return new FrameClassifier(directory, metadata, labels, bundle, function);
+            return new FrameClassifier(directory, metadata, labels, bundle, function, precision);
         } catch (RuntimeException e) {
             bundle.close();
             if (e instanceof InvalidModelException) {
@@ -80,6 +91,26 @@ public final class FrameClassifier implements AutoCloseable {
             throw new InvalidModelException(directory, "no usable signature '" + metadata.signature() + "': " + firstLine(e),
                     "export the model with a serving_default signature");
         }
+    }
+
+    /** The precision asked for (or the model's default), float32 where the CPU lacks native bfloat16. */
+    static InferenceOptions.Precision effectivePrecision(InferenceOptions options, ModelMetadata metadata) {
+        InferenceOptions.Precision wanted = options.precision();
+        if (wanted == InferenceOptions.Precision.MODEL) {
+            wanted = "bfloat16".equalsIgnoreCase(metadata.extra().get(ModelMetadata.PRECISION_KEY))
+                    ? InferenceOptions.Precision.BFLOAT16 : InferenceOptions.Precision.FLOAT32;
+        }
+        if (wanted == InferenceOptions.Precision.BFLOAT16 && !CpuFeatures.hasBfloat16()) {
+            LoggerFactory.getLogger(FrameClassifier.class).warn(
+                    "bfloat16 requested but this CPU has no AVX-512 BF16/AMX: running float32");
+            return InferenceOptions.Precision.FLOAT32;
+        }
+        return wanted;
+    }
+
+    /** The precision this classifier computes in. */
+    public InferenceOptions.Precision precision() {
+        return precision;
     }
 
     private static void checkSignature(Path dir, ModelMetadata m, Signature signature) {
@@ -165,6 +196,17 @@ public final class FrameClassifier implements AutoCloseable {
             }
             return rows;
         }
+    }
+
+    /**
+     * Runs {@code batchSize} zero images once. TensorFlow optimises the graph and oneDNN picks its kernels on the
+     * first run of each input shape, which takes seconds for the larger models: done before the first frame, that
+     * cost does not land on a frame's latency budget.
+     */
+    public void warmUp(int batchSize) {
+        FloatBuffer zeros = java.nio.ByteBuffer.allocateDirect(4 * batchSize * spec.floatsPerImage())
+                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        run(zeros, batchSize);
     }
 
     /** Class probabilities of the first {@code n} images: the output, with a softmax when the model gives logits. */

@@ -7,15 +7,27 @@ package io.framewise.inference;
  *                       pool of the first session for the whole process, so every classifier of a process should
  *                       use the same value.
  * @param interOpThreads threads for independent operations run concurrently (0: TensorFlow's choice)
+ * @param precision      compute precision; {@link Precision#MODEL} uses what the model directory asks for
  */
-public record InferenceOptions(int intraOpThreads, int interOpThreads) {
+public record InferenceOptions(int intraOpThreads, int interOpThreads, Precision precision) {
+
+    /** Compute precision. BFLOAT16 is TF's oneDNN auto mixed precision: weights stay float32 on disk. */
+    public enum Precision { MODEL, FLOAT32, BFLOAT16 }
+
     public InferenceOptions {
         if (intraOpThreads < 0 || interOpThreads < 0) {
             throw new IllegalArgumentException("thread counts must be >= 0");
         }
+        if (precision == null) {
+            precision = Precision.MODEL;
+        }
+    }
+
+    public InferenceOptions(int intraOpThreads, int interOpThreads) {
+        this(intraOpThreads, interOpThreads, Precision.MODEL);
     }
 
     public static InferenceOptions defaults() {
-        return new InferenceOptions(0, 0);
+        return new InferenceOptions(0, 0, Precision.MODEL);
     }
 }

@@ -25,6 +25,26 @@ public final class Labels {
         return labels;
     }
 
+    /**
+     * A user's label file: one class name per line, or JSON (an array of names, or an object with {@code label_names}
+     * as timm's model configs have).
+     */
+    public static List<String> readUserFile(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String trimmed = text.strip();
+        if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
+            var node = ModelMetadata.JSON.readTree(trimmed);
+            var names = node.isArray() ? node : node.get("label_names");
+            if (names == null || !names.isArray()) {
+                throw new IOException(file + ": JSON label file needs an array of names or a 'label_names' array");
+            }
+            java.util.List<String> labels = new java.util.ArrayList<>();
+            names.forEach(n -> labels.add(n.asText()));
+            return labels;
+        }
+        return text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
     public static void write(Path modelDir, String fileName, List<String> labels) throws IOException {
         Files.write(modelDir.resolve(fileName), labels, StandardCharsets.UTF_8);
     }

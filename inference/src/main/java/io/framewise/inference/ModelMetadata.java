@@ -40,6 +40,8 @@ public record ModelMetadata(int format, String name, String version, String vari
 
     public static final String FILE_NAME = "framewise-model.json";
     public static final int CURRENT_FORMAT = 1;
+    /** Key in {@code extra}: "bfloat16" makes the model run with oneDNN auto mixed precision by default. */
+    public static final String PRECISION_KEY = "precision";
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Whether the serving signature's output still needs a softmax. */

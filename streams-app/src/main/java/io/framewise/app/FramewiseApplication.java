@@ -44,6 +44,9 @@ public final class FramewiseApplication implements AutoCloseable {
         props.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(props);
         Topics.ensure(streamsConfig.getAdminConfigs("framewise-admin"), config);
+        long t0 = System.nanoTime();
+        classifier.warmUp(1);
+        LOG.debug("model warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
         FrameAnalyzer analyzer = new FrameAnalyzer(classifier, config.maxPixels(), config.topK());
         KafkaStreams streams = new KafkaStreams(FramewiseTopology.build(config, analyzer, clock), props);
         FramewiseApplication app = new FramewiseApplication(streams);

@@ -53,6 +53,12 @@ public final class EfficientFormer {
      */
     public static ModelMetadata export(Path directory, Variant variant, WeightSource weights, List<String> labels,
                                        String version) throws IOException {
+        return export(directory, variant, weights, labels, version, "float32");
+    }
+
+    /** @param precision "float32", or "bfloat16" to run with oneDNN auto mixed precision by default */
+    public static ModelMetadata export(Path directory, Variant variant, WeightSource weights, List<String> labels,
+                                       String version, String precision) throws IOException {
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> images = imagesPlaceholder(tf);
@@ -61,7 +67,8 @@ public final class EfficientFormer {
             ModelMetadata metadata = new ModelMetadata(ModelMetadata.CURRENT_FORMAT, variant.timmName(), version,
                     variant.timmName(), "serving_default", "images", "logits", ModelMetadata.OutputKind.LOGITS,
                     Variant.NUM_CLASSES, "labels.txt", ModelMetadata.Preprocessing.of(PREPROCESSING), weights.describe(),
-                    out.parameters(), out.macs(), Map.of("folded", "batchnorm,layer-scale,distilled-head"));
+                    out.parameters(), out.macs(), Map.of("folded", "batchnorm,layer-scale,distilled-head",
+                            ModelMetadata.PRECISION_KEY, precision));
             ModelExporter.export(directory, session, images, logits, metadata, labels);
             return metadata;
         }

@@ -52,8 +52,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print events as JSON lines instead of a table.")
     boolean json;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: the demo model, exported on first use).")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model directory (default: EfficientFormer-L1, exported on first use into the cache).")
     Path model;
+
+    @Option(names = "--weights", paramLabel = "FILE.safetensors",
+            description = "ImageNet weights of EfficientFormer-L1 for the default model (default: $FRAMEWISE_CACHE/weights/efficientformer_l1.safetensors if present, else seeded random weights).")
+    Path weights;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Class names for --weights (default: imagenet-1k-labels.txt beside the weights).")
+    Path labels;
 
     @Option(names = "--fps", defaultValue = "10", description = "Frames per second per camera; 0 for as fast as possible (default ${DEFAULT-VALUE}).")
     double fps;
@@ -84,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
         boolean temporary = dataDir == null;
         Path data = temporary ? Files.createTempDirectory("framewise-demo-") : dataDir;
         CountDownLatch stop = Signals.terminationLatch();
-        Path modelDir = model != null ? model : ModelCache.demoModel();
+        Path modelDir = model != null ? model : ModelCache.demoModel(weights, labels);
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(data.resolve("kafka"), 0).start()) {
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("bootstrap.servers", broker.bootstrapServers());

@@ -1,15 +1,27 @@
 package io.framewise.app.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
 
+import io.framewise.inference.Labels;
 import io.framewise.inference.ModelMetadata;
-import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.inference.efficientformer.EfficientFormer;
+import io.framewise.inference.efficientformer.Variant;
+import io.framewise.inference.efficientformer.weights.SeededWeights;
+import io.framewise.inference.efficientformer.weights.StateDictWeights;
 
-/** Models framewise makes on first use, kept under {@code $FRAMEWISE_CACHE} (default {@code ~/.cache/framewise}). */
+/**
+ * Models framewise makes on first use, kept under {@code $FRAMEWISE_CACHE} (default {@code ~/.cache/framewise}).
+ *
+ * <p>The demo's model is EfficientFormer-L1: with the ImageNet weights when the user has put them at
+ * {@code $FRAMEWISE_CACHE/weights/efficientformer_l1.safetensors} (with {@code imagenet-1k-labels.txt} beside them)
+ * or passes them, otherwise with seeded random weights.
+ */
 final class ModelCache {
     static final long DEMO_SEED = 42;
+    static final Variant DEMO_VARIANT = Variant.EFFICIENTFORMER_L1;
 
     private ModelCache() {
     }
@@ -19,12 +31,40 @@ final class ModelCache {
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "framewise");
     }
 
-    /** The demo's default model, exported on first use. */
-    static Path demoModel() throws IOException {
-        Path dir = root().resolve("models").resolve("tiny-convnet-224-seed" + DEMO_SEED);
+    static Path defaultWeights() {
+        return root().resolve("weights").resolve(DEMO_VARIANT.timmName() + ".safetensors");
+    }
+
+    /**
+     * The demo's model directory, exported on first use.
+     *
+     * @param weights ImageNet weights to use, or null for the default location (seeded weights when nothing is there)
+     * @param labels  their class names, or null for imagenet-1k-labels.txt beside the weights
+     */
+    static Path demoModel(Path weights, Path labels) throws Exception {
+        Path w = weights != null ? weights : Files.isRegularFile(defaultWeights()) ? defaultWeights() : null;
+        if (w == null) {
+            Path dir = root().resolve("models").resolve(DEMO_VARIANT.timmName() + "-seed" + DEMO_SEED);
+            if (!Files.isRegularFile(dir.resolve(ModelMetadata.FILE_NAME))) {
+                System.err.println("framewise: exporting " + DEMO_VARIANT.timmName() + " with seeded random weights into " + dir
+                        + " (first use; put ImageNet weights at " + defaultWeights() + " to use them instead)");
+                List<String> names = IntStream.range(0, Variant.NUM_CLASSES).mapToObj(i -> "class " + i).toList();
+                EfficientFormer.export(dir, DEMO_VARIANT, new SeededWeights(DEMO_SEED), names, "seed-" + DEMO_SEED);
+            }
+            return dir;
+        }
+        Path l = labels != null ? labels : w.resolveSibling("imagenet-1k-labels.txt");
+        if (!Files.isRegularFile(l)) {
+            throw new CliException("the ImageNet weights " + w + " need their class names, " + l + " is missing",
+                    "write the 1000 ImageNet-1k class names there, one per line (README, section Models)");
+        }
+        String hash = ModelExportCommand.sha256(w).substring(0, 12);
+        Path dir = root().resolve("models").resolve(DEMO_VARIANT.timmName() + "-" + hash);
         if (!Files.isRegularFile(dir.resolve(ModelMetadata.FILE_NAME))) {
-            System.err.println("framewise: exporting the demo model into " + dir + " (first use)");
-            TinyConvNet.export(dir, DEMO_SEED, 224);
+            System.err.println("framewise: exporting " + DEMO_VARIANT.timmName() + " with the weights of " + w + " into " + dir
+                    + " (first use)");
+            EfficientFormer.export(dir, DEMO_VARIANT, StateDictWeights.open(w, false), Labels.readUserFile(l),
+                    w.getFileName() + "@sha256:" + hash);
         }
         return dir;
     }

@@ -1,0 +1,112 @@
+package io.framewise.app.cli;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+
+import io.framewise.inference.Labels;
+import io.framewise.inference.ModelMetadata;
+import io.framewise.inference.efficientformer.EfficientFormer;
+import io.framewise.inference.efficientformer.Variant;
+import io.framewise.inference.efficientformer.weights.SeededWeights;
+import io.framewise.inference.efficientformer.weights.StateDictWeights;
+import io.framewise.inference.efficientformer.weights.WeightSource;
+import io.framewise.inference.export.ModelExporter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Build an EfficientFormer variant and export it as a model directory: with the weights of a timm "
+                + "(or official) .safetensors file, or with seeded random weights.")
+final class ModelExportCommand implements Callable<Integer> {
+    @Option(names = "--variant", required = true, description = "efficientformer_l1|l3|l7, efficientformerv2_s0|s1|s2|l (or l1, v2-s0, ...).")
+    String variant;
+
+    @Option(names = "--weights", paramLabel = "FILE.safetensors", description = "Weights to import (timm or official names).")
+    Path weights;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Class names: one per line, or JSON (array, or an object with label_names).")
+    Path labels;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random weights when no --weights is given (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--precision", defaultValue = "float32", description = "Default compute precision of the model: float32 or bfloat16 (default ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write (replaced if it exists).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Variant v = parseVariant(variant);
+        String p = precision.toLowerCase(Locale.ROOT);
+        if (!p.equals("float32") && !p.equals("bfloat16")) {
+            throw new CliException("unknown precision '" + precision + "'", "use --precision float32 or --precision bfloat16");
+        }
+        WeightSource source;
+        String version;
+        if (weights != null) {
+            if (!Files.isReadable(weights)) {
+                throw new CliException("weights file " + weights + " is not readable", "pass the model.safetensors you downloaded");
+            }
+            System.err.println("framewise model export: reading " + weights);
+            source = StateDictWeights.open(weights, v.version() == Variant.Version.V2);
+            version = weights.getFileName() + "@sha256:" + sha256(weights).substring(0, 12);
+        } else {
+            source = new SeededWeights(seed);
+            version = "seed-" + seed;
+        }
+        List<String> classNames = classNames(v);
+        System.err.println("framewise model export: building " + v.timmName() + " (" + source.describe() + ")...");
+        long t0 = System.nanoTime();
+        ModelMetadata m = EfficientFormer.export(out, v, source, classNames, version, p);
+        System.out.printf(Locale.ROOT, "exported %s to %s: %,d parameters, %.2f GMACs, %.1f MB, weights %s, %s, in %.1f s%n",
+                m.name(), out, m.parameters(), m.macs() / 1e9, ModelExporter.sizeOnDisk(out) / 1e6, m.weights(), p,
+                (System.nanoTime() - t0) / 1e9);
+        if (m.untrained()) {
+            System.out.println("note: random weights: the pipeline runs for real, the labels are not meaningful. "
+                    + "Import ImageNet weights with --weights (see the README, section Models).");
+        }
+        return 0;
+    }
+
+    private List<String> classNames(Variant v) throws Exception {
+        if (labels != null) {
+            List<String> names = Labels.readUserFile(labels);
+            if (names.size() != Variant.NUM_CLASSES) {
+                throw new CliException(labels + " has " + names.size() + " labels, the model has " + Variant.NUM_CLASSES
+                        + " classes", "give one label per class (ImageNet-1k: 1000)");
+            }
+            return names;
+        }
+        if (weights != null) {
+            throw new CliException("ImageNet weights need their 1000 class names",
+                    "pass --labels FILE (one name per line); the README, section Models, shows how to write it with timm");
+        }
+        return IntStream.range(0, Variant.NUM_CLASSES).mapToObj(i -> "class " + i).toList();
+    }
+
+    static Variant parseVariant(String name) {
+        try {
+            return Variant.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), "pick one of: " + String.join(", ", Variant.names()));
+        }
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

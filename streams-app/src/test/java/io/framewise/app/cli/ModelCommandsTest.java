@@ -1,0 +1,79 @@
+package io.framewise.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.framewise.app.testing.TestFrames;
+import io.framewise.inference.Npy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** framewise model export | info | predict | verify, as a user runs them. */
+class ModelCommandsTest {
+    @TempDir
+    static Path temp;
+    static Path model;
+
+    @BeforeAll
+    static void export() {
+        model = temp.resolve("s0");
+        var run = CommandLineIT.framewise("model", "export", "--variant", "v2-s0", "--seed", "3", "--out", model.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("exported efficientformerv2_s0").contains("3,600,256 parameters").contains("0.41 GMACs");
+    }
+
+    @Test
+    void infoDescribesTheModel() {
+        var run = CommandLineIT.framewise("model", "info", model.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("efficientformerv2_s0").contains("3,600,256").contains("serving_default: images -> logits [N, 1000]")
+                .contains("untrained").contains("MB on disk");
+    }
+
+    @Test
+    void predictClassifiesAnImageAndABatchTensor() throws Exception {
+        Path image = temp.resolve("street.jpg");
+        Files.write(image, TestFrames.jpeg(640, 480, 1, 3));
+        var run = CommandLineIT.framewise("model", "predict", model.toString(), "--image", image.toString(), "--top", "3");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines().filter(l -> l.matches("\\s+\\d+\\.\\d+%\\s+\\d+\\s+class \\d+"))).hasSize(3);
+
+        Path npy = temp.resolve("batch.npy");
+        float[] values = new float[2 * 224 * 224 * 3];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) Math.sin(i * 0.01);
+        }
+        Npy.writeFloat32(npy, new long[] {2, 224, 224, 3}, values);
+        var json = CommandLineIT.framewise("model", "predict", model.toString(), "--tensor", npy.toString(), "--json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        List<String> lines = json.out().lines().filter(l -> l.startsWith("{")).toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0).split(",\\s*").length).isGreaterThan(1000); // all 1000 logits are printed
+    }
+
+    @Test
+    void verifyComparesWithTheReferenceGoldens() {
+        var run = CommandLineIT.framewise("model", "verify", "--variant", "v2-s0", "--reference",
+                System.getProperty("framewise.reference.dir"));
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).containsPattern("efficientformerv2_s0\\s+max \\|dlogit\\| \\d\\.\\d+e-0[5-9]").contains("OK");
+    }
+
+    @Test
+    void mistakesGetOneLineWithTheFix() throws Exception {
+        var unknown = CommandLineIT.framewise("model", "export", "--variant", "l5", "--out", temp.resolve("x").toString());
+        assertThat(unknown.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(unknown.err()).contains("unknown EfficientFormer variant 'l5'").contains("fix:");
+
+        Path weights = temp.resolve("empty.safetensors");
+        Files.write(weights, new byte[16]);
+        var noLabels = CommandLineIT.framewise("model", "export", "--variant", "l1", "--weights", weights.toString(),
+                "--out", temp.resolve("y").toString());
+        assertThat(noLabels.exitCode()).isNotZero();
+        assertThat(noLabels.err()).doesNotContain("\tat ");
+    }
+}
