@@ -21,5 +21,5 @@ public interface ImageSource extends AutoCloseable {
     String describe();
 
     @Override
-    void close() throws Exception;
+    void close() throws java.io.IOException;
 }
