@@ -5,9 +5,10 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
 /**
- * {@code head} and {@code head_dist}, two Linear(C, 1000) layers whose outputs are averaged at inference. Folded, the
- * average is one layer with the averaged weights, and an affine map before it (V2's BatchNorm, applied before the
- * spatial mean, which commutes with it) is folded in as well.
+ * {@code head} and {@code head_dist}, two Linear(C, classes) layers whose outputs are averaged at inference. Folded,
+ * the average is one layer with the averaged weights, and an affine map before it (V2's BatchNorm, applied before the
+ * spatial mean, which commutes with it) is folded in as well. A checkpoint trained without distillation has no
+ * {@code head_dist}; its {@code head} alone is the classifier.
  */
 public final class DistilledHead {
     private DistilledHead() {
@@ -21,9 +22,10 @@ public final class DistilledHead {
         int c = NetBuilder.dim(pooled, 1);
         float[] w1 = net.param("head.weight", classes, c);
         float[] b1 = net.param("head.bias", classes);
-        float[] w2 = net.param("head_dist.weight", classes, c);
-        float[] b2 = net.param("head_dist.bias", classes);
-        net.countMacs(2L * c * classes);
+        boolean distilled = net.has("head_dist.weight");
+        float[] w2 = distilled ? net.param("head_dist.weight", classes, c) : w1;
+        float[] b2 = distilled ? net.param("head_dist.bias", classes) : b1;
+        net.countMacs((distilled ? 2L : 1L) * c * classes);
         if (!net.folding()) {
             Operand<TFloat32> x = before == null ? pooled : net.applyAffine(pooled, before);
             Operand<TFloat32> y1 = net.tf().math.add(net.matmulLastAxis(x, NetBuilder.transpose2d(w1, classes, c), c, classes),

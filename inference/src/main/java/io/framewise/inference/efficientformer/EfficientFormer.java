@@ -28,12 +28,18 @@ public final class EfficientFormer {
     private EfficientFormer() {
     }
 
-    /** Adds the network to {@code tf}'s graph on {@code images} ([N, 224, 224, 3] float, NHWC). */
+    /** Adds the 1000-class network to {@code tf}'s graph on {@code images} ([N, 224, 224, 3] float, NHWC). */
     public static Outputs build(Ops tf, Operand<TFloat32> images, Variant variant, WeightSource weights, boolean fold) {
+        return build(tf, images, variant, weights, fold, Variant.NUM_CLASSES);
+    }
+
+    /** As above with {@code classes} outputs (a fine-tuned head). */
+    public static Outputs build(Ops tf, Operand<TFloat32> images, Variant variant, WeightSource weights, boolean fold,
+                                int classes) {
         NetBuilder net = new NetBuilder(tf, weights, fold);
         Outputs out = variant.version() == Variant.Version.V1
-                ? EfficientFormerV1.build(net, images, variant)
-                : EfficientFormerV2.build(net, images, variant);
+                ? EfficientFormerV1.build(net, images, variant, classes)
+                : EfficientFormerV2.build(net, images, variant, classes);
         if (weights instanceof StateDictWeights file) {
             file.verifyAllUsed();
         }
@@ -47,7 +53,7 @@ public final class EfficientFormer {
 
     /**
      * Exports {@code variant} with {@code weights} to {@code directory}: SavedModel (weights as constants, BatchNorm and
-     * layer scales folded), metadata, labels.
+     * layer scales folded), metadata, labels. The model has one class per label.
      *
      * @param version free-form version recorded in the metadata and in every event (e.g. the weights' origin)
      */
@@ -62,11 +68,11 @@ public final class EfficientFormer {
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> images = imagesPlaceholder(tf);
-            Outputs out = build(tf, images, variant, weights, true);
+            Outputs out = build(tf, images, variant, weights, true, labels.size());
             Operand<TFloat32> logits = tf.withName("logits").identity(out.logits());
             ModelMetadata metadata = new ModelMetadata(ModelMetadata.CURRENT_FORMAT, variant.timmName(), version,
                     variant.timmName(), "serving_default", "images", "logits", ModelMetadata.OutputKind.LOGITS,
-                    Variant.NUM_CLASSES, "labels.txt", ModelMetadata.Preprocessing.of(PREPROCESSING), weights.describe(),
+                    labels.size(), "labels.txt", ModelMetadata.Preprocessing.of(PREPROCESSING), weights.describe(),
                     out.parameters(), out.macs(), Map.of("folded", "batchnorm,layer-scale,distilled-head",
                             ModelMetadata.PRECISION_KEY, precision));
             ModelExporter.export(directory, session, images, logits, metadata, labels);

@@ -63,6 +63,10 @@ public final class NetBuilder {
         return v;
     }
 
+    public boolean has(String key) {
+        return weights.has(key);
+    }
+
     /** A buffer such as BatchNorm running statistics (not parameters). */
     public float[] buffer(String key, long... shape) {
         return weights.tensor(key, shape);

@@ -92,6 +92,37 @@ class SafetensorsImportTest {
     }
 
     @Test
+    void aFineTunedCheckpointWithItsOwnClassesAndNoDistillationHeadExportsAndServes() throws IOException {
+        Variant v = Variant.EFFICIENTFORMERV2_S0;
+        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
+        GoldenWeights golden = new GoldenWeights();
+        int width = v.width(3);
+        for (TimmKeys k : TimmKeys.of(v)) {
+            if (!k.isFloat() || k.name().startsWith("head")) {
+                continue;
+            }
+            tensors.put(k.name(), Safetensors.Tensor.f32(k.shape(), golden.tensor(k.name(), k.shape())));
+        }
+        tensors.put("head.weight", Safetensors.Tensor.f32(new long[] {5, width}, golden.tensor("head.weight", new long[] {5, width})));
+        tensors.put("head.bias", Safetensors.Tensor.f32(new long[] {5}, golden.tensor("head.bias", new long[] {5})));
+        Path file = temp.resolve("finetuned.safetensors");
+        Safetensors.write(file, tensors);
+
+        Path dir = temp.resolve("finetuned");
+        var labels = java.util.List.of("cat", "dog", "car", "bus", "tree");
+        var metadata = EfficientFormer.export(dir, v, StateDictWeights.open(file, true), labels, "finetuned");
+        assertThat(metadata.numClasses()).isEqualTo(5);
+        assertThat(metadata.parameters()).isEqualTo(v.referenceParameters() - 2L * (1000 * width + 1000) + (5L * width + 5));
+        try (var classifier = io.framewise.inference.FrameClassifier.load(dir, io.framewise.inference.InferenceOptions.defaults())) {
+            float[] input = GoldenWeights.inputNhwc(224);
+            var batch = java.nio.ByteBuffer.allocateDirect(4 * input.length).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            batch.put(input).flip();
+            var top = classifier.classify(batch, 1, 5).get(0);
+            assertThat(top).extracting(io.framewise.inference.Prediction::label).containsExactlyInAnyOrderElementsOf(labels);
+        }
+    }
+
+    @Test
     void notASafetensorsFileIsRefusedClearly() throws IOException {
         Path junk = temp.resolve("junk.safetensors");
         java.nio.file.Files.write(junk, new byte[] {(byte) 0xFF, 1, 2, 3, 4, 5, 6, 7, 8, 9});

@@ -64,7 +64,9 @@ final class ModelExportCommand implements Callable<Integer> {
             source = new SeededWeights(seed);
             version = "seed-" + seed;
         }
-        List<String> classNames = classNames(v);
+        int classes = source instanceof StateDictWeights file && file.leadingDimension("head.bias") > 0
+                ? (int) file.leadingDimension("head.bias") : Variant.NUM_CLASSES;
+        List<String> classNames = classNames(classes);
         System.err.println("framewise model export: building " + v.timmName() + " (" + source.describe() + ")...");
         long t0 = System.nanoTime();
         ModelMetadata m = EfficientFormer.export(out, v, source, classNames, version, p);
@@ -78,20 +80,21 @@ final class ModelExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<String> classNames(Variant v) throws Exception {
+    /** @param classes the classes of the weights' head (1000 for ImageNet-1k) */
+    private List<String> classNames(int classes) throws Exception {
         if (labels != null) {
             List<String> names = Labels.readUserFile(labels);
-            if (names.size() != Variant.NUM_CLASSES) {
-                throw new CliException(labels + " has " + names.size() + " labels, the model has " + Variant.NUM_CLASSES
-                        + " classes", "give one label per class (ImageNet-1k: 1000)");
+            if (names.size() != classes) {
+                throw new CliException(labels + " has " + names.size() + " labels, the model has " + classes
+                        + " classes", "give one label per class, in the order of the head's outputs");
             }
             return names;
         }
         if (weights != null) {
-            throw new CliException("ImageNet weights need their 1000 class names",
-                    "pass --labels FILE (one name per line); the README, section Models, shows how to write it with timm");
+            throw new CliException("the weights' " + classes + " classes need their names",
+                    "pass --labels FILE (one name per line); the README, section Models, shows how to write the ImageNet-1k names with timm");
         }
-        return IntStream.range(0, Variant.NUM_CLASSES).mapToObj(i -> "class " + i).toList();
+        return IntStream.range(0, classes).mapToObj(i -> "class " + i).toList();
     }
 
     static Variant parseVariant(String name) {

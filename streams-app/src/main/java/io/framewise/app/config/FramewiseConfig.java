@@ -93,7 +93,8 @@ public final class FramewiseConfig extends AbstractConfig {
         d.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
         d.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         d.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
-        d.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // the Kafka 5.0 default, today
+        // The Kafka 5.0 default, today (the constant is already deprecated in 4.3 because 5.0 drops the switch).
+        d.put("processing.exception.handler.global.enabled", true);
         // Events are small and latency-bound: do not hold them 100 ms in the producer (Streams' default linger).
         d.put(StreamsConfig.producerPrefix("linger.ms"), 5);
         // A frame can take a while to classify on a loaded CPU; keep the poll loop alive with smaller polls.

@@ -19,7 +19,7 @@ public final class EfficientFormerV1 {
     private EfficientFormerV1() {
     }
 
-    public static Outputs build(NetBuilder net, Operand<TFloat32> images, Variant variant) {
+    public static Outputs build(NetBuilder net, Operand<TFloat32> images, Variant variant, int classes) {
         Map<String, Operand<TFloat32>> stages = new LinkedHashMap<>();
         Operand<TFloat32> x = Stem4.apply(net, images, variant.width(0));
         stages.put("stem", x);
@@ -43,7 +43,7 @@ public final class EfficientFormerV1 {
         }
         Operand<TFloat32> normed = net.layerNorm(x, "norm");
         Operand<TFloat32> pooled = net.tf().math.mean(normed, net.tf().constant(1));
-        Operand<TFloat32> logits = DistilledHead.apply(net, pooled, null, Variant.NUM_CLASSES);
+        Operand<TFloat32> logits = DistilledHead.apply(net, pooled, null, classes);
         return new Outputs(logits, stages, net.parameters(), net.macs());
     }
 }

@@ -19,7 +19,7 @@ public final class EfficientFormerV2 {
     private EfficientFormerV2() {
     }
 
-    public static Outputs build(NetBuilder net, Operand<TFloat32> images, Variant variant) {
+    public static Outputs build(NetBuilder net, Operand<TFloat32> images, Variant variant, int classes) {
         Map<String, Operand<TFloat32>> stages = new LinkedHashMap<>();
         Operand<TFloat32> x = Stem4.apply(net, images, variant.width(0));
         stages.put("stem", x);
@@ -40,7 +40,7 @@ public final class EfficientFormerV2 {
         int channels = variant.width(3);
         NetBuilder.Affine norm = net.batchNorm("norm", channels, NetBuilder.elementsPerSample(x));
         Operand<TFloat32> pooled = net.tf().math.mean(x, net.tf().constant(new int[] {1, 2}));
-        Operand<TFloat32> logits = DistilledHead.apply(net, pooled, norm, Variant.NUM_CLASSES);
+        Operand<TFloat32> logits = DistilledHead.apply(net, pooled, norm, classes);
         return new Outputs(logits, stages, net.parameters(), net.macs());
     }
 }

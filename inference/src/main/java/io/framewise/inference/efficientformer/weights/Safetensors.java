@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -101,8 +100,7 @@ public final class Safetensors {
             }
             MappedByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, dataStart, dataSize);
             Map<String, Entry> entries = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : root.properties()) {
                 if (field.getKey().equals("__metadata__")) {
                     continue;
                 }

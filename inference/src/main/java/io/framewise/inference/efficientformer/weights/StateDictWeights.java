@@ -79,6 +79,17 @@ public final class StateDictWeights implements WeightSource {
     }
 
     @Override
+    public boolean has(String key) {
+        return entries.containsKey(key);
+    }
+
+    /** The first dimension of {@code key} in the file (e.g. the classes of {@code head.bias}), or -1. */
+    public long leadingDimension(String key) {
+        Safetensors.Entry e = entries.get(key);
+        return e == null || e.shape().length == 0 ? -1 : e.shape()[0];
+    }
+
+    @Override
     public String describe() {
         return origin;
     }

@@ -13,6 +13,11 @@ public interface WeightSource {
      */
     float[] tensor(String key, long[] shape);
 
+    /** Whether the source has {@code key}; sources that make up their values have every key. */
+    default boolean has(String key) {
+        return true;
+    }
+
     /** Where the weights came from, for the model's metadata, e.g. "golden" or "file:model.safetensors". */
     String describe();
 }
