@@ -1,0 +1,148 @@
+package io.framewise.app.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.framewise.app.bench.ModelBenchmark;
+import io.framewise.app.bench.ProgressBar;
+import io.framewise.inference.CpuFeatures;
+import io.framewise.inference.InferenceOptions.Precision;
+import io.framewise.inference.efficientformer.EfficientFormer;
+import io.framewise.inference.efficientformer.Variant;
+import io.framewise.inference.efficientformer.weights.SeededWeights;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure what this machine can do. --mode model: model-only throughput and latency per batch size "
+                + "and precision, with the GFLOP/s TensorFlow reaches on large matrix products as calibration.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--mode", defaultValue = "model", description = "What to measure: model (default ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (else --variant with seeded weights).")
+    Path model;
+
+    @Option(names = "--variant", defaultValue = "efficientformer_l1", description = "Variant to export and measure when no --model is given (default ${DEFAULT-VALUE}).")
+    String variant;
+
+    @Option(names = "--batch-sizes", defaultValue = "1,2,4,8,16", description = "Batch sizes (default ${DEFAULT-VALUE}).")
+    String batchSizes;
+
+    @Option(names = "--precision", defaultValue = "auto",
+            description = "float32, bfloat16, or auto: both where the CPU has native bfloat16 (default ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--seconds", defaultValue = "3", description = "Measuring time per configuration (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (default 0: one per core).")
+    int threads;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write a machine-readable report.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!mode.equals("model")) {
+            throw new CliException("unknown --mode '" + mode + "'", "use --mode model");
+        }
+        List<Precision> precisions = precisions();
+        Path dir = model != null ? model : exportedVariant();
+        List<Integer> batches = parseBatches();
+        ProgressBar progress = new ProgressBar(System.err, "bench model", (long) precisions.size() * (batches.size() + 1));
+        ModelBenchmark.Result result = new ModelBenchmark(dir, batches, precisions, seconds, threads).run(progress);
+        progress.finish();
+        printTable(result);
+        if (json != null) {
+            writeJson(result, precisions, batches, dir);
+            System.out.println("report written to " + json);
+        }
+        return 0;
+    }
+
+    private List<Precision> precisions() {
+        return switch (precision.toLowerCase(Locale.ROOT)) {
+            case "float32" -> List.of(Precision.FLOAT32);
+            case "bfloat16" -> List.of(Precision.BFLOAT16);
+            case "auto" -> CpuFeatures.hasBfloat16() ? List.of(Precision.FLOAT32, Precision.BFLOAT16) : List.of(Precision.FLOAT32);
+            default -> throw new CliException("unknown precision '" + precision + "'", "use float32, bfloat16 or auto");
+        };
+    }
+
+    private List<Integer> parseBatches() {
+        try {
+            List<Integer> b = new ArrayList<>();
+            for (String s : batchSizes.split(",")) {
+                int v = Integer.parseInt(s.trim());
+                if (v < 1 || v > 256) {
+                    throw new NumberFormatException();
+                }
+                b.add(v);
+            }
+            return b;
+        } catch (NumberFormatException e) {
+            throw new CliException("invalid --batch-sizes '" + batchSizes + "'", "give sizes from 1 to 256, e.g. 1,2,4,8,16");
+        }
+    }
+
+    private Path exportedVariant() throws Exception {
+        Variant v = ModelExportCommand.parseVariant(variant);
+        Path dir = ModelCache.root().resolve("models").resolve(v.timmName() + "-bench-seed0");
+        if (!java.nio.file.Files.isRegularFile(dir.resolve("framewise-model.json"))) {
+            System.err.println("framewise bench: exporting " + v.timmName() + " with seeded weights into " + dir);
+            EfficientFormer.export(dir, v, new SeededWeights(0),
+                    java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "class " + i).toList(), "seed-0");
+        }
+        return dir;
+    }
+
+    private static void printTable(ModelBenchmark.Result r) {
+        System.out.printf(Locale.ROOT, "model %s, %.3f GMACs per image, CPU %s, %d cores%n", r.model(), r.macs() / 1e9,
+                CpuFeatures.modelName(), Runtime.getRuntime().availableProcessors());
+        r.calibrationGflops().forEach((p, g) -> System.out.printf(Locale.ROOT,
+                "calibration (TF dense matmul 1536x1536, %s): %.1f GFLOP/s%n", p, g));
+        System.out.printf(Locale.ROOT, "%-9s %5s %10s %10s %10s %12s %10s%n", "precision", "batch", "images/s", "p50 ms",
+                "p99 ms", "GFLOP/s", "of calib.");
+        for (ModelBenchmark.Row row : r.rows()) {
+            System.out.printf(Locale.ROOT, "%-9s %5d %10.1f %10.2f %10.2f %12.1f %9.0f%%%n", row.precision(), row.batch(),
+                    row.imagesPerSecond(), row.p50Ms(), row.p99Ms(), row.achievedGflops(), 100 * row.fractionOfCalibration());
+        }
+        if (r.bf16Agreement() != null) {
+            var a = r.bf16Agreement();
+            System.out.printf(Locale.ROOT, "bfloat16 vs float32 on %d random images: same top-1 for %d, max |dlogit| %.3g%n",
+                    a.images(), a.sameTop1(), a.maxAbsLogitDifference());
+        }
+    }
+
+    private void writeJson(ModelBenchmark.Result r, List<Precision> precisions, List<Integer> batches, Path dir) throws Exception {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("mode", "model");
+        ObjectNode machine = root.putObject("machine");
+        machine.put("cpu", CpuFeatures.modelName());
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("bfloat16", CpuFeatures.hasBfloat16());
+        machine.put("java", System.getProperty("java.version"));
+        ObjectNode config = root.putObject("config");
+        config.put("model", dir.toString());
+        config.putPOJO("batchSizes", batches);
+        config.putPOJO("precisions", precisions);
+        config.put("secondsPerConfiguration", seconds);
+        config.put("intraOpThreads", threads);
+        root.put("modelName", r.model());
+        root.put("macsPerImage", r.macs());
+        root.putPOJO("calibrationGflops", r.calibrationGflops());
+        root.putPOJO("rows", r.rows());
+        if (r.bf16Agreement() != null) {
+            root.putPOJO("bfloat16Agreement", r.bf16Agreement());
+        }
+        mapper.writeValue(json.toFile(), root);
+    }
+}
