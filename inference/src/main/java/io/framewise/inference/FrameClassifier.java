@@ -179,8 +179,13 @@ public final class FrameClassifier implements AutoCloseable {
             throw new IllegalArgumentException("batch buffer holds " + batch.capacity() + " floats, " + n + " images need " + floats);
         }
         FloatBuffer view = batch.duplicate().position(0).limit((int) floats);
-        try (TFloat32 input = TFloat32.tensorOf(Shape.of(n, spec.height(), spec.width(), 3), DataBuffers.of(view));
-             Result result = function.call(Map.of(metadata.input(), input))) {
+        try (TFloat32 input = TFloat32.tensorOf(Shape.of(n, spec.height(), spec.width(), 3), DataBuffers.of(view))) {
+            return outputs(input, n);
+        }
+    }
+
+    private float[][] outputs(TFloat32 input, int n) {
+        try (Result result = function.call(Map.of(metadata.input(), input))) {
             Tensor out = result.get(metadata.output()).orElseThrow(
                     () -> new IllegalStateException("model returned no '" + metadata.output() + "' output"));
             if (!(out instanceof TFloat32 values) || values.shape().numDimensions() != 2
@@ -209,15 +214,36 @@ public final class FrameClassifier implements AutoCloseable {
         run(zeros, batchSize);
     }
 
-    /** Class probabilities of the first {@code n} images: the output, with a softmax when the model gives logits. */
-    public float[][] probabilities(FloatBuffer batch, int n) {
-        float[][] rows = run(batch, n);
+    /**
+     * Runs the model on separately prepared images (each a buffer of H * W * 3 floats from position 0): each is copied
+     * once, straight into its slice of the batch tensor.
+     */
+    public float[][] run(List<FloatBuffer> images) {
+        int n = images.size();
+        int floats = spec.floatsPerImage();
+        try (TFloat32 input = TFloat32.tensorOf(Shape.of(n, spec.height(), spec.width(), 3))) {
+            var data = input.asRawTensor().data().asFloats();
+            for (int i = 0; i < n; i++) {
+                FloatBuffer image = images.get(i).duplicate().position(0).limit(floats);
+                DataBuffers.of(image).copyTo(data.offset((long) i * floats), floats);
+            }
+            return outputs(input, n);
+        }
+    }
+
+    /** Softmax of raw outputs when the model gives logits, in place. */
+    public float[][] toProbabilities(float[][] outputs) {
         if (metadata.outputKind() == ModelMetadata.OutputKind.LOGITS) {
-            for (float[] row : rows) {
+            for (float[] row : outputs) {
                 Softmax.inPlace(row);
             }
         }
-        return rows;
+        return outputs;
+    }
+
+    /** Class probabilities of the first {@code n} images: the output, with a softmax when the model gives logits. */
+    public float[][] probabilities(FloatBuffer batch, int n) {
+        return toProbabilities(run(batch, n));
     }
 
     /** The {@code k} most probable classes of each of the first {@code n} images, best first. */

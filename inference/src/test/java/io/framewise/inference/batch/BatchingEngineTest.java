@@ -1,0 +1,163 @@
+package io.framewise.inference.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The batching logic with a runner that records what it is given; each image carries a marker value so that a result
+ * can be traced back to its image.
+ */
+class BatchingEngineTest {
+    private static final long MS = 1_000_000L;
+
+    /** Records batches; answers each image with [marker, batch size]; fails a batch containing marker -1. */
+    static final class RecordingRunner implements BatchRunner {
+        final List<List<Float>> batches = new CopyOnWriteArrayList<>();
+        final List<Long> callTimes = new CopyOnWriteArrayList<>();
+        volatile long sleepMs;
+
+        @Override
+        public float[][] run(List<FloatBuffer> images) {
+            callTimes.add(System.nanoTime());
+            List<Float> markers = new ArrayList<>();
+            images.forEach(b -> markers.add(b.get(0)));
+            batches.add(markers);
+            if (markers.contains(-1f)) {
+                throw new IllegalStateException("bad image in batch");
+            }
+            try {
+                Thread.sleep(sleepMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            float[][] out = new float[images.size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = new float[] {markers.get(i), images.size()};
+            }
+            return out;
+        }
+    }
+
+    static FloatBuffer image(float marker) {
+        FloatBuffer b = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        b.put(0, marker);
+        return b;
+    }
+
+    static long far() {
+        return System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    }
+
+    @Test
+    void imagesWaitingTogetherFormBatchesUpToTheMaximumAndEachGetsItsOwnRow() throws Exception {
+        RecordingRunner runner = new RecordingRunner();
+        runner.sleepMs = 50;
+        // maxWait 0: batches form only from what is already queued when the dispatcher is free.
+        try (BatchingEngine engine = new BatchingEngine("t", runner, 4, 0, System::nanoTime)) {
+            engine.submit(image(100), far()).get(); // the dispatcher is now idle
+            runner.sleepMs = 100;
+            CompletableFuture<BatchingEngine.Result> blocker = engine.submit(image(101), far());
+            Thread.sleep(20); // the blocker's batch is running; the next 10 queue up behind it
+            List<CompletableFuture<BatchingEngine.Result>> futures = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                futures.add(engine.submit(image(i), far()));
+            }
+            blocker.get();
+            for (int i = 0; i < 10; i++) {
+                BatchingEngine.Result r = futures.get(i).get(5, TimeUnit.SECONDS);
+                assertThat(r.output()[0]).as("image %d gets its own row", i).isEqualTo(i);
+                assertThat(r.batchSize()).isEqualTo((int) r.output()[1]);
+            }
+            List<Integer> sizes = runner.batches.subList(2, runner.batches.size()).stream().map(List::size).toList();
+            assertThat(sizes).containsExactly(4, 4, 2);
+        }
+    }
+
+    @Test
+    void aLoneImageWaitsAtMostMaxWait() throws Exception {
+        RecordingRunner runner = new RecordingRunner();
+        try (BatchingEngine engine = new BatchingEngine("t", runner, 8, 150 * MS, System::nanoTime)) {
+            long submitted = System.nanoTime();
+            BatchingEngine.Result r = engine.submit(image(1), far()).get(5, TimeUnit.SECONDS);
+            long waited = runner.callTimes.get(0) - submitted;
+            assertThat(waited).isBetween(140 * MS, 1000 * MS);
+            assertThat(r.batchSize()).isEqualTo(1);
+            assertThat(r.queueNanos()).isGreaterThanOrEqualTo(140 * MS);
+        }
+    }
+
+    @Test
+    void anUrgentImageIsDispatchedEarlyEnoughForItsDeadline() throws Exception {
+        RecordingRunner runner = new RecordingRunner();
+        try (BatchingEngine engine = new BatchingEngine("t", runner, 8, 5_000 * MS, System::nanoTime)) {
+            for (int size = 1; size <= 8; size++) {
+                engine.estimator().record(size, 50 * MS);
+            }
+            long submitted = System.nanoTime();
+            engine.submit(image(1), submitted + 200 * MS).get(5, TimeUnit.SECONDS);
+            long waited = runner.callTimes.get(0) - submitted;
+            // latest start = deadline - 50 ms estimate: about 150 ms, far before the 5 s max wait
+            assertThat(waited).isBetween(100 * MS, 1000 * MS);
+        }
+    }
+
+    @Test
+    void aFailingBatchFailsOnlyItsOwnImages() throws Exception {
+        RecordingRunner runner = new RecordingRunner();
+        try (BatchingEngine engine = new BatchingEngine("t", runner, 2, 300 * MS, System::nanoTime)) {
+            CompletableFuture<BatchingEngine.Result> bad = engine.submit(image(-1), far());
+            CompletableFuture<BatchingEngine.Result> sameBatch = engine.submit(image(7), far());
+            assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasMessageContaining("bad image in batch");
+            assertThatThrownBy(() -> sameBatch.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+            assertThat(engine.submit(image(8), far()).get(5, TimeUnit.SECONDS).output()[0]).isEqualTo(8f);
+        }
+    }
+
+    @Test
+    void predictedCompletionGrowsWithTheQueue() throws Exception {
+        RecordingRunner runner = new RecordingRunner();
+        runner.sleepMs = 300;
+        try (BatchingEngine engine = new BatchingEngine("t", runner, 2, 0, System::nanoTime)) {
+            for (int size = 1; size <= 2; size++) {
+                engine.estimator().record(size, 100 * MS);
+            }
+            long now = System.nanoTime();
+            long idle = engine.predictCompletionNanos(now) - now;
+            assertThat(idle).isEqualTo(100 * MS);
+            List<CompletableFuture<BatchingEngine.Result>> futures = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                futures.add(engine.submit(image(i), far()));
+            }
+            Thread.sleep(50);
+            now = System.nanoTime();
+            long busy = engine.predictCompletionNanos(now) - now;
+            assertThat(busy).isGreaterThan(2 * 100 * MS);
+            for (var f : futures) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void estimatesInterpolateBetweenMeasuredSizes() {
+        BatchLatencyEstimator e = new BatchLatencyEstimator(8);
+        assertThat(e.estimate(3)).isZero();
+        e.record(1, 10);
+        e.record(5, 50);
+        assertThat(e.estimate(3)).isEqualTo(30);
+        assertThat(e.estimate(8)).isEqualTo(80);
+    }
+}
