@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.topology.FramewiseTopology;
-import io.framewise.inference.FrameClassifier;
+import io.framewise.app.pipeline.InferenceService;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -38,16 +38,14 @@ public final class FramewiseApplication implements AutoCloseable {
      *
      * @throws Topics.BrokerUnavailableException when the cluster cannot be reached
      */
-    public static FramewiseApplication start(FramewiseConfig config, FrameClassifier classifier, Clock clock,
+    public static FramewiseApplication start(FramewiseConfig config, InferenceService models, Clock clock,
                                              Duration startTimeout) throws Topics.BrokerUnavailableException {
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(props);
         Topics.ensure(streamsConfig.getAdminConfigs("framewise-admin"), config);
-        long t0 = System.nanoTime();
-        classifier.warmUp(1);
-        LOG.debug("model warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
-        FrameAnalyzer analyzer = new FrameAnalyzer(classifier, config.maxPixels(), config.topK());
+        FrameAnalyzer analyzer = new FrameAnalyzer(models, config.maxPixels(), config.topK(),
+                config.getLong(FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG));
         KafkaStreams streams = new KafkaStreams(FramewiseTopology.build(config, analyzer, clock), props);
         FramewiseApplication app = new FramewiseApplication(streams);
         CountDownLatch running = new CountDownLatch(1);
@@ -79,7 +77,7 @@ public final class FramewiseApplication implements AutoCloseable {
         }
         LOG.info("framewise application '{}' {} reading {} -> {} (dead letters: {}), model {} {}",
                 config.applicationId(), streams.state(), config.inputTopic(), config.outputTopic(), config.deadLetterTopic(),
-                classifier.metadata().name(), classifier.metadata().version());
+                models.primary().ref().getName(), models.primary().ref().getVersion());
         return app;
     }
 

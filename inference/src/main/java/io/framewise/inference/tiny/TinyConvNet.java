@@ -34,24 +34,38 @@ public final class TinyConvNet {
 
     /** Builds the network with weights from {@code seed} and exports it to {@code directory}. */
     public static ModelMetadata export(Path directory, long seed, int inputSize) throws IOException {
+        return export(directory, seed, inputSize, 0);
+    }
+
+    /**
+     * As above, with {@code slowLayers} extra 3x3 convolutions of 96 channels at half the input resolution: a real
+     * network made deliberately slow (about 1 GMAC per layer at 224), for testing what happens under a budget.
+     */
+    public static ModelMetadata export(Path directory, long seed, int inputSize, int slowLayers) throws IOException {
         PreprocessSpec spec = PreprocessSpec.imagenet(inputSize, 0.875);
         SplittableRandom random = new SplittableRandom(seed);
-        int c1 = 8;
+        int c1 = slowLayers > 0 ? 96 : 8;
         int c2 = 16;
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> images = tf.withName("images").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, inputSize, inputSize, 3)));
             Operand<TFloat32> x = convRelu(tf, images, random, 3, c1);
+            for (int i = 0; i < slowLayers; i++) {
+                Operand<TFloat32> padded = tf.pad(x, tf.constant(new int[][] {{0, 0}, {1, 1}, {1, 1}, {0, 0}}), tf.constant(0f));
+                x = tf.nn.relu(tf.nn.conv2d(padded, weights(tf, random, Shape.of(3, 3, c1, c1), 9 * c1), List.of(1L, 1L, 1L, 1L), "VALID"));
+            }
             x = convRelu(tf, x, random, c1, c2);
             x = tf.math.mean(x, tf.constant(new int[] {1, 2}));
             Operand<TFloat32> logits = tf.withName("logits").math.add(
                     tf.linalg.matMul(x, weights(tf, random, Shape.of(c2, LABELS.size()), c2)),
                     weights(tf, random, Shape.of(LABELS.size()), 1));
-            long parameters = 27L * c1 + c1 + 9L * c1 * c2 + c2 + (long) c2 * LABELS.size() + LABELS.size();
-            long macs = (long) (inputSize / 2) * (inputSize / 2) * 27 * c1 + (long) (inputSize / 4) * (inputSize / 4) * 9 * c1 * c2
+            long half = (long) (inputSize / 2) * (inputSize / 2);
+            long parameters = 27L * c1 + c1 + slowLayers * 9L * c1 * c1 + 9L * c1 * c2 + c2 + (long) c2 * LABELS.size() + LABELS.size();
+            long macs = half * 27 * c1 + slowLayers * half * 9 * c1 * c1 + (long) (inputSize / 4) * (inputSize / 4) * 9 * c1 * c2
                     + (long) c2 * LABELS.size();
-            ModelMetadata metadata = new ModelMetadata(ModelMetadata.CURRENT_FORMAT, "tiny-convnet", "seed-" + seed, "tiny",
+            String name = slowLayers > 0 ? "slow-convnet" : "tiny-convnet";
+            ModelMetadata metadata = new ModelMetadata(ModelMetadata.CURRENT_FORMAT, name, "seed-" + seed, name,
                     "serving_default", "images", "logits", OutputKind.LOGITS, LABELS.size(), "labels.txt",
                     ModelMetadata.Preprocessing.of(spec), "seeded-random(seed=" + seed + ")", parameters, macs, Map.of());
             ModelExporter.export(directory, session, images, logits, metadata, LABELS);

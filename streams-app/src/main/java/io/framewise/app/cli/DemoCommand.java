@@ -28,8 +28,7 @@ import io.framewise.app.publish.OutcomeReader;
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.ImageSource;
 import io.framewise.decoder.source.ImageSources;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.InferenceOptions;
+import io.framewise.app.pipeline.InferenceService;
 import io.framewise.inference.ModelMetadata;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Status;
@@ -101,10 +100,9 @@ final class DemoCommand implements Callable<Integer> {
             settings.put(FramewiseConfig.TOPIC_PARTITIONS_CONFIG, String.valueOf(Math.max(3, cameras)));
             settings.putAll(overrides);
             FramewiseConfig config = new FramewiseConfig(settings);
-            try (FrameClassifier classifier = FrameClassifier.load(modelDir, new InferenceOptions(
-                    config.getInt(FramewiseConfig.INTRA_OP_THREADS_CONFIG), config.getInt(FramewiseConfig.INTER_OP_THREADS_CONFIG)));
-                 FramewiseApplication app = FramewiseApplication.start(config, classifier, Clock.systemUTC(), Duration.ofSeconds(60))) {
-                describeModel(classifier.metadata(), modelDir);
+            try (InferenceService models = InferenceService.load(config, modelDir);
+                 FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60))) {
+                describeModel(models.primary().classifier().metadata(), modelDir);
                 Map<String, Object> client = KafkaOptions.clientSettings(settings);
                 return runCameras(config, client, wh, stop, app);
             }

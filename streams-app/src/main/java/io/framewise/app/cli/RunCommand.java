@@ -11,8 +11,7 @@ import java.util.concurrent.TimeUnit;
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.Topics;
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.InferenceOptions;
+import io.framewise.app.pipeline.InferenceService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,18 +35,21 @@ final class RunCommand implements Callable<Integer> {
         if (config.modelDir().isBlank()) {
             throw new CliException("no model given", "pass --model DIR (see 'framewise demo' for one made on first use)");
         }
-        FrameClassifier classifier = FrameClassifier.load(Path.of(config.modelDir()), new InferenceOptions(
-                config.getInt(FramewiseConfig.INTRA_OP_THREADS_CONFIG), config.getInt(FramewiseConfig.INTER_OP_THREADS_CONFIG)));
+        InferenceService models = InferenceService.load(config, Path.of(config.modelDir()));
         FramewiseApplication app;
         try {
-            app = FramewiseApplication.start(config, classifier, Clock.systemUTC(), Duration.ofSeconds(60));
-        } catch (Topics.BrokerUnavailableException e) {
-            classifier.close();
-            throw new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
+            app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60));
+        } catch (Topics.BrokerUnavailableException | RuntimeException e) {
+            models.close();
+            if (e instanceof Topics.BrokerUnavailableException) {
+                throw new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
+            }
+            throw e;
         }
         CountDownLatch stop = Signals.terminationLatch();
         System.err.println("framewise run: application '" + config.applicationId() + "' is " + app.streams().state()
-                + "; model " + classifier.metadata().name() + " (" + classifier.metadata().weights() + ")");
+                + "; model " + models.primary().ref().getName() + " " + models.primary().ref().getVersion()
+                + (models.fallback() != null ? ", fallback " + models.fallback().ref().getName() : ""));
         try {
             while (!stop.await(200, TimeUnit.MILLISECONDS) && app.isAlive()) {
                 // waiting for SIGTERM/SIGINT, or for the instance to fail
@@ -55,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("framewise run: stopping (finishing in-flight frames, committing, leaving the group)");
         } finally {
             app.close();
-            classifier.close();
+            models.close();
         }
         if (app.failure() != null) {
             System.err.println("framewise run: stopped after a failure: " + app.failure());

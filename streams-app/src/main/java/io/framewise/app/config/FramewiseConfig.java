@@ -61,6 +61,37 @@ public final class FramewiseConfig extends AbstractConfig {
     private static final String INTER_OP_THREADS_DOC = "Threads TensorFlow may use to run independent operations at "
             + "once. 0: TensorFlow's choice.";
 
+    public static final String MAX_BATCH_SIZE_CONFIG = "framewise.inference.max.batch.size";
+    private static final String MAX_BATCH_SIZE_DOC = "Largest inference batch. Frames from all stream threads of the "
+            + "process are batched together, so num.stream.threads should be about this size for batches to fill.";
+
+    public static final String MAX_WAIT_MS_CONFIG = "framewise.inference.max.wait.ms";
+    private static final String MAX_WAIT_MS_DOC = "Longest time the first frame of a batch waits for others to join. "
+            + "A batch is dispatched earlier when its most urgent frame would otherwise miss its deadline.";
+
+    public static final String PRECISION_CONFIG = "framewise.inference.precision";
+    private static final String PRECISION_DOC = "Compute precision: model (what the model directory asks for), float32, "
+            + "or bfloat16 (TF's oneDNN auto mixed precision; float32 on CPUs without AVX-512 BF16 or AMX).";
+
+    public static final String INFERENCE_TIMEOUT_MS_CONFIG = "framewise.inference.timeout.ms";
+    private static final String INFERENCE_TIMEOUT_MS_DOC = "Longest a stream thread waits for a frame's inference; beyond "
+            + "it the frame is dead-lettered. Keeps a stuck model from stalling the thread past max.poll.interval.ms.";
+
+    public static final String BUDGET_POLICY_CONFIG = "framewise.budget.policy";
+    private static final String BUDGET_POLICY_DOC = "What happens to a frame predicted to miss its deadline (predicted "
+            + "from the queue and the measured batch latencies): skip (a SKIPPED_LATE event at once, not decoded), "
+            + "fallback (classified by framewise.fallback.model.dir if that one can make it, else skipped), "
+            + "best-effort (classified anyway; the event says deadlineMet=false).";
+
+    public static final String FALLBACK_MODEL_DIR_CONFIG = "framewise.fallback.model.dir";
+    private static final String FALLBACK_MODEL_DIR_DOC = "A faster model directory for the fallback policy (e.g. "
+            + "EfficientFormerV2-S0 behind L3). The event names the model that answered.";
+
+    public static final String CAMERA_MAX_FPS_CONFIG = "framewise.camera.max.fps";
+    private static final String CAMERA_MAX_FPS_DOC = "Per-camera sampling: frames of a camera closer together (by capture "
+            + "time) than 1/max.fps to its last classified frame yield SKIPPED_SAMPLED events without being decoded. "
+            + "0 disables sampling. A frame attribute of the same name overrides it for its camera.";
+
     public static final String TOPIC_PARTITIONS_CONFIG = "framewise.topics.partitions";
     private static final String TOPIC_PARTITIONS_DOC = "Partitions of topics that framewise creates when they are "
             + "missing. Partitions bound the parallelism: instances x num.stream.threads beyond this count stay idle.";
@@ -83,6 +114,16 @@ public final class FramewiseConfig extends AbstractConfig {
                     DECODE_MAX_PIXELS_DOC)
             .define(INTRA_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.MEDIUM, INTRA_OP_THREADS_DOC)
             .define(INTER_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.LOW, INTER_OP_THREADS_DOC)
+            .define(MAX_BATCH_SIZE_CONFIG, Type.INT, 8, Range.between(1, 256), Importance.HIGH, MAX_BATCH_SIZE_DOC)
+            .define(MAX_WAIT_MS_CONFIG, Type.LONG, 5L, Range.between(0, 10_000), Importance.HIGH, MAX_WAIT_MS_DOC)
+            .define(PRECISION_CONFIG, Type.STRING, "model", ConfigDef.ValidString.in("model", "float32", "bfloat16"),
+                    Importance.MEDIUM, PRECISION_DOC)
+            .define(INFERENCE_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.between(1, 600_000), Importance.LOW,
+                    INFERENCE_TIMEOUT_MS_DOC)
+            .define(BUDGET_POLICY_CONFIG, Type.STRING, "skip", ConfigDef.ValidString.in("skip", "fallback", "best-effort"),
+                    Importance.HIGH, BUDGET_POLICY_DOC)
+            .define(FALLBACK_MODEL_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM, FALLBACK_MODEL_DIR_DOC)
+            .define(CAMERA_MAX_FPS_CONFIG, Type.DOUBLE, 0.0, Range.between(0, 1000), Importance.MEDIUM, CAMERA_MAX_FPS_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) -1, replication(), Importance.LOW, TOPIC_REPLICATION_DOC);
 
@@ -97,6 +138,8 @@ public final class FramewiseConfig extends AbstractConfig {
         d.put("processing.exception.handler.global.enabled", true);
         // Events are small and latency-bound: do not hold them 100 ms in the producer (Streams' default linger).
         d.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+        // Stream threads mostly wait for the shared inference engine; several of them fill its batches.
+        d.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 4);
         // A frame can take a while to classify on a loaded CPU; keep the poll loop alive with smaller polls.
         d.put(StreamsConfig.consumerPrefix("max.poll.records"), 100);
         return d;
@@ -166,6 +209,10 @@ public final class FramewiseConfig extends AbstractConfig {
 
     public String modelDir() {
         return getString(MODEL_DIR_CONFIG);
+    }
+
+    public BudgetPolicy budgetPolicy() {
+        return BudgetPolicy.parse(getString(BUDGET_POLICY_CONFIG));
     }
 
     public String applicationId() {

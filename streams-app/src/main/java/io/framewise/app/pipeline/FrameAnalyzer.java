@@ -1,59 +1,78 @@
 package io.framewise.app.pipeline;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.framewise.decoder.DecodedImage;
 import io.framewise.decoder.ImageDecoder;
-import io.framewise.decoder.Preprocessor;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.ModelMetadata;
 import io.framewise.inference.Prediction;
+import io.framewise.inference.batch.BatchingEngine;
 import io.framewise.schema.Frame;
 
 /**
- * Decode, preprocess and classify one frame, timing each stage. Shared by all stream threads: the classifier is
- * thread-safe and each thread preprocesses into its own reusable input buffer, so no pixel buffer is allocated per
- * frame on the Java heap.
+ * Decodes and preprocesses a frame on the calling stream thread (in parallel with inference of other frames), hands
+ * it to the model's batching engine, and waits for its own answer: the event is produced before the record's offset
+ * can be committed, and the wait is bounded so a stuck model cannot hold the thread past the poll interval.
  */
 public final class FrameAnalyzer {
-    private final FrameClassifier classifier;
+    private final InferenceService models;
     private final ImageDecoder decoder;
-    private final Preprocessor preprocessor;
     private final int topK;
-    private final ThreadLocal<FloatBuffer> inputBuffer;
+    private final long timeoutMs;
 
-    public FrameAnalyzer(FrameClassifier classifier, long maxPixels, int topK) {
-        this.classifier = classifier;
+    public FrameAnalyzer(InferenceService models, long maxPixels, int topK, long timeoutMs) {
+        this.models = models;
         this.decoder = new ImageDecoder(maxPixels);
-        this.preprocessor = new Preprocessor(classifier.preprocessSpec());
         this.topK = topK;
-        int floats = classifier.preprocessSpec().floatsPerImage();
-        this.inputBuffer = ThreadLocal.withInitial(
-                () -> ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer());
+        this.timeoutMs = timeoutMs;
     }
 
-    public ModelMetadata model() {
-        return classifier.metadata();
+    public InferenceService models() {
+        return models;
     }
 
-    public Analysis analyze(Frame frame) {
-        FloatBuffer input = inputBuffer.get();
+    public Analysis analyze(Frame frame, ModelRuntime model, long deadlineNanos) {
+        FloatBuffer input = model.pool().acquire();
         long t0 = System.nanoTime();
         long t1;
-        int width;
-        int height;
         try (DecodedImage image = decoder.decode(frame.getCodec(), frame.getPayload(), frame.getWidth(), frame.getHeight())) {
             t1 = System.nanoTime();
-            width = image.width();
-            height = image.height();
-            preprocessor.preprocess(image, input.clear());
+            model.preprocessor().preprocess(image, input);
+        } catch (RuntimeException e) {
+            model.pool().release(input);
+            throw e;
         }
         long t2 = System.nanoTime();
-        List<Prediction> top = classifier.classify(input, 1, topK).get(0);
-        long t3 = System.nanoTime();
-        return new Analysis(top, t1 - t0, t2 - t1, t3 - t2, width, height);
+        model.recordPrepare(t2 - t0);
+        CompletableFuture<BatchingEngine.Result> future = model.engine().submit(input, deadlineNanos);
+        BatchingEngine.Result result;
+        try {
+            result = future.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new InferenceException("inference failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new InferenceException("inference did not answer within " + timeoutMs + " ms (framewise.inference.timeout.ms)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InferenceException("interrupted while waiting for inference", e);
+        } finally {
+            if (future.isDone()) {
+                model.pool().release(input); // otherwise the engine may still read it: left to the garbage collector
+            }
+        }
+        float[] probabilities = model.classifier().toProbabilities(new float[][] {result.output()})[0];
+        List<Prediction> top = model.classifier().topK(probabilities, topK);
+        return new Analysis(model, top, t1 - t0, t2 - t1, result.queueNanos(), result.inferenceNanos(), result.batchSize());
+    }
+
+    /** The model could not classify this frame; dead-lettered with this message. */
+    public static final class InferenceException extends RuntimeException {
+        public InferenceException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -41,7 +41,7 @@ public final class FramewiseTopology {
         // The topology sees the application's real settings (not the defaults StreamsBuilder() would invent).
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(withPlaceholders(config.streamsProperties()))));
         builder.stream(config.inputTopic(), Consumed.with(Serdes.String(), FramewiseSerdes.frame()).withName(SOURCE))
-                .processValues(() -> new ClassifyFrameProcessor(analyzer, config.latencyBudgetMs(), clock), Named.as(CLASSIFY))
+                .processValues(() -> new ClassifyFrameProcessor(analyzer, config, clock), Named.as(CLASSIFY))
                 .to(config.outputTopic(), Produced.with(Serdes.String(), FramewiseSerdes.classification()).withName(SINK));
         return builder.build();
     }

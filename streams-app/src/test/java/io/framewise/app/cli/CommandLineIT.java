@@ -18,8 +18,7 @@ import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.decoder.source.SyntheticScene;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.InferenceOptions;
+import io.framewise.app.pipeline.InferenceService;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.OpenCVFrameConverter;
@@ -97,8 +96,8 @@ class CommandLineIT {
         Files.write(images.resolve("0-good.jpg"), good);
         Files.write(images.resolve("1-broken.jpg"), Arrays.copyOf(good, good.length / 3));
         Files.write(images.resolve("2-good.jpg"), TestFrames.jpeg(320, 240, 0, 5));
-        try (FrameClassifier classifier = FrameClassifier.load(fixture.model, InferenceOptions.defaults());
-             FramewiseApplication app = FramewiseApplication.start(config, classifier, Clock.systemUTC(), Duration.ofSeconds(60))) {
+        try (InferenceService models = InferenceService.load(config, fixture.model);
+             FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60))) {
             String bootstrap = fixture.broker.bootstrapServers();
             Run publish = framewise("publish", "--bootstrap-servers", bootstrap, "--topic", config.inputTopic(),
                     "--camera", "door", "--source", images.toString(), "--passthrough");

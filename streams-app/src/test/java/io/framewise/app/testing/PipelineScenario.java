@@ -21,8 +21,7 @@ import io.framewise.app.publish.Outcome;
 import io.framewise.app.publish.OutcomeReader;
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.SyntheticScene;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.InferenceOptions;
+import io.framewise.app.pipeline.InferenceService;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.LatencyBreakdown;
@@ -48,8 +47,8 @@ public final class PipelineScenario {
         // A corrupt frame in the middle of camera 1's stream: dead-lettered, and camera 1 goes on.
         byte[] corrupt = Arrays.copyOf(TestFrames.jpeg(320, 240, 0, 0), 500);
 
-        try (FrameClassifier classifier = FrameClassifier.load(model, InferenceOptions.defaults());
-             FramewiseApplication app = FramewiseApplication.start(config, classifier, Clock.systemUTC(), Duration.ofSeconds(60));
+        try (InferenceService models = InferenceService.load(config, model);
+             FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60));
              FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC());
              OutcomeReader reader = new OutcomeReader(client, config.outputTopic(), config.deadLetterTopic(), false)) {
             ImageEncoder jpeg = new ImageEncoder(Codec.JPEG, 85);

@@ -15,6 +15,8 @@ import java.util.Properties;
 
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.FrameAnalyzer;
+import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.MutableClock;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.inference.FrameClassifier;
@@ -46,7 +48,7 @@ class FramewiseTopologyTest {
 
     @TempDir
     static Path temp;
-    static FrameClassifier classifier;
+    static InferenceService models;
     static byte[] jpeg;
 
     private final MutableClock clock = new MutableClock(T0);
@@ -61,13 +63,13 @@ class FramewiseTopologyTest {
     static void model() throws IOException {
         Path dir = temp.resolve("model");
         TinyConvNet.export(dir, 3, 64);
-        classifier = FrameClassifier.load(dir, InferenceOptions.defaults());
+        models = new InferenceService(ModelRuntime.start(FrameClassifier.load(dir, InferenceOptions.defaults()), 4, 1), null);
         jpeg = TestFrames.jpeg(320, 240, 0, 0);
     }
 
     @AfterAll
     static void closeModel() {
-        classifier.close();
+        models.close();
     }
 
     @BeforeEach
@@ -79,7 +81,7 @@ class FramewiseTopologyTest {
         config = new FramewiseConfig(settings);
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
-        driver = new TopologyTestDriver(FramewiseTopology.build(config, new FrameAnalyzer(classifier, 10_000_000, 3), clock),
+        driver = new TopologyTestDriver(FramewiseTopology.build(config, new FrameAnalyzer(models, 10_000_000, 3, 10_000), clock),
                 props, T0);
         frames = driver.createInputTopic(config.inputTopic(), new StringSerializer(), FramewiseSerdes.frame().serializer());
         rawFrames = driver.createInputTopic(config.inputTopic(), new StringSerializer(), new ByteArraySerializer());

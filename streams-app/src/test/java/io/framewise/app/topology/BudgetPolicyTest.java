@@ -1,0 +1,192 @@
+package io.framewise.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.pipeline.FrameAnalyzer;
+import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.pipeline.ModelRuntime;
+import io.framewise.app.testing.MutableClock;
+import io.framewise.app.testing.TestFrames;
+import io.framewise.inference.FrameClassifier;
+import io.framewise.inference.InferenceOptions;
+import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.schema.Classification;
+import io.framewise.schema.Codec;
+import io.framewise.schema.Frame;
+import io.framewise.schema.Status;
+import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The budget policies and per-camera sampling, with a deliberately slow real model as the primary (tens of ms per
+ * frame) and the tiny model as the fallback, and a clock the test controls.
+ */
+class BudgetPolicyTest {
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+    private static final long BUDGET_MS = 10_000;
+
+    @TempDir
+    static Path temp;
+    static InferenceService models;
+    static byte[] jpeg;
+    static double slowMs;
+
+    @BeforeAll
+    static void models() throws IOException {
+        TinyConvNet.export(temp.resolve("slow"), 1, 224, 6);
+        TinyConvNet.export(temp.resolve("fast"), 2, 224);
+        ModelRuntime slow = ModelRuntime.start(FrameClassifier.load(temp.resolve("slow"), InferenceOptions.defaults()), 2, 1);
+        ModelRuntime fast = ModelRuntime.start(FrameClassifier.load(temp.resolve("fast"), InferenceOptions.defaults()), 2, 1);
+        models = new InferenceService(slow, fast);
+        slowMs = slow.engine().estimator().estimate(1) / 1e6;
+        jpeg = TestFrames.jpeg(320, 240, 0, 0);
+    }
+
+    @AfterAll
+    static void close() {
+        models.close();
+    }
+
+    private final MutableClock clock = new MutableClock(T0);
+
+    private record Driver(TopologyTestDriver driver, TestInputTopic<String, Frame> in, TestOutputTopic<String, Classification> out)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            driver.close();
+        }
+    }
+
+    private Driver driver(Map<String, Object> extra) {
+        Map<String, Object> settings = new HashMap<>(extra);
+        settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS);
+        settings.put("bootstrap.servers", "unused:9092");
+        FramewiseConfig config = new FramewiseConfig(settings);
+        Properties props = new Properties();
+        props.putAll(config.streamsProperties());
+        TopologyTestDriver d = new TopologyTestDriver(FramewiseTopology.build(config,
+                new FrameAnalyzer(models, 10_000_000, 3, 30_000), clock), props, T0);
+        return new Driver(d, d.createInputTopic(config.inputTopic(), new StringSerializer(), FramewiseSerdes.frame().serializer()),
+                d.createOutputTopic(config.outputTopic(), new StringDeserializer(), FramewiseSerdes.classification().deserializer()));
+    }
+
+    /** A frame whose remaining budget is {@code remainingMs}. */
+    private Frame frame(long sequence, double remainingMs) {
+        Instant captured = clock.instant().minusNanos((long) ((BUDGET_MS - remainingMs) * 1e6));
+        return TestFrames.frame("cam", sequence, captured, jpeg, Codec.JPEG);
+    }
+
+    private Classification send(Driver d, Frame f) {
+        d.in().pipeInput("cam", f);
+        return d.out().readValue();
+    }
+
+    @Test
+    void skipEmitsSkippedLateAtOnceWithoutDecodingWhenThePredictionMissesTheDeadline() {
+        assumeThat(slowMs).as("the slow model is slow on this machine").isGreaterThan(4.0);
+        try (Driver d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "skip"))) {
+            Classification late = send(d, frame(0, slowMs / 4));
+            assertThat(late.getStatus()).isEqualTo(Status.SKIPPED_LATE);
+            assertThat(late.getLatency().getDecodeMs()).isZero();
+            assertThat(late.getLabels()).isEmpty();
+            Classification timely = send(d, frame(1, BUDGET_MS - 1));
+            assertThat(timely.getStatus()).isEqualTo(Status.OK);
+            assertThat(timely.getModel().getName()).isEqualTo("slow-convnet");
+        }
+    }
+
+    @Test
+    void fallbackAnswersWithTheFasterModelWhenItCanStillMakeIt() {
+        assumeThat(slowMs).isGreaterThan(4.0);
+        try (Driver d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "fallback",
+                FramewiseConfig.FALLBACK_MODEL_DIR_CONFIG, temp.resolve("fast").toString()))) {
+            Classification e = send(d, frame(0, slowMs / 2));
+            assertThat(e.getStatus()).isEqualTo(Status.OK);
+            assertThat(e.getModel().getName()).isEqualTo("tiny-convnet");
+            assertThat(e.getLabels()).hasSize(3);
+            Classification impossible = send(d, frame(1, 0.001));
+            assertThat(impossible.getStatus()).isEqualTo(Status.SKIPPED_LATE);
+            assertThat(send(d, frame(2, BUDGET_MS - 1)).getModel().getName()).isEqualTo("slow-convnet");
+        }
+    }
+
+    @Test
+    void bestEffortClassifiesAnywayAndSaysTheDeadlineWasMissed() {
+        assumeThat(slowMs).isGreaterThan(4.0);
+        try (Driver d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "best-effort"))) {
+            Classification e = send(d, frame(0, slowMs / 4));
+            assertThat(e.getStatus()).isEqualTo(Status.OK);
+            assertThat(e.getModel().getName()).isEqualTo("slow-convnet");
+            assertThat(e.getDeadlineMet()).isFalse();
+            assertThat(e.getLatency().getTotalMs()).isGreaterThan(e.getBudgetMs());
+        }
+    }
+
+    @Test
+    void aSpentBudgetIsSkippedWhateverThePolicy() {
+        try (Driver d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "best-effort"))) {
+            assertThat(send(d, frame(0, -5)).getStatus()).isEqualTo(Status.SKIPPED_LATE);
+        }
+    }
+
+    @Test
+    void samplingKeepsAtMostMaxFpsPerCameraWithoutDecodingTheRest() {
+        try (Driver d = driver(Map.of(FramewiseConfig.CAMERA_MAX_FPS_CONFIG, "5"))) {
+            List<Long> offsetsMs = List.of(0L, 100L, 199L, 200L, 350L, 420L);
+            List<Status> statuses = new java.util.ArrayList<>();
+            for (int i = 0; i < offsetsMs.size(); i++) {
+                Frame f = TestFrames.frame("cam", i, T0.plusMillis(offsetsMs.get(i)), jpeg, Codec.JPEG);
+                d.in().pipeInput("cam", f);
+                Classification e = d.out().readValue();
+                statuses.add(e.getStatus());
+                if (e.getStatus() == Status.SKIPPED_SAMPLED) {
+                    assertThat(e.getLatency().getDecodeMs()).isZero();
+                }
+            }
+            // kept: 0 ms; 200 ms (>= 200 after 0); 420 ms (>= 200 after 200)
+            assertThat(statuses).containsExactly(Status.OK, Status.SKIPPED_SAMPLED, Status.SKIPPED_SAMPLED, Status.OK,
+                    Status.SKIPPED_SAMPLED, Status.OK);
+            // another camera is sampled independently
+            d.in().pipeInput("other", TestFrames.frame("other", 0, T0.plusMillis(100), jpeg, Codec.JPEG));
+            assertThat(d.out().readValue().getStatus()).isEqualTo(Status.OK);
+        }
+    }
+
+    @Test
+    void metricsCountEventsByStatusAndRecordStageLatencies() {
+        try (Driver d = driver(Map.of())) {
+            send(d, frame(0, BUDGET_MS - 1));
+            send(d, frame(1, -1));
+            var metrics = d.driver().metrics();
+            assertThat(value(metrics, "events-ok-total")).isEqualTo(1.0);
+            assertThat(value(metrics, "events-skipped-late-total")).isEqualTo(1.0);
+            assertThat(value(metrics, "inference-latency-ms-max")).isPositive();
+            assertThat(value(metrics, "batch-size-max")).isEqualTo(1.0);
+            assertThat(value(metrics, "deadline-miss-ratio")).isZero();
+        }
+    }
+
+    private static double value(Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics, String name) {
+        return metrics.entrySet().stream().filter(e -> e.getKey().group().equals(PipelineMetrics.GROUP) && e.getKey().name().equals(name))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+    }
+}
