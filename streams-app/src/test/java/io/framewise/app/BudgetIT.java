@@ -55,7 +55,7 @@ class BudgetIT {
         List<Classification> events = runPaced("skip", Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "skip"));
         Map<Status, Long> byStatus = events.stream().collect(Collectors.groupingBy(Classification::getStatus, Collectors.counting()));
         assertThat(byStatus.getOrDefault(Status.SKIPPED_LATE, 0L)).as(byStatus + " " + describe(events)).isPositive();
-        assertThat(byStatus.getOrDefault(Status.OK, 0L)).as(byStatus.toString()).isPositive();
+        assertThat(byStatus.getOrDefault(Status.OK, 0L)).as(byStatus + " " + describe(events)).isPositive();
         assertThat(events).filteredOn(e -> e.getStatus() == Status.OK)
                 .allSatisfy(e -> assertThat(e.getModel().getName()).isEqualTo("slow-convnet"));
     }

@@ -21,10 +21,37 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure what this machine can do. --mode model: model-only throughput and latency per batch size "
-                + "and precision, with the GFLOP/s TensorFlow reaches on large matrix products as calibration.")
+                + "and precision, with the GFLOP/s TensorFlow reaches on large matrix products as calibration. "
+                + "--mode pipeline: the whole path on the embedded broker (or --bootstrap-servers) with K synthetic "
+                + "cameras at --rate frames/s (0: as fast as possible). --mode overload: --multiple times the measured "
+                + "capacity for --seconds with a 200 ms budget: are classified frames in budget, is lag bounded?")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--mode", defaultValue = "model", description = "What to measure: model (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "model", description = "model, pipeline or overload (default ${DEFAULT-VALUE}).")
     String mode;
+
+    @Option(names = "--cameras", defaultValue = "16", description = "pipeline/overload: synthetic cameras (default ${DEFAULT-VALUE}).")
+    int cameras;
+
+    @Option(names = "--size", defaultValue = "640x480", description = "pipeline/overload: frame size (default ${DEFAULT-VALUE}).")
+    String size;
+
+    @Option(names = "--rate", defaultValue = "0", description = "pipeline: total frames/s offered; 0 as fast as possible (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--multiple", defaultValue = "2", description = "overload: offered load as a multiple of capacity (default ${DEFAULT-VALUE}).")
+    double multiple;
+
+    @Option(names = "--budget-ms", description = "pipeline/overload: latency budget (default 1000; overload 200).")
+    Long budgetMs;
+
+    @Option(names = "--bootstrap-servers", description = "pipeline/overload: use this cluster instead of an embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any framewise or Kafka setting for the pipeline (repeatable).")
+    java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "pipeline/overload: latency over time and its distribution.")
+    Path plot;
 
     @Option(names = "--model", paramLabel = "DIR", description = "Model directory (else --variant with seeded weights).")
     Path model;
@@ -39,8 +66,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "float32, bfloat16, or auto: both where the CPU has native bfloat16 (default ${DEFAULT-VALUE}).")
     String precision;
 
-    @Option(names = "--seconds", defaultValue = "3", description = "Measuring time per configuration (default ${DEFAULT-VALUE}).")
-    double seconds;
+    @Option(names = "--seconds", description = "model: measuring time per configuration (default 3); pipeline/overload: publishing time (default 20).")
+    Double seconds;
 
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (default 0: one per core).")
     int threads;
@@ -50,14 +77,20 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!mode.equals("model")) {
-            throw new CliException("unknown --mode '" + mode + "'", "use --mode model");
-        }
+        return switch (mode) {
+            case "model" -> modelMode();
+            case "pipeline", "overload" -> new PipelineModes(this).run(mode);
+            default -> throw new CliException("unknown --mode '" + mode + "'", "use --mode model, pipeline or overload");
+        };
+    }
+
+    private int modelMode() throws Exception {
+        double perConfig = seconds == null ? 3 : seconds;
         List<Precision> precisions = precisions();
-        Path dir = model != null ? model : exportedVariant();
+        Path dir = modelDir();
         List<Integer> batches = parseBatches();
         ProgressBar progress = new ProgressBar(System.err, "bench model", (long) precisions.size() * (batches.size() + 1));
-        ModelBenchmark.Result result = new ModelBenchmark(dir, batches, precisions, seconds, threads).run(progress);
+        ModelBenchmark.Result result = new ModelBenchmark(dir, batches, precisions, perConfig, threads).run(progress);
         progress.finish();
         printTable(result);
         if (json != null) {
@@ -67,7 +100,11 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<Precision> precisions() {
+    Path modelDir() throws Exception {
+        return model != null ? model : exportedVariant();
+    }
+
+    List<Precision> precisions() {
         return switch (precision.toLowerCase(Locale.ROOT)) {
             case "float32" -> List.of(Precision.FLOAT32);
             case "bfloat16" -> List.of(Precision.BFLOAT16);
@@ -76,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
         };
     }
 
-    private List<Integer> parseBatches() {
+    List<Integer> parseBatches() {
         try {
             List<Integer> b = new ArrayList<>();
             for (String s : batchSizes.split(",")) {
@@ -103,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
         return dir;
     }
 
-    private static void printTable(ModelBenchmark.Result r) {
+    static void printTable(ModelBenchmark.Result r) {
         System.out.printf(Locale.ROOT, "model %s, %.3f GMACs per image, CPU %s, %d cores%n", r.model(), r.macs() / 1e9,
                 CpuFeatures.modelName(), Runtime.getRuntime().availableProcessors());
         r.calibrationGflops().forEach((p, g) -> System.out.printf(Locale.ROOT,
@@ -134,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
         config.put("model", dir.toString());
         config.putPOJO("batchSizes", batches);
         config.putPOJO("precisions", precisions);
-        config.put("secondsPerConfiguration", seconds);
+        config.put("secondsPerConfiguration", seconds == null ? 3 : seconds);
         config.put("intraOpThreads", threads);
         root.put("modelName", r.model());
         root.put("macsPerImage", r.macs());

@@ -1,0 +1,195 @@
+package io.framewise.app.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import io.framewise.app.FramewiseApplication;
+import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.publish.FramePublisher;
+import io.framewise.app.publish.Outcome;
+import io.framewise.app.publish.OutcomeReader;
+import io.framewise.decoder.ImageEncoder;
+import io.framewise.decoder.source.SyntheticScene;
+import io.framewise.schema.Classification;
+import io.framewise.schema.Codec;
+import io.framewise.schema.Frame;
+import io.framewise.schema.Status;
+import io.framewise.schema.serde.FramewiseSerdes;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * The whole path under load: K synthetic cameras publish JPEG frames (encoded before the run, so that the publisher
+ * does not take the CPU being measured) at a total rate, or as fast as possible, into the running application;
+ * events are read back and timed from capture to arrival at the consumer.
+ */
+public final class PipelineBenchmark {
+
+    /** One event as seen by the consumer. */
+    public record Sample(double atSeconds, double endToEndMs, Status status, boolean deadlineMet, double queueingMs,
+                        double decodeMs, double preprocessMs, double batchWaitMs, double inferenceMs, int batchSize) {
+    }
+
+    /** Frames published but not yet accounted for, over time. */
+    public record LagPoint(double atSeconds, long backlog) {
+    }
+
+    public record Result(long published, long deadLettered, Map<Status, Long> byStatus, List<Sample> samples,
+                         List<LagPoint> lag, double publishSeconds, double drainSeconds, double offeredFps,
+                         double classifiedPerSecond, boolean complete) {
+    }
+
+    private final Map<String, Object> settings;
+    private final Path model;
+    private final int cameras;
+    private final int width;
+    private final int height;
+
+    public PipelineBenchmark(Map<String, Object> settings, Path model, int cameras, int width, int height) {
+        this.settings = settings;
+        this.model = model;
+        this.cameras = cameras;
+        this.width = width;
+        this.height = height;
+    }
+
+    /**
+     * @param totalFps offered frames per second over all cameras (open loop); 0 for saturation: closed loop, as fast
+     *                 as the pipeline answers, with at most three batches' worth of frames in flight (flooding it
+     *                 would measure how fast it skips, not how fast it classifies)
+     * @param seconds  how long to publish
+     */
+    public Result run(double totalFps, double seconds, ProgressBar progress) throws Exception {
+        FramewiseConfig config = new FramewiseConfig(settings);
+        int window = 3 * config.getInt(FramewiseConfig.MAX_BATCH_SIZE_CONFIG);
+        java.util.concurrent.atomic.AtomicLong accountedSoFar = new java.util.concurrent.atomic.AtomicLong();
+        List<List<byte[]>> payloads = encodeFrames();
+        Map<String, Object> client = clientSettings(settings);
+        try (InferenceService models = InferenceService.load(config, model);
+             FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60));
+             FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC());
+             OutcomeReader reader = new OutcomeReader(client, config.outputTopic(), config.deadLetterTopic(), false)) {
+            reader.poll(Duration.ofMillis(500)); // join the group before the clock starts
+            List<Sample> samples = new ArrayList<>();
+            List<LagPoint> lag = new ArrayList<>();
+            Map<Status, Long> byStatus = new EnumMap<>(Status.class);
+            long[] deadLettered = {0};
+            long start = System.nanoTime();
+            Thread sender = new Thread(() -> publish(publisher, payloads, totalFps, seconds, start, accountedSoFar, window),
+                    "bench-publisher");
+            sender.start();
+            long accounted = 0;
+            long lastLag = 0;
+            long publishEnd = 0;
+            long hardStop = start + (long) ((seconds + 120) * 1e9);
+            while (System.nanoTime() < hardStop) {
+                for (Outcome o : reader.poll(Duration.ofMillis(20))) {
+                    accounted++;
+                    accountedSoFar.incrementAndGet();
+                    if (!o.isEvent()) {
+                        deadLettered[0]++;
+                        continue;
+                    }
+                    Classification e = o.event();
+                    byStatus.merge(e.getStatus(), 1L, Long::sum);
+                    double at = (System.nanoTime() - start) / 1e9;
+                    double e2e = Duration.between(e.getCaptureTimestamp(), Instant.now()).toNanos() / 1e6;
+                    var l = e.getLatency();
+                    samples.add(new Sample(at, e2e, e.getStatus(), e.getDeadlineMet(), l.getQueueingMs(), l.getDecodeMs(),
+                            l.getPreprocessMs(), l.getBatchWaitMs(), l.getInferenceMs(), e.getBatchSize()));
+                }
+                long now = System.nanoTime();
+                if (now - lastLag > 250_000_000L) {
+                    lastLag = now;
+                    lag.add(new LagPoint((now - start) / 1e9, publisher.acked() - accounted));
+                    progress.step(String.format(java.util.Locale.ROOT, "%d published, %d accounted", publisher.acked(), accounted));
+                }
+                if (!sender.isAlive() && publishEnd == 0) {
+                    publisher.flush();
+                    publishEnd = System.nanoTime();
+                }
+                if (publishEnd != 0 && accounted >= publisher.acked()) {
+                    break;
+                }
+            }
+            sender.interrupt();
+            double publishSeconds = ((publishEnd == 0 ? System.nanoTime() : publishEnd) - start) / 1e9;
+            double drainSeconds = (System.nanoTime() - start) / 1e9 - publishSeconds;
+            long classified = byStatus.getOrDefault(Status.OK, 0L);
+            double lastEvent = samples.isEmpty() ? 1 : samples.get(samples.size() - 1).atSeconds();
+            return new Result(publisher.acked(), deadLettered[0], byStatus, samples, lag, publishSeconds, drainSeconds,
+                    publisher.acked() / publishSeconds, classified / Math.max(1e-9, lastEvent),
+                    accounted == publisher.acked() && publisher.failed() == 0);
+        }
+    }
+
+    private void publish(FramePublisher publisher, List<List<byte[]>> payloads, double totalFps, double seconds, long start,
+                         java.util.concurrent.atomic.AtomicLong accounted, int window) {
+        long[] sequence = new long[cameras];
+        long sent = 0;
+        long end = start + (long) (seconds * 1e9);
+        while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+            if (totalFps > 0) {
+                long due = start + (long) (sent * 1e9 / totalFps);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            } else if (sent - accounted.get() >= window) {
+                try {
+                    Thread.sleep(0, 200_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                continue;
+            }
+            int camera = (int) (sent % cameras);
+            List<byte[]> frames = payloads.get(camera);
+            byte[] jpeg = frames.get((int) (sequence[camera] % frames.size()));
+            Frame frame = Frame.newBuilder().setCameraId("cam-" + camera).setSequence(sequence[camera])
+                    .setCaptureTimestamp(Instant.now()).setCodec(Codec.JPEG).setWidth(width).setHeight(height)
+                    .setPayload(ByteBuffer.wrap(jpeg)).setAttributes(Map.of()).build();
+            publisher.send("cam-" + camera, sequence[camera], FramewiseSerdes.frame().encode(frame));
+            sequence[camera]++;
+            sent++;
+        }
+    }
+
+    private List<List<byte[]>> encodeFrames() {
+        ImageEncoder jpeg = new ImageEncoder(Codec.JPEG, 85);
+        List<List<byte[]>> all = new ArrayList<>();
+        for (int c = 0; c < cameras; c++) {
+            List<byte[]> frames = new ArrayList<>();
+            try (SyntheticScene scene = new SyntheticScene(width, height, c, "cam-" + c, 24)) {
+                Mat image;
+                while ((image = scene.next()) != null) {
+                    frames.add(jpeg.encode(image));
+                }
+            }
+            all.add(frames);
+        }
+        return all;
+    }
+
+    static Map<String, Object> clientSettings(Map<String, Object> settings) {
+        Map<String, Object> client = new java.util.HashMap<>();
+        settings.forEach((k, v) -> {
+            if (!k.startsWith("framewise.") && !k.equals("application.id") && !k.equals("num.stream.threads")
+                    && !k.equals("state.dir") && !k.equals("processing.guarantee")) {
+                client.put(k, v);
+            }
+        });
+        return client;
+    }
+}

@@ -1,0 +1,164 @@
+package io.framewise.app.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.framewise.app.bench.ModelBenchmark;
+import io.framewise.app.bench.PipelineBenchmark;
+import io.framewise.app.bench.PipelineReport;
+import io.framewise.app.bench.ProgressBar;
+import io.framewise.app.broker.EmbeddedKafkaBroker;
+import io.framewise.app.config.FramewiseConfig;
+import io.framewise.inference.CpuFeatures;
+import io.framewise.inference.InferenceOptions.Precision;
+
+/** {@code bench --mode pipeline} and {@code --mode overload}. */
+final class PipelineModes {
+    private final BenchCommand options;
+
+    PipelineModes(BenchCommand options) {
+        this.options = options;
+    }
+
+    int run(String mode) throws Exception {
+        int[] wh = PublishCommand.parseSize(options.size);
+        double seconds = options.seconds == null ? 20 : options.seconds;
+        Path dir = options.modelDir();
+        int maxBatch = Integer.parseInt(options.overrides.getOrDefault(FramewiseConfig.MAX_BATCH_SIZE_CONFIG, "8"));
+        Precision precision = Precision.valueOf(options.overrides.getOrDefault(FramewiseConfig.PRECISION_CONFIG, "float32")
+                .toUpperCase(Locale.ROOT));
+
+        System.err.println("framewise bench: model-only throughput first (same model, same process)");
+        ModelBenchmark.Result modelOnly = new ModelBenchmark(dir, List.of(1, maxBatch), List.of(precision), 2, options.threads)
+                .run(new ProgressBar(System.err, "model only", 3));
+        double modelBest = modelOnly.rows().stream().mapToDouble(ModelBenchmark.Row::imagesPerSecond).max().orElse(0);
+        double modelBatch1P50 = modelOnly.rows().get(0).p50Ms();
+
+        Path data = Files.createTempDirectory("framewise-bench-");
+        EmbeddedKafkaBroker broker = options.bootstrapServers == null ? new EmbeddedKafkaBroker(data.resolve("kafka"), 0).start() : null;
+        try {
+            String bootstrap = broker != null ? broker.bootstrapServers() : options.bootstrapServers;
+            ObjectNode json = new ObjectMapper().createObjectNode();
+            json.put("mode", mode);
+            describeMachine(json, dir, seconds, wh);
+            json.put("modelOnlyImagesPerSecond", modelBest);
+            json.put("modelOnlyBatch1P50Ms", modelBatch1P50);
+            PipelineReport report;
+            if (mode.equals("pipeline")) {
+                long budget = options.budgetMs == null ? 1000 : options.budgetMs;
+                report = runOnce("pipeline", bootstrap, data, dir, wh, options.rate, seconds, budget);
+                System.out.print(report.summary(String.format(Locale.ROOT, "pipeline: %d cameras %dx%d JPEG, %s, budget %d ms",
+                        options.cameras, wh[0], wh[1], options.rate > 0 ? options.rate + " frames/s offered" : "as fast as possible", budget)));
+                double ratio = report.result().classifiedPerSecond() / modelBest;
+                System.out.printf(Locale.ROOT, "  model-only best %.1f images/s (batch 1 p50 %.1f ms): pipeline/model = %.2f%n",
+                        modelBest, modelBatch1P50, ratio);
+                json.put("pipelineToModelRatio", ratio);
+                json.set("pipeline", toJson(report));
+            } else {
+                System.err.println("framewise bench: measuring capacity (as fast as possible, " + Math.min(10, seconds) + " s)");
+                PipelineReport capacity = runOnce("capacity", bootstrap, data, dir, wh, 0, Math.min(10, seconds), 1000);
+                double offered = options.multiple * capacity.result().classifiedPerSecond();
+                long budget = options.budgetMs == null ? 200 : options.budgetMs;
+                System.err.printf(Locale.ROOT, "framewise bench: capacity %.1f frames/s; offering %.1f frames/s for %.0f s%n",
+                        capacity.result().classifiedPerSecond(), offered, seconds);
+                report = runOnce("overload", bootstrap, data, dir, wh, offered, seconds, budget);
+                System.out.print(report.summary(String.format(Locale.ROOT, "overload: %.1fx capacity (%.1f frames/s), budget %d ms",
+                        options.multiple, offered, budget)));
+                double p99 = report.endToEnd().get("p99");
+                System.out.printf(Locale.ROOT, "  verdict: p99 of classified frames %.1f ms %s budget %d ms; %s; lag %s%n", p99,
+                        p99 <= budget ? "within" : "OVER", budget, report.result().complete() ? "every frame accounted for"
+                                : "frames NOT accounted for", report.lagBounded() ? "bounded" : "GROWING");
+                json.put("capacityFramesPerSecond", capacity.result().classifiedPerSecond());
+                json.put("offeredFramesPerSecond", offered);
+                json.put("budgetMs", budget);
+                json.put("p99WithinBudget", p99 <= budget);
+                json.put("lagBounded", report.lagBounded());
+                json.set("overload", toJson(report));
+            }
+            if (options.plot != null) {
+                report.plot(options.plot, mode);
+                System.out.println("plot written to " + options.plot);
+            }
+            if (options.json != null) {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.json.toFile(), json);
+                System.out.println("report written to " + options.json);
+            }
+            return report.result().complete() ? 0 : FramewiseCli.EXIT_FAILURE;
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+            try (var paths = Files.walk(data)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private PipelineReport runOnce(String name, String bootstrap, Path data, Path dir, int[] wh, double fps, double seconds,
+                                   long budget) throws Exception {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("bootstrap.servers", bootstrap);
+        String run = name + "-" + System.currentTimeMillis();
+        settings.put("application.id", "framewise-bench-" + run);
+        settings.put("state.dir", data.resolve("streams-" + run).toString());
+        settings.put("num.stream.threads", "16"); // stream threads mostly wait on the engine; more of them fill its batches
+        settings.put(FramewiseConfig.INPUT_TOPIC_CONFIG, "bench-frames-" + run);
+        settings.put(FramewiseConfig.OUTPUT_TOPIC_CONFIG, "bench-events-" + run);
+        settings.put(FramewiseConfig.DEAD_LETTER_TOPIC_CONFIG, "bench-dlq-" + run);
+        settings.put(FramewiseConfig.TOPIC_PARTITIONS_CONFIG, "16");
+        settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, String.valueOf(budget));
+        settings.put(FramewiseConfig.INTRA_OP_THREADS_CONFIG, String.valueOf(options.threads));
+        settings.putAll(options.overrides);
+        long ticks = (long) ((seconds + 30) * 4);
+        PipelineBenchmark bench = new PipelineBenchmark(settings, dir, options.cameras, wh[0], wh[1]);
+        ProgressBar progress = new ProgressBar(System.err, name, ticks);
+        PipelineBenchmark.Result result = bench.run(fps, seconds, progress);
+        progress.finish();
+        return new PipelineReport(result);
+    }
+
+    private void describeMachine(ObjectNode json, Path dir, double seconds, int[] wh) {
+        ObjectNode machine = json.putObject("machine");
+        machine.put("cpu", CpuFeatures.modelName());
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("bfloat16", CpuFeatures.hasBfloat16());
+        ObjectNode config = json.putObject("config");
+        config.put("model", dir.toString());
+        config.put("cameras", options.cameras);
+        config.put("width", wh[0]);
+        config.put("height", wh[1]);
+        config.put("rate", options.rate);
+        config.put("seconds", seconds);
+        config.put("multiple", options.multiple);
+        config.putPOJO("settings", options.overrides);
+    }
+
+    private static ObjectNode toJson(PipelineReport r) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        var res = r.result();
+        o.put("published", res.published());
+        o.put("deadLettered", res.deadLettered());
+        o.putPOJO("eventsByStatus", res.byStatus());
+        o.put("complete", res.complete());
+        o.put("offeredFps", res.offeredFps());
+        o.put("classifiedPerSecond", res.classifiedPerSecond());
+        o.put("skipRate", r.skipRate());
+        o.put("deadlineMissRate", r.deadlineMissRate());
+        o.put("meanBatchSize", r.meanBatchSize());
+        o.putPOJO("endToEndMs", r.endToEnd());
+        ObjectNode stages = o.putObject("stagesMs");
+        r.stages().forEach((k, v) -> stages.putObject(k).put("mean", v[0]).put("p99", v[1]));
+        o.put("maxBacklog", r.maxBacklog());
+        o.put("backlogAtPublishEnd", r.backlogAtPublishEnd());
+        o.put("lagBounded", r.lagBounded());
+        o.put("drainSeconds", res.drainSeconds());
+        return o;
+    }
+}

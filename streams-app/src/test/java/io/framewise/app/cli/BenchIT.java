@@ -1,0 +1,90 @@
+package io.framewise.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewise.inference.tiny.TinyConvNet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Smoke runs of every bench mode with the tiny model for a few seconds: the reports' structure and internal
+ * consistency, not speed (performance figures belong to real runs on real machines).
+ */
+class BenchIT {
+    @TempDir
+    static Path temp;
+    static Path model;
+
+    @BeforeAll
+    static void model() throws IOException {
+        model = temp.resolve("tiny");
+        TinyConvNet.export(model, 5, 224);
+    }
+
+    @Test
+    void modelModeReportsEveryBatchSizeWithACalibration() throws Exception {
+        Path json = temp.resolve("model.json");
+        var run = CommandLineIT.framewise("bench", "--mode", "model", "--model", model.toString(), "--batch-sizes", "1,2",
+                "--precision", "float32", "--seconds", "0.3", "--json", json.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("calibration").contains("images/s");
+        assertThat(run.err()).contains("bench model [");
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        assertThat(r.get("machine").get("cores").asInt()).isPositive();
+        assertThat(r.get("machine").get("cpu").asText()).isNotBlank();
+        assertThat(r.get("calibrationGflops").get("float32").asDouble()).isPositive();
+        JsonNode rows = r.get("rows");
+        assertThat(rows).hasSize(2);
+        for (JsonNode row : rows) {
+            assertThat(row.get("imagesPerSecond").asDouble()).isPositive();
+            assertThat(row.get("p99Ms").asDouble()).isGreaterThanOrEqualTo(row.get("p50Ms").asDouble());
+            double achieved = 2.0 * r.get("macsPerImage").asLong() * row.get("imagesPerSecond").asDouble() / 1e9;
+            assertThat(row.get("achievedGflops").asDouble()).isCloseTo(achieved, org.assertj.core.data.Percentage.withPercentage(0.1));
+        }
+    }
+
+    @Test
+    void pipelineModeAccountsForEveryFrameAndPlots() throws Exception {
+        Path json = temp.resolve("pipeline.json");
+        Path png = temp.resolve("pipeline.png");
+        var run = CommandLineIT.framewise("bench", "--mode", "pipeline", "--model", model.toString(), "--cameras", "2",
+                "--size", "320x240", "--seconds", "3", "--rate", "40", "--json", json.toString(), "--plot", png.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(png).isRegularFile();
+        assertThat(Files.size(png)).isGreaterThan(1000);
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        JsonNode p = r.get("pipeline");
+        assertThat(p.get("complete").asBoolean()).isTrue();
+        long events = 0;
+        for (JsonNode count : p.get("eventsByStatus")) {
+            events += count.asLong();
+        }
+        assertThat(events + p.get("deadLettered").asLong()).isEqualTo(p.get("published").asLong()).isPositive();
+        assertThat(p.get("endToEndMs").get("p99").asDouble()).isGreaterThanOrEqualTo(p.get("endToEndMs").get("p50").asDouble());
+        assertThat(p.get("stagesMs").get("inference").get("mean").asDouble()).isPositive();
+        assertThat(r.get("pipelineToModelRatio").asDouble()).isPositive();
+        assertThat(r.get("modelOnlyImagesPerSecond").asDouble()).isPositive();
+    }
+
+    @Test
+    void overloadModeMeasuresCapacityThenOffersAMultiple() throws Exception {
+        Path json = temp.resolve("overload.json");
+        var run = CommandLineIT.framewise("bench", "--mode", "overload", "--model", model.toString(), "--cameras", "2",
+                "--size", "320x240", "--seconds", "3", "--multiple", "2", "--json", json.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("verdict:");
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        assertThat(r.get("offeredFramesPerSecond").asDouble())
+                .isCloseTo(2 * r.get("capacityFramesPerSecond").asDouble(), org.assertj.core.data.Percentage.withPercentage(0.1));
+        assertThat(r.get("overload").get("complete").asBoolean()).isTrue();
+        assertThat(r.has("lagBounded")).isTrue();
+        assertThat(r.has("p99WithinBudget")).isTrue();
+    }
+}
