@@ -101,7 +101,12 @@ public final class BatchingEngine implements AutoCloseable {
      * batches queued before it, and the batch it would join.
      */
     public long predictCompletionNanos(long atNanos) {
-        int queued = queue.size();
+        return predictCompletionNanos(atNanos, 0);
+    }
+
+    /** As above, counting {@code aheadNotYetQueued} more images that will be queued before this one. */
+    public long predictCompletionNanos(long atNanos, int aheadNotYetQueued) {
+        int queued = queue.size() + Math.max(0, aheadNotYetQueued);
         long remainingOfRunning = 0;
         int running = runningSize;
         if (running > 0) {

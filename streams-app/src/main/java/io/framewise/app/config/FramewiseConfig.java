@@ -92,6 +92,11 @@ public final class FramewiseConfig extends AbstractConfig {
             + "time) than 1/max.fps to its last classified frame yield SKIPPED_SAMPLED events without being decoded. "
             + "0 disables sampling. A frame attribute of the same name overrides it for its camera.";
 
+    public static final String FUTURE_TOLERANCE_MS_CONFIG = "framewise.capture.future.tolerance.ms";
+    private static final String FUTURE_TOLERANCE_MS_DOC = "How far in the future a capture timestamp may be (camera clock "
+            + "skew) and still count as now. A frame further in the future, or captured before 1970, is dead-lettered: "
+            + "its latency budget would be meaningless.";
+
     public static final String TOPIC_PARTITIONS_CONFIG = "framewise.topics.partitions";
     private static final String TOPIC_PARTITIONS_DOC = "Partitions of topics that framewise creates when they are "
             + "missing. Partitions bound the parallelism: instances x num.stream.threads beyond this count stay idle.";
@@ -124,6 +129,8 @@ public final class FramewiseConfig extends AbstractConfig {
                     Importance.HIGH, BUDGET_POLICY_DOC)
             .define(FALLBACK_MODEL_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM, FALLBACK_MODEL_DIR_DOC)
             .define(CAMERA_MAX_FPS_CONFIG, Type.DOUBLE, 0.0, Range.between(0, 1000), Importance.MEDIUM, CAMERA_MAX_FPS_DOC)
+            .define(FUTURE_TOLERANCE_MS_CONFIG, Type.LONG, 5_000L, Range.between(0, 24L * 3600 * 1000), Importance.LOW,
+                    FUTURE_TOLERANCE_MS_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) -1, replication(), Importance.LOW, TOPIC_REPLICATION_DOC);
 

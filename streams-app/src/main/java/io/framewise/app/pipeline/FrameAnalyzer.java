@@ -35,8 +35,15 @@ public final class FrameAnalyzer {
         return models;
     }
 
+    /** Classifies with {@code model}, to which the caller has {@linkplain ModelRuntime#admitted() admitted} the frame. */
     public Analysis analyze(Frame frame, ModelRuntime model, long deadlineNanos) {
-        FloatBuffer input = model.pool().acquire();
+        FloatBuffer input;
+        try {
+            input = model.pool().acquire();
+        } catch (RuntimeException e) {
+            model.submitted();
+            throw e;
+        }
         long t0 = System.nanoTime();
         long t1;
         try (DecodedImage image = decoder.decode(frame.getCodec(), frame.getPayload(), frame.getWidth(), frame.getHeight())) {
@@ -44,11 +51,13 @@ public final class FrameAnalyzer {
             model.preprocessor().preprocess(image, input);
         } catch (RuntimeException e) {
             model.pool().release(input);
+            model.submitted();
             throw e;
         }
         long t2 = System.nanoTime();
         model.recordPrepare(t2 - t0);
         CompletableFuture<BatchingEngine.Result> future = model.engine().submit(input, deadlineNanos);
+        model.submitted();
         BatchingEngine.Result result;
         try {
             result = future.get(timeoutMs, TimeUnit.MILLISECONDS);

@@ -21,6 +21,14 @@ public final class ModelRuntime implements AutoCloseable {
     private final ModelRef ref;
     private final String note;
     private volatile double prepareNanos;
+    /** Frames admitted to this model and being decoded: they will be queued ahead of a frame deciding now. */
+    private final java.util.concurrent.atomic.AtomicInteger preparing = new java.util.concurrent.atomic.AtomicInteger();
+    /** Running mean of how late answers came relative to their prediction (contention the estimates miss). */
+    private volatile double predictionErrorNanos;
+    /** Running mean absolute deviation of that error: the margin that covers its tail, not only its average. */
+    private volatile double predictionErrorDeviationNanos;
+    /** When the last outcome came back; the margin fades while none do, or skipping would feed on itself. */
+    private volatile long lastOutcomeNanos = System.nanoTime();
 
     private ModelRuntime(FrameClassifier classifier, BatchingEngine engine) {
         this.classifier = classifier;
@@ -70,9 +78,35 @@ public final class ModelRuntime implements AutoCloseable {
         prepareNanos = previous == 0 ? nanos : previous + 0.1 * (nanos - previous);
     }
 
-    /** When a frame that starts decoding at {@code nowNanos} would have its answer from this model. */
+    /**
+     * When a frame that starts decoding at {@code nowNanos} would have its answer from this model: decoding, the
+     * frames ahead of it (queued, running, and admitted but still decoding on other threads), its own batch, and a
+     * margin learnt from how late recent answers came against their predictions (mean + 2.5 mean deviations), which
+     * halves for every second without an answer so that a burst of skips cannot keep everything skipped.
+     */
     public long predictCompletionNanos(long nowNanos) {
-        return engine.predictCompletionNanos(nowNanos + (long) prepareNanos);
+        double margin = Math.max(0, predictionErrorNanos + 2.5 * predictionErrorDeviationNanos);
+        double silentSeconds = Math.max(0, (nowNanos - lastOutcomeNanos) / 1e9);
+        return engine.predictCompletionNanos(nowNanos + (long) prepareNanos, preparing.get())
+                + (long) (margin * Math.pow(0.5, silentSeconds));
+    }
+
+    /** A frame was admitted to this model; call {@link #submitted()} once it is queued (or dropped). */
+    public void admitted() {
+        preparing.incrementAndGet();
+    }
+
+    void submitted() {
+        preparing.decrementAndGet();
+    }
+
+    /** Feeds back how far off a prediction was, so that predictions absorb contention the batch estimates miss. */
+    public void recordOutcome(long predictedNanos, long actualNanos) {
+        double error = actualNanos - predictedNanos;
+        double mean = predictionErrorNanos;
+        predictionErrorNanos = mean + 0.1 * (error - mean);
+        predictionErrorDeviationNanos += 0.1 * (Math.abs(error - mean) - predictionErrorDeviationNanos);
+        lastOutcomeNanos = actualNanos;
     }
 
     @Override

@@ -45,6 +45,7 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
     private final BudgetPolicy policy;
     private final double defaultMaxFps;
     private final Clock clock;
+    private final long futureToleranceMs;
     /** Capture time (µs) of each camera's last classified frame; a camera's frames all come through this task. */
     private final Map<String, Long> lastSampled = new HashMap<>();
     private FixedKeyProcessorContext<String, Classification> context;
@@ -56,6 +57,7 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
         this.policy = config.budgetPolicy();
         this.defaultMaxFps = config.getDouble(FramewiseConfig.CAMERA_MAX_FPS_CONFIG);
         this.clock = clock;
+        this.futureToleranceMs = config.getLong(FramewiseConfig.FUTURE_TOLERANCE_MS_CONFIG);
     }
 
     @Override
@@ -74,6 +76,15 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
         }
         if (frame.getCameraId() == null || frame.getCameraId().isBlank()) {
             throw new InvalidFrameException("frame has an empty cameraId");
+        }
+        Instant captured = frame.getCaptureTimestamp();
+        if (captured.isBefore(Instant.EPOCH)) {
+            throw new InvalidFrameException("capture timestamp " + captured + " is before 1970: not a real capture time");
+        }
+        if (captured.isAfter(start.plusMillis(futureToleranceMs))) {
+            throw new InvalidFrameException("capture timestamp " + captured + " is " + Duration.between(start, captured).toMillis()
+                    + " ms in the future (tolerance " + futureToleranceMs + " ms, framewise.capture.future.tolerance.ms): "
+                    + "check the camera's clock");
         }
         long budgetMs = positiveAttribute(frame, BUDGET_ATTRIBUTE, defaultBudgetMs);
         long remainingNanos = Duration.between(start, frame.getCaptureTimestamp().plusMillis(budgetMs)).toNanos();
@@ -94,7 +105,8 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
             emitSkipped(record, event, Status.SKIPPED_LATE, queueingMs, startNanos, start);
             return;
         }
-        if (primary.predictCompletionNanos(startNanos) > deadlineNanos) {
+        long predicted = primary.predictCompletionNanos(startNanos);
+        if (predicted > deadlineNanos) {
             ModelRuntime fallback = analyzer.models().fallback();
             switch (policy) {
                 case SKIP -> {
@@ -107,6 +119,7 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
                         return;
                     }
                     model = fallback;
+                    predicted = fallback.predictCompletionNanos(startNanos);
                 }
                 case BEST_EFFORT -> {
                     // classified anyway; deadlineMet will say false
@@ -114,7 +127,9 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
             }
         }
         lastSampled.put(frame.getCameraId(), micros(frame.getCaptureTimestamp()));
+        model.admitted();
         Analysis a = analyzer.analyze(frame, model, deadlineNanos);
+        model.recordOutcome(predicted, System.nanoTime());
         double totalMs = queueingMs + (System.nanoTime() - startNanos) / 1e6;
         boolean met = totalMs <= budgetMs;
         LatencyBreakdown latency = new LatencyBreakdown(queueingMs, a.decodeNanos() / 1e6, a.preprocessNanos() / 1e6,

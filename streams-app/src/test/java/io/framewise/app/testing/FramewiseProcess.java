@@ -1,0 +1,89 @@
+package io.framewise.app.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.framewise.app.cli.FramewiseCli;
+
+/** {@code framewise ...} in its own JVM, as a deployment runs it; output goes to a log file the test can read. */
+public final class FramewiseProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+
+    private FramewiseProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    public static FramewiseProcess start(Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "-cp", System.getProperty("java.class.path"), FramewiseCli.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+        return new FramewiseProcess(pb.start(), log);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** Waits until the log contains {@code text}; false on timeout or if the process died first. */
+    public boolean awaitLog(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (log().contains(text)) {
+                return true;
+            }
+            if (!process.isAlive()) {
+                return log().contains(text);
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /** SIGTERM, as an orchestrator stops a container; returns the exit code, or -1 if it did not exit in time. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** SIGKILL: the process dies at once, nothing flushed, nothing committed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Time-bounded poll helper. */
+    public static void await(Duration timeout, java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.framewise.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.bytedeco.opencv.global.opencv_core.CV_16UC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.pipeline.FrameAnalyzer;
+import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.pipeline.ModelRuntime;
+import io.framewise.app.testing.MutableClock;
+import io.framewise.app.testing.TestFrames;
+import io.framewise.inference.FrameClassifier;
+import io.framewise.inference.InferenceOptions;
+import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.schema.Classification;
+import io.framewise.schema.Codec;
+import io.framewise.schema.Frame;
+import io.framewise.schema.LatencyBreakdown;
+import io.framewise.schema.ModelRef;
+import io.framewise.schema.Status;
+import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.indexer.UShortIndexer;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bad-input catalogue: each bad frame goes to the dead-letter topic with a precise reason, the stream goes on,
+ * and the next good frame of the same camera is classified; inputs that are merely unusual classify.
+ */
+class BadInputTest {
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+
+    @TempDir
+    static Path temp;
+    static InferenceService models;
+    static byte[] good;
+
+    private final MutableClock clock = new MutableClock(T0);
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> in;
+    private TestOutputTopic<String, Classification> events;
+    private TestOutputTopic<byte[], byte[]> dead;
+    private long sequence;
+
+    @BeforeAll
+    static void model() throws IOException {
+        TinyConvNet.export(temp.resolve("m"), 4, 64);
+        models = new InferenceService(ModelRuntime.start(FrameClassifier.load(temp.resolve("m"), InferenceOptions.defaults()), 2, 1), null);
+        good = TestFrames.jpeg(160, 120, 0, 0);
+    }
+
+    @AfterAll
+    static void close() {
+        models.close();
+    }
+
+    @BeforeEach
+    void start() {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("bootstrap.servers", "unused:9092");
+        settings.put(FramewiseConfig.DECODE_MAX_PIXELS_CONFIG, 40_000_000L);
+        FramewiseConfig config = new FramewiseConfig(settings);
+        Properties props = new Properties();
+        props.putAll(config.streamsProperties());
+        driver = new TopologyTestDriver(FramewiseTopology.build(config, new FrameAnalyzer(models, config.maxPixels(), 3, 10_000), clock),
+                props, T0);
+        in = driver.createInputTopic(config.inputTopic(), new StringSerializer(), new ByteArraySerializer());
+        events = driver.createOutputTopic(config.outputTopic(), new StringDeserializer(), FramewiseSerdes.classification().deserializer());
+        dead = driver.createOutputTopic(config.deadLetterTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private byte[] frame(byte[] payload, Codec codec, Instant captured) {
+        return FramewiseSerdes.frame().encode(TestFrames.frame("cam", sequence++, captured, payload, codec));
+    }
+
+    /** Sends the bad record, then a good frame of the same camera; returns the dead letter's message. */
+    private String deadLettered(byte[] value) {
+        in.pipeInput("cam", value);
+        in.pipeInput("cam", frame(good, Codec.JPEG, T0));
+        List<TestRecord<byte[], byte[]>> letters = dead.readRecordsToList();
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).value()).isEqualTo(value);
+        List<Classification> out = events.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getStatus()).isEqualTo(Status.OK);
+        var header = letters.get(0).headers().lastHeader("__streams.errors.message");
+        return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private Classification classified(byte[] payload, Codec codec) {
+        in.pipeInput("cam", frame(payload, codec, T0));
+        assertThat(dead.isEmpty()).as("no dead letter").isTrue();
+        Classification e = events.readValue();
+        assertThat(e.getStatus()).isEqualTo(Status.OK);
+        assertThat(e.getLabels()).hasSize(3);
+        return e;
+    }
+
+    @Test
+    void corruptTruncatedAndEmptyPayloads() {
+        byte[] corrupt = good.clone();
+        Arrays.fill(corrupt, 2, corrupt.length - 2, (byte) 0x5A);
+        assertThat(deadLettered(frame(corrupt, Codec.JPEG, T0))).startsWith("CORRUPT:");
+        assertThat(deadLettered(frame(Arrays.copyOf(good, good.length / 2), Codec.JPEG, T0))).startsWith("TRUNCATED:");
+        assertThat(deadLettered(frame(new byte[0], Codec.JPEG, T0))).startsWith("EMPTY:");
+    }
+
+    @Test
+    void tombstonesNonAvroBytesAndUnknownSchemas() {
+        in.pipeInput("cam", (byte[]) null);
+        in.pipeInput("cam", frame(good, Codec.JPEG, T0));
+        assertThat(new String(dead.readRecord().headers().lastHeader("__streams.errors.message").value(), StandardCharsets.UTF_8))
+                .contains("tombstone");
+        assertThat(events.readValue().getStatus()).isEqualTo(Status.OK);
+
+        assertThat(deadLettered("GET / HTTP/1.1".getBytes(StandardCharsets.US_ASCII))).contains("no Avro single-object header");
+        byte[] otherSchema = FramewiseSerdes.classification().encode(Classification.newBuilder().setCameraId("cam").setSequence(1)
+                .setCaptureTimestamp(T0).setClassifiedTimestamp(T0).setModel(new ModelRef("m", "1")).setStatus(Status.OK)
+                .setLatency(new LatencyBreakdown(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)).setBudgetMs(1).setDeadlineMet(true).build());
+        assertThat(deadLettered(otherSchema)).contains("unknown schema fingerprint");
+    }
+
+    @Test
+    void aDecompressionBombIsRefusedByItsHeader() {
+        byte[] bomb = good.clone();
+        for (int i = 2; i < bomb.length - 8; i++) {
+            if ((bomb[i] & 0xFF) == 0xFF && (bomb[i + 1] & 0xFF) == 0xC0) {
+                bomb[i + 5] = (byte) (60000 >> 8);
+                bomb[i + 6] = (byte) 60000;
+                bomb[i + 7] = (byte) (60000 >> 8);
+                bomb[i + 8] = (byte) 60000;
+                break;
+            }
+        }
+        assertThat(deadLettered(frame(bomb, Codec.JPEG, T0))).startsWith("TOO_LARGE:").contains("60000x60000")
+                .contains("framewise.decode.max.pixels");
+    }
+
+    @Test
+    void timestampsInTheFarFutureOrBefore1970AreDeadLettered() {
+        assertThat(deadLettered(frame(good, Codec.JPEG, T0.plusSeconds(3600)))).contains("in the future").contains("camera's clock");
+        assertThat(deadLettered(frame(good, Codec.JPEG, Instant.ofEpochMilli(-5)))).contains("before 1970");
+        Classification skewed = classified(good, Codec.JPEG);
+        assertThat(skewed.getLatency().getQueueingMs()).isNotNegative();
+        in.pipeInput("cam", frame(good, Codec.JPEG, T0.plusSeconds(2)));
+        Classification slightlyAhead = events.readValue();
+        assertThat(slightlyAhead.getStatus()).isEqualTo(Status.OK);
+        assertThat(slightlyAhead.getLatency().getQueueingMs()).isZero();
+    }
+
+    @Test
+    void unusualButValidImagesClassify() throws IOException {
+        classified(encode(new Mat(1, 1, CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(10, 200, 30, 0)), ".jpg"), Codec.JPEG);
+        classified(encode(new Mat(90, 120, CV_8UC1, new org.bytedeco.opencv.opencv_core.Scalar(128)), ".jpg"), Codec.JPEG);
+        classified(encode(gray16Color(), ".png"), Codec.PNG);
+        classified(cmykJpeg(80, 60), Codec.JPEG);
+        Classification pngAsJpeg = classified(encode(new Mat(60, 80, CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(1, 2, 3, 0)), ".png"), Codec.JPEG);
+        assertThat(pngAsJpeg.getStatus()).isEqualTo(Status.OK);
+    }
+
+    private static Mat gray16Color() {
+        Mat m = new Mat(60, 80, CV_16UC3);
+        try (UShortIndexer idx = m.createIndexer()) {
+            for (int y = 0; y < 60; y++) {
+                for (int x = 0; x < 80; x++) {
+                    for (int c = 0; c < 3; c++) {
+                        idx.put(y, x, c, (x * 800 + y * 300 + c * 9000) & 0xFFFF);
+                    }
+                }
+            }
+        }
+        return m;
+    }
+
+    private static byte[] encode(Mat m, String ext) {
+        try (m; BytePointer out = new BytePointer()) {
+            opencv_imgcodecs.imencode(ext, m, out);
+            byte[] bytes = new byte[(int) out.limit()];
+            out.get(bytes);
+            return bytes;
+        }
+    }
+
+    /** A 4-component (CMYK) JPEG, as print workflows produce, written by Java's own encoder from a raw raster. */
+    static byte[] cmykJpeg(int width, int height) throws IOException {
+        WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                raster.setPixel(x, y, new int[] {x * 3 % 256, y * 4 % 256, (x + y) % 256, 20});
+            }
+        }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(raster, null, null), null);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+}
