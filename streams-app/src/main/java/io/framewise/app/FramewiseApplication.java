@@ -52,6 +52,9 @@ public final class FramewiseApplication implements AutoCloseable {
         streams.setStateListener((now, before) -> {
             LOG.debug("streams state {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
+                if (running.getCount() > 0) {
+                    LOG.info("framewise application '{}' is RUNNING", config.applicationId());
+                }
                 running.countDown();
             }
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
@@ -68,14 +71,14 @@ public final class FramewiseApplication implements AutoCloseable {
         });
         streams.start();
         try {
-            if (!running.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!startTimeout.isZero() && !running.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("streams not RUNNING after {} s (state {}); continuing to wait in the background",
                         startTimeout.toSeconds(), streams.state());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.info("framewise application '{}' {} reading {} -> {} (dead letters: {}), model {} {}",
+        LOG.info("framewise application '{}' started ({}), reading {} -> {} (dead letters: {}), model {} {}",
                 config.applicationId(), streams.state(), config.inputTopic(), config.outputTopic(), config.deadLetterTopic(),
                 models.primary().ref().getName(), models.primary().ref().getVersion());
         return app;

@@ -48,7 +48,7 @@ class BrokerRestartIT {
                         fixture.broker.start();
                     })), false, Duration.ofSeconds(180));
             System.out.printf(Locale.ROOT, "broker restart: published %d, distinct %d, duplicates %d, missing %d, "
-                    + "events resumed %.2f s after the broker came back%n", result.published(), result.distinct(),
+                    + "events of every camera flowing again %.2f s after the broker went down (down for 4 s)%n", result.published(), result.distinct(),
                     result.duplicates(), result.missing(), result.takeoverSeconds());
             assertThat(result.missing()).as("frames lost").isZero();
             assertThat(instance.isAlive()).as(instance.log()).isTrue();

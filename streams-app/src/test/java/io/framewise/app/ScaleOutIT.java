@@ -44,12 +44,18 @@ class ScaleOutIT {
         fixture.close();
     }
 
-    /** Process ids of the group's members that own active tasks. */
+    /** Process ids of the members of {@code app}'s group (its application.id) that own active tasks. */
     static List<String> activeMembers(String app) {
+        String group = (String) fixture.settings(app).get("application.id");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.broker.bootstrapServers()))) {
-            return admin.describeStreamsGroups(List.of(app)).all().get(10, TimeUnit.SECONDS).get(app).members().stream()
-                    .filter(m -> !m.assignment().activeTasks().isEmpty()).map(StreamsGroupMemberDescription::processId).toList();
+            var description = admin.describeStreamsGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+            // (StreamsGroupDescription.toString() throws when authorized operations were not requested)
+            FramewiseProcess.DIAGNOSTIC.set(description.groupState() + " " + description.members().stream()
+                    .map(m -> m.processId() + "=" + m.assignment().activeTasks().size() + " subtopologies").toList());
+            return description.members().stream().filter(m -> !m.assignment().activeTasks().isEmpty())
+                    .map(StreamsGroupMemberDescription::processId).distinct().toList();
         } catch (Exception e) {
+            FramewiseProcess.DIAGNOSTIC.set(e.toString());
             return List.of();
         }
     }
@@ -66,7 +72,7 @@ class ScaleOutIT {
             ClusterScenario.Accounting result = ClusterScenario.run(fixture, app, 1800, 20, List.of(
                     new ClusterScenario.Step(3, () -> second[0] = FramewiseProcess.start(fixture.root.resolve("second.log"), args)),
                     new ClusterScenario.Step(6, () -> FramewiseProcess.await(Duration.ofSeconds(60),
-                            () -> activeMembers(app).size() == 2, "the second instance to own tasks")),
+                            () -> activeMembers(app).size() == 2, "the second instance to own tasks (" + app + ")")),
                     new ClusterScenario.Step(13, () -> {
                         handover[0] = System.nanoTime();
                         new Thread(() -> {

@@ -27,6 +27,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // First of all: a SIGTERM while the model loads or the group forms must still stop the instance cleanly.
+        CountDownLatch stop = Signals.terminationLatch();
         Map<String, Object> settings = kafka.settings();
         if (model != null) {
             settings.put(FramewiseConfig.MODEL_DIR_CONFIG, model.toString());
@@ -38,7 +40,8 @@ final class RunCommand implements Callable<Integer> {
         InferenceService models = InferenceService.load(config, Path.of(config.modelDir()));
         FramewiseApplication app;
         try {
-            app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60));
+            // Not waiting for RUNNING here: the state listener reports it, and a SIGTERM meanwhile is served below.
+            app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ZERO);
         } catch (Topics.BrokerUnavailableException | RuntimeException e) {
             models.close();
             if (e instanceof Topics.BrokerUnavailableException) {
@@ -46,8 +49,8 @@ final class RunCommand implements Callable<Integer> {
             }
             throw e;
         }
-        CountDownLatch stop = Signals.terminationLatch();
-        System.err.println("framewise run: application '" + config.applicationId() + "' is " + app.streams().state()
+        System.err.println("framewise run: application '" + config.applicationId() + "' started ("
+                + app.streams().state() + ")"
                 + "; model " + models.primary().ref().getName() + " " + models.primary().ref().getVersion()
                 + (models.fallback() != null ? ", fallback " + models.fallback().ref().getName() : ""));
         try {

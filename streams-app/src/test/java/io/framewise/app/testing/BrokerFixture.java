@@ -26,7 +26,8 @@ public final class BrokerFixture implements AutoCloseable {
             "group.streams.min.session.timeout.ms", "1000",
             "group.streams.session.timeout.ms", "6000",
             "group.streams.min.heartbeat.interval.ms", "500",
-            "group.streams.heartbeat.interval.ms", "1000");
+            "group.streams.heartbeat.interval.ms", "1000",
+            "group.streams.initial.rebalance.delay.ms", "0");
 
     public BrokerFixture() throws IOException {
         root = Files.createTempDirectory("framewise-it-");

@@ -76,12 +76,15 @@ public final class FramewiseProcess implements AutoCloseable {
         }
     }
 
+    /** What a waiting test last observed, for its failure message. */
+    public static final java.util.concurrent.atomic.AtomicReference<String> DIAGNOSTIC = new java.util.concurrent.atomic.AtomicReference<>("");
+
     /** Time-bounded poll helper. */
     public static void await(Duration timeout, java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: " + DIAGNOSTIC.get());
             }
             Thread.sleep(100);
         }
