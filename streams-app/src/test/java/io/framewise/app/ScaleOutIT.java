@@ -67,35 +67,41 @@ class ScaleOutIT {
         try (FramewiseProcess first = FramewiseProcess.start(fixture.root.resolve("first.log"), args)) {
             assertThat(first.awaitLog("is RUNNING", Duration.ofSeconds(90))).as(first.log()).isTrue();
             FramewiseProcess[] second = new FramewiseProcess[1];
-            CompletableFuture<Integer> secondExit = new CompletableFuture<>();
-            long[] handover = new long[2];
-            ClusterScenario.Accounting result = ClusterScenario.run(fixture, app, 1800, 20, List.of(
-                    new ClusterScenario.Step(3, () -> second[0] = FramewiseProcess.start(fixture.root.resolve("second.log"), args)),
-                    new ClusterScenario.Step(6, () -> FramewiseProcess.await(Duration.ofSeconds(60),
-                            () -> activeMembers(app).size() == 2, "the second instance to own tasks (" + app + ")")),
-                    new ClusterScenario.Step(13, () -> {
-                        handover[0] = System.nanoTime();
-                        new Thread(() -> {
-                            try {
-                                secondExit.complete(second[0].terminate(Duration.ofSeconds(60)));
-                            } catch (InterruptedException e) {
-                                secondExit.completeExceptionally(e);
-                            }
-                        }).start();
-                        FramewiseProcess.await(Duration.ofSeconds(30), () -> activeMembers(app).size() == 1,
-                                "the first instance to own every task again");
-                        handover[1] = System.nanoTime();
-                    })), true, Duration.ofSeconds(120));
-            double handoverSeconds = (handover[1] - handover[0]) / 1e9;
-            System.out.printf(Locale.ROOT, "scale-out: published %d, distinct %d, duplicates %d, missing %d; tasks back on the "
-                    + "first instance %.2f s after SIGTERM; event stall %.2f s%n", result.published(), result.distinct(),
-                    result.duplicates(), result.missing(), handoverSeconds, result.takeoverSeconds());
-            assertThat(secondExit.get(60, TimeUnit.SECONDS)).as(second[0].log()).isZero();
-            assertThat(second[0].log()).contains("stopped cleanly");
-            assertThat(handoverSeconds).as("left the group at once, not after the 6 s session timeout").isLessThan(6);
-            assertThat(result.missing()).isZero();
-            assertThat(result.duplicates()).isZero();
-            assertThat(first.isAlive()).isTrue();
+            try {
+                CompletableFuture<Integer> secondExit = new CompletableFuture<>();
+                long[] handover = new long[2];
+                ClusterScenario.Accounting result = ClusterScenario.run(fixture, app, 1800, 20, List.of(
+                        new ClusterScenario.Step(3, () -> second[0] = FramewiseProcess.start(fixture.root.resolve("second.log"), args)),
+                        new ClusterScenario.Step(6, () -> FramewiseProcess.await(Duration.ofSeconds(60),
+                                () -> activeMembers(app).size() == 2, "the second instance to own tasks (" + app + ")")),
+                        new ClusterScenario.Step(13, () -> {
+                            handover[0] = System.nanoTime();
+                            new Thread(() -> {
+                                try {
+                                    secondExit.complete(second[0].terminate(Duration.ofSeconds(60)));
+                                } catch (InterruptedException e) {
+                                    secondExit.completeExceptionally(e);
+                                }
+                            }).start();
+                            FramewiseProcess.await(Duration.ofSeconds(30), () -> activeMembers(app).size() == 1,
+                                    "the first instance to own every task again");
+                            handover[1] = System.nanoTime();
+                        })), true, Duration.ofSeconds(120));
+                double handoverSeconds = (handover[1] - handover[0]) / 1e9;
+                System.out.printf(Locale.ROOT, "scale-out: published %d, distinct %d, duplicates %d, missing %d; tasks back on the "
+                        + "first instance %.2f s after SIGTERM; event stall %.2f s%n", result.published(), result.distinct(),
+                        result.duplicates(), result.missing(), handoverSeconds, result.takeoverSeconds());
+                assertThat(secondExit.get(60, TimeUnit.SECONDS)).as(second[0].log()).isZero();
+                assertThat(second[0].log()).contains("stopped cleanly");
+                assertThat(handoverSeconds).as("left the group at once, not after the 6 s session timeout").isLessThan(6);
+                assertThat(result.missing()).isZero();
+                assertThat(result.duplicates()).isZero();
+                assertThat(first.isAlive()).isTrue();
+            } finally {
+                if (second[0] != null) {
+                    second[0].close();
+                }
+            }
         }
     }
 }

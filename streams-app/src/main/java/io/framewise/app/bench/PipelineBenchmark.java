@@ -67,9 +67,20 @@ public final class PipelineBenchmark {
      * @param seconds  how long to publish
      */
     public Result run(double totalFps, double seconds, ProgressBar progress) throws Exception {
+        return run(totalFps, seconds, progress, new java.util.concurrent.atomic.AtomicLong());
+    }
+
+    /** As above, counting accounted frames in {@code accountedSoFar} as they come (for samplers). */
+    public Result run(double totalFps, double seconds, ProgressBar progress, java.util.concurrent.atomic.AtomicLong accountedSoFar)
+            throws Exception {
+        return runUntil(totalFps, seconds, Long.MAX_VALUE, progress, accountedSoFar);
+    }
+
+    /** As above, publishing at most {@code maxFrames} frames. */
+    public Result runUntil(double totalFps, double seconds, long maxFrames, ProgressBar progress,
+                           java.util.concurrent.atomic.AtomicLong accountedSoFar) throws Exception {
         FramewiseConfig config = new FramewiseConfig(settings);
         int window = 3 * config.getInt(FramewiseConfig.MAX_BATCH_SIZE_CONFIG);
-        java.util.concurrent.atomic.AtomicLong accountedSoFar = new java.util.concurrent.atomic.AtomicLong();
         List<List<byte[]>> payloads = encodeFrames();
         Map<String, Object> client = clientSettings(settings);
         try (InferenceService models = InferenceService.load(config, model);
@@ -82,7 +93,8 @@ public final class PipelineBenchmark {
             Map<Status, Long> byStatus = new EnumMap<>(Status.class);
             long[] deadLettered = {0};
             long start = System.nanoTime();
-            Thread sender = new Thread(() -> publish(publisher, payloads, totalFps, seconds, start, accountedSoFar, window),
+            java.util.concurrent.atomic.AtomicLong accountedHere = new java.util.concurrent.atomic.AtomicLong();
+            Thread sender = new Thread(() -> publish(publisher, payloads, totalFps, seconds, start, accountedHere, window, maxFrames),
                     "bench-publisher");
             sender.start();
             long accounted = 0;
@@ -92,6 +104,7 @@ public final class PipelineBenchmark {
             while (System.nanoTime() < hardStop) {
                 for (Outcome o : reader.poll(Duration.ofMillis(20))) {
                     accounted++;
+                    accountedHere.incrementAndGet();
                     accountedSoFar.incrementAndGet();
                     if (!o.isEvent()) {
                         deadLettered[0]++;
@@ -131,11 +144,11 @@ public final class PipelineBenchmark {
     }
 
     private void publish(FramePublisher publisher, List<List<byte[]>> payloads, double totalFps, double seconds, long start,
-                         java.util.concurrent.atomic.AtomicLong accounted, int window) {
+                         java.util.concurrent.atomic.AtomicLong accounted, int window, long maxFrames) {
         long[] sequence = new long[cameras];
         long sent = 0;
         long end = start + (long) (seconds * 1e9);
-        while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+        while (System.nanoTime() < end && sent < maxFrames && !Thread.currentThread().isInterrupted()) {
             if (totalFps > 0) {
                 long due = start + (long) (sent * 1e9 / totalFps);
                 long wait = due - System.nanoTime();

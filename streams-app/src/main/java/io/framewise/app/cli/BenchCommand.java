@@ -24,9 +24,11 @@ import picocli.CommandLine.Option;
                 + "and precision, with the GFLOP/s TensorFlow reaches on large matrix products as calibration. "
                 + "--mode pipeline: the whole path on the embedded broker (or --bootstrap-servers) with K synthetic "
                 + "cameras at --rate frames/s (0: as fast as possible). --mode overload: --multiple times the measured "
-                + "capacity for --seconds with a 200 ms budget: are classified frames in budget, is lag bounded?")
+                + "capacity for --seconds with a 200 ms budget: are classified frames in budget, is lag bounded? "
+                + "--mode soak: --frames through the pipeline while sampling RSS and heap; fails if RSS grows more than "
+                + "--max-rss-growth percent after warm-up.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--mode", defaultValue = "model", description = "model, pipeline or overload (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "model", description = "model, pipeline, overload or soak (default ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--cameras", defaultValue = "16", description = "pipeline/overload: synthetic cameras (default ${DEFAULT-VALUE}).")
@@ -37,6 +39,13 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rate", defaultValue = "0", description = "pipeline: total frames/s offered; 0 as fast as possible (default ${DEFAULT-VALUE}).")
     double rate;
+
+    @Option(names = "--frames", defaultValue = "100000", description = "soak: frames to push through (default ${DEFAULT-VALUE}).")
+    long frames;
+
+    @Option(names = "--max-rss-growth", defaultValue = "5",
+            description = "soak: RSS growth after warm-up, in percent, above which the soak fails (default ${DEFAULT-VALUE}).")
+    double maxRssGrowth;
 
     @Option(names = "--multiple", defaultValue = "2", description = "overload: offered load as a multiple of capacity (default ${DEFAULT-VALUE}).")
     double multiple;
@@ -80,7 +89,8 @@ final class BenchCommand implements Callable<Integer> {
         return switch (mode) {
             case "model" -> modelMode();
             case "pipeline", "overload" -> new PipelineModes(this).run(mode);
-            default -> throw new CliException("unknown --mode '" + mode + "'", "use --mode model, pipeline or overload");
+            case "soak" -> new PipelineModes(this).soak();
+            default -> throw new CliException("unknown --mode '" + mode + "'", "use --mode model, pipeline, overload or soak");
         };
     }
 

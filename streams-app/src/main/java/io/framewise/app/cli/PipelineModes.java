@@ -101,6 +101,86 @@ final class PipelineModes {
         }
     }
 
+    /** Pushes --frames frames through the pipeline while sampling RSS and heap; fails on growth after warm-up. */
+    int soak() throws Exception {
+        int[] wh = PublishCommand.parseSize(options.size);
+        Path dir = options.modelDir();
+        double fps = options.rate;
+        Path data = Files.createTempDirectory("framewise-soak-");
+        EmbeddedKafkaBroker broker = options.bootstrapServers == null ? new EmbeddedKafkaBroker(data.resolve("kafka"), 0).start() : null;
+        java.util.concurrent.atomic.AtomicLong accounted = new java.util.concurrent.atomic.AtomicLong();
+        try (io.framewise.app.bench.MemorySampler sampler = new io.framewise.app.bench.MemorySampler(accounted::get)) {
+            String bootstrap = broker != null ? broker.bootstrapServers() : options.bootstrapServers;
+            // Closed loop stops after the time it takes; the frame count is what the soak is about: estimate the time
+            // from a target rate when one is given, else run until the count is reached (generous time bound).
+            double seconds = fps > 0 ? options.frames / fps : Math.max(10, options.frames / 5.0);
+            Map<String, Object> settings = soakSettings(bootstrap, data);
+            PipelineBenchmark bench = new PipelineBenchmark(settings, dir, options.cameras, wh[0], wh[1]);
+            ProgressBar progress = new ProgressBar(System.err, "soak", (long) ((seconds + 30) * 4));
+            PipelineBenchmark.Result result = bench.runUntil(fps, seconds, options.frames, progress, accounted);
+            progress.finish();
+            io.framewise.app.bench.MemorySampler.Sample end = sampler.sample(true);
+            List<io.framewise.app.bench.MemorySampler.Sample> samples = sampler.samples();
+            long warmFrames = Math.max(200, options.frames / 10);
+            io.framewise.app.bench.MemorySampler.Sample warm = samples.stream().filter(x -> x.frames() >= warmFrames).findFirst()
+                    .orElse(samples.get(0));
+            double growth = 100.0 * (end.rssBytes() - warm.rssBytes()) / warm.rssBytes();
+            System.out.printf(Locale.ROOT, "soak: %d frames (%s), %d dead letters, every frame %s%n", result.published(),
+                    result.byStatus(), result.deadLettered(), result.complete() ? "accounted for" : "NOT accounted for");
+            System.out.println("  seconds    frames    RSS MB   heap MB");
+            int step = Math.max(1, samples.size() / 12);
+            for (int i = 0; i < samples.size(); i += step) {
+                var x = samples.get(i);
+                System.out.printf(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f%n", x.atSeconds(), x.frames(), x.rssBytes() / 1e6, x.heapBytes() / 1e6);
+            }
+            System.out.printf(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f  (end)%n", end.atSeconds(), end.frames(), end.rssBytes() / 1e6, end.heapBytes() / 1e6);
+            boolean flat = growth < options.maxRssGrowth;
+            System.out.printf(Locale.ROOT, "  RSS after warm-up (%d frames): %.1f MB; at the end: %.1f MB; growth %.2f%% (limit %.1f%%): %s%n",
+                    warm.frames(), warm.rssBytes() / 1e6, end.rssBytes() / 1e6, growth, options.maxRssGrowth, flat ? "FLAT" : "GROWING");
+            if (options.json != null) {
+                ObjectNode json = new ObjectMapper().createObjectNode();
+                json.put("mode", "soak");
+                describeMachine(json, dir, seconds, wh);
+                json.put("frames", result.published());
+                json.put("complete", result.complete());
+                json.put("warmupFrames", warm.frames());
+                json.put("rssAfterWarmupBytes", warm.rssBytes());
+                json.put("rssAtEndBytes", end.rssBytes());
+                json.put("rssGrowthPercent", growth);
+                json.put("flat", flat);
+                json.putPOJO("samples", samples);
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.json.toFile(), json);
+                System.out.println("report written to " + options.json);
+            }
+            return flat && result.complete() ? 0 : FramewiseCli.EXIT_FAILURE;
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+            try (var paths = Files.walk(data)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private Map<String, Object> soakSettings(String bootstrap, Path data) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("bootstrap.servers", bootstrap);
+        String run = "soak-" + System.currentTimeMillis();
+        settings.put("application.id", "framewise-bench-" + run);
+        settings.put("state.dir", data.resolve("streams").toString());
+        settings.put("num.stream.threads", "16");
+        settings.put(FramewiseConfig.INPUT_TOPIC_CONFIG, "bench-frames-" + run);
+        settings.put(FramewiseConfig.OUTPUT_TOPIC_CONFIG, "bench-events-" + run);
+        settings.put(FramewiseConfig.DEAD_LETTER_TOPIC_CONFIG, "bench-dlq-" + run);
+        settings.put(FramewiseConfig.TOPIC_PARTITIONS_CONFIG, "16");
+        // classify every frame: the soak exercises decode, tensors and the engine, not the skip path
+        settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, "600000");
+        settings.put(FramewiseConfig.INTRA_OP_THREADS_CONFIG, String.valueOf(options.threads));
+        settings.putAll(options.overrides);
+        return settings;
+    }
+
     private PipelineReport runOnce(String name, String bootstrap, Path data, Path dir, int[] wh, double fps, double seconds,
                                    long budget) throws Exception {
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -124,7 +204,7 @@ final class PipelineModes {
         return new PipelineReport(result);
     }
 
-    private void describeMachine(ObjectNode json, Path dir, double seconds, int[] wh) {
+    void describeMachine(ObjectNode json, Path dir, double seconds, int[] wh) {
         ObjectNode machine = json.putObject("machine");
         machine.put("cpu", CpuFeatures.modelName());
         machine.put("cores", Runtime.getRuntime().availableProcessors());

@@ -26,7 +26,10 @@ public final class FramewiseProcess implements AutoCloseable {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-        return new FramewiseProcess(pb.start(), log);
+        Process process = pb.start();
+        // Whatever happens to the test, its instances must not outlive the test JVM and eat the machine's CPU.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "kill-" + process.pid()));
+        return new FramewiseProcess(process, log);
     }
 
     public long pid() {

@@ -1,0 +1,78 @@
+package io.framewise.app.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Samples the process's resident set size (native memory included: TensorFlow tensors, OpenCV Mats, JavaCPP
+ * pointers) and the Java heap once a second while a soak runs (forcing a collection every second would slow the
+ * run it measures; the final sample collects first).
+ */
+public final class MemorySampler implements AutoCloseable {
+    /** One sample; sizes in bytes. */
+    public record Sample(double atSeconds, long rssBytes, long heapBytes, long frames) {
+    }
+
+    private final List<Sample> samples = new ArrayList<>();
+    private final Thread thread;
+    private final long start = System.nanoTime();
+    private final java.util.function.LongSupplier frames;
+    private volatile boolean running = true;
+
+    public MemorySampler(java.util.function.LongSupplier frames) {
+        this.frames = frames;
+        this.thread = new Thread(this::loop, "memory-sampler");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void loop() {
+        while (running) {
+            sample(false);
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Takes a sample now; with {@code collect}, after a GC, so that the heap figure is live data rather than garbage. */
+    public synchronized Sample sample(boolean collect) {
+        if (collect) {
+            System.gc();
+        }
+        var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        Sample s = new Sample((System.nanoTime() - start) / 1e9, rss(), heap.getUsed(), frames.getAsLong());
+        samples.add(s);
+        return s;
+    }
+
+    public synchronized List<Sample> samples() {
+        return List.copyOf(samples);
+    }
+
+    /** VmRSS of this process from /proc (Linux), or -1 where there is no /proc. */
+    public static long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}
