@@ -25,13 +25,15 @@ public final class Topics {
 
     public static void ensure(Map<String, Object> adminConfig, FramewiseConfig config) throws BrokerUnavailableException {
         ensure(adminConfig, List.of(config.inputTopic(), config.outputTopic(), config.deadLetterTopic()),
-                config.getInt(FramewiseConfig.TOPIC_PARTITIONS_CONFIG), config.getShort(FramewiseConfig.TOPIC_REPLICATION_CONFIG));
+                config.getInt(FramewiseConfig.TOPIC_PARTITIONS_CONFIG), config.getShort(FramewiseConfig.TOPIC_REPLICATION_CONFIG),
+                config.getLong(FramewiseConfig.STARTUP_TIMEOUT_MS_CONFIG));
     }
 
-    public static void ensure(Map<String, Object> adminConfig, List<String> names, int partitions, short replication)
-            throws BrokerUnavailableException {
-        try (Admin admin = Admin.create(adminConfig)) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    public static void ensure(Map<String, Object> adminConfig, List<String> names, int partitions, short replication,
+                              long timeoutMs) throws BrokerUnavailableException {
+        Admin admin = Admin.create(adminConfig);
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String name : names) {
                 if (!existing.contains(name)) {
@@ -42,7 +44,7 @@ public final class Topics {
                 return;
             }
             try {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(missing).all().get(timeoutMs, TimeUnit.MILLISECONDS);
                 LOG.info("created topics {} with {} partitions", missing.stream().map(NewTopic::name).toList(), partitions);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -51,13 +53,16 @@ public final class Topics {
             }
         } catch (TimeoutException e) {
             throw new BrokerUnavailableException("no Kafka broker answered at " + adminConfig.get("bootstrap.servers")
-                    + " within 30 s", e);
+                    + " within " + timeoutMs + " ms", e);
         } catch (ExecutionException e) {
             throw new BrokerUnavailableException("Kafka at " + adminConfig.get("bootstrap.servers") + " refused: "
                     + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerUnavailableException("interrupted while creating topics", e);
+        } finally {
+            // close() alone waits for pending calls' own timeout (default.api.timeout.ms, a minute) after we gave up
+            admin.close(java.time.Duration.ofSeconds(1));
         }
     }
 

@@ -44,6 +44,7 @@ final class RunCommand implements Callable<Integer> {
             app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ZERO);
         } catch (Topics.BrokerUnavailableException | RuntimeException e) {
             models.close();
+            // Admin and producer threads of a failed start must not keep the JVM from exiting.
             if (e instanceof Topics.BrokerUnavailableException) {
                 throw new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
             }

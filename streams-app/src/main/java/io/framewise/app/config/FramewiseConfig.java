@@ -97,6 +97,10 @@ public final class FramewiseConfig extends AbstractConfig {
             + "skew) and still count as now. A frame further in the future, or captured before 1970, is dead-lettered: "
             + "its latency budget would be meaningless.";
 
+    public static final String STARTUP_TIMEOUT_MS_CONFIG = "framewise.startup.timeout.ms";
+    private static final String STARTUP_TIMEOUT_MS_DOC = "How long start-up waits for the Kafka cluster to answer before "
+            + "giving up with an error naming the bootstrap servers.";
+
     public static final String TOPIC_PARTITIONS_CONFIG = "framewise.topics.partitions";
     private static final String TOPIC_PARTITIONS_DOC = "Partitions of topics that framewise creates when they are "
             + "missing. Partitions bound the parallelism: instances x num.stream.threads beyond this count stay idle.";
@@ -131,6 +135,8 @@ public final class FramewiseConfig extends AbstractConfig {
             .define(CAMERA_MAX_FPS_CONFIG, Type.DOUBLE, 0.0, Range.between(0, 1000), Importance.MEDIUM, CAMERA_MAX_FPS_DOC)
             .define(FUTURE_TOLERANCE_MS_CONFIG, Type.LONG, 5_000L, Range.between(0, 24L * 3600 * 1000), Importance.LOW,
                     FUTURE_TOLERANCE_MS_DOC)
+            .define(STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.between(100, 3_600_000), Importance.LOW,
+                    STARTUP_TIMEOUT_MS_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) -1, replication(), Importance.LOW, TOPIC_REPLICATION_DOC);
 

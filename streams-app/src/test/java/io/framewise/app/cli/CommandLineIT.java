@@ -90,6 +90,8 @@ class CommandLineIT {
     @Test
     void aCorruptFramePublishedByHandLandsInTheDeadLetterTopicWhileTheStreamGoesOn() throws Exception {
         var settings = fixture.settings("cli");
+        // A late frame is skipped before it is decoded; the corrupt one must be on time to reach the decoder.
+        settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, "120000");
         FramewiseConfig config = new FramewiseConfig(settings);
         Path images = Files.createDirectories(temp.resolve("images"));
         byte[] good = TestFrames.jpeg(320, 240, 0, 0);
@@ -110,7 +112,7 @@ class CommandLineIT {
             assertThat(consume.exitCode()).as(consume.err()).isZero();
             List<String> lines = consume.out().lines().toList();
             assertThat(lines).hasSize(3);
-            assertThat(lines).filteredOn(l -> l.contains("\"deadLetter\":true")).singleElement()
+            assertThat(lines).as(consume.out()).filteredOn(l -> l.contains("\"deadLetter\":true")).singleElement()
                     .satisfies(l -> assertThat(l).contains("FrameDecodeException").contains("TRUNCATED").contains("\"key\":\"door\""));
             assertThat(lines).filteredOn(l -> l.contains("\"status\":\"OK\"")).hasSize(2)
                     .anySatisfy(l -> assertThat(l).contains("\"sequence\":2"));
@@ -128,10 +130,27 @@ class CommandLineIT {
         assertThat(noModel.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(noModel.err()).contains("does not exist").contains("Fix:").doesNotContain("\tat ");
 
+        Run unreachable = framewise("run", "--bootstrap-servers", "127.0.0.1:1", "--model", fixture.model.toString(),
+                "--set", "framewise.startup.timeout.ms=2000");
+        assertThat(unreachable.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(unreachable.err()).contains("no Kafka broker answered at 127.0.0.1:1").contains("fix:").doesNotContain("\tat ");
+
         Run badValue = framewise("run", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--model",
                 fixture.model.toString(), "--set", "framewise.latency.budget.ms=-5");
         assertThat(badValue.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(badValue.err()).contains("framewise.latency.budget.ms").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aModelWhoseSignatureDoesNotFitItsMetadataIsRefusedWithTheReason() throws Exception {
+        Path model = temp.resolve("misfit");
+        io.framewise.inference.tiny.TinyConvNet.export(model, 3, 224);
+        Path metadata = model.resolve(io.framewise.inference.ModelMetadata.FILE_NAME);
+        Files.writeString(metadata, Files.readString(metadata).replace("\"height\" : 224", "\"height\" : 128"));
+        Run run = framewise("run", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--model", model.toString());
+        assertThat(run.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(run.err()).contains("input 'images' is DT_FLOAT [-1, 224, 224, 3], expected DT_FLOAT [-1, 128, 224, 3]")
+                .contains("Fix:").doesNotContain("\tat ");
     }
 
     private static void writeVideo(Path file, int frames) throws Exception {
