@@ -79,8 +79,10 @@ class CommandLineIT {
     void demoClassifiesARealVideoFile() throws Exception {
         Path video = temp.resolve("street.mp4");
         writeVideo(video, 24);
+        // Every frame must be classified (not skipped as late on a slow start): a generous budget.
         Run run = framewise("demo", "--frames", "24", "--cameras", "1", "--fps", "0", "--source", video.toString(), "--json",
-                "--model", fixture.model.toString(), "--data-dir", temp.resolve("video").toString());
+                "--model", fixture.model.toString(), "--data-dir", temp.resolve("video").toString(),
+                "--set", "framewise.latency.budget.ms=120000");
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> events = run.out().lines().filter(l -> l.startsWith("{")).toList();
         assertThat(events).hasSize(24).allSatisfy(l -> assertThat(l).contains("\"status\":\"OK\""));
