@@ -66,6 +66,25 @@ public final class Topics {
         }
     }
 
+    /** Whether {@code topic} exists; throws when the cluster does not answer within {@code timeoutMs}. */
+    public static boolean exists(Map<String, Object> adminConfig, String topic, long timeoutMs) throws BrokerUnavailableException {
+        Admin admin = Admin.create(adminConfig);
+        try {
+            return admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS).contains(topic);
+        } catch (TimeoutException e) {
+            throw new BrokerUnavailableException("no Kafka broker answered at " + adminConfig.get("bootstrap.servers")
+                    + " within " + timeoutMs + " ms", e);
+        } catch (ExecutionException e) {
+            throw new BrokerUnavailableException("Kafka at " + adminConfig.get("bootstrap.servers") + " refused: "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailableException("interrupted while listing topics", e);
+        } finally {
+            admin.close(java.time.Duration.ofSeconds(1));
+        }
+    }
+
     /** The cluster cannot be reached or refuses us; the message says which. */
     public static final class BrokerUnavailableException extends Exception {
         public BrokerUnavailableException(String message, Throwable cause) {

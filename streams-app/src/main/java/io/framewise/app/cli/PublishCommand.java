@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import io.framewise.app.Topics;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.publish.FramePublisher;
 import io.framewise.decoder.ImageEncoder;
@@ -77,6 +78,15 @@ final class PublishCommand implements Callable<Integer> {
             default -> throw new CliException("unknown codec '" + codec + "'", "use --codec jpeg or --codec png");
         };
         int[] wh = parseSize(size);
+        FramewiseConfig own = new FramewiseConfig(onlyFramewise(settings));
+        try {
+            if (!Topics.exists(KafkaOptions.clientSettings(settings), target, own.getLong(FramewiseConfig.STARTUP_TIMEOUT_MS_CONFIG))) {
+                throw new CliException("topic '" + target + "' does not exist on " + settings.get("bootstrap.servers"),
+                        "start 'framewise run' first (it creates its topics), or create the topic");
+            }
+        } catch (Topics.BrokerUnavailableException e) {
+            throw new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
+        }
         try (FramePublisher publisher = new FramePublisher(KafkaOptions.clientSettings(settings), target, Clock.systemUTC())) {
             ProgressLine progress = new ProgressLine(camera);
             long sent;

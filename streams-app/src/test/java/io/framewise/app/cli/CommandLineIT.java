@@ -144,6 +144,25 @@ class CommandLineIT {
     }
 
     @Test
+    void aFrameOverKafkasMessageLimitIsReportedByThePublisher() throws Exception {
+        Path big = Files.createDirectories(temp.resolve("big"));
+        byte[] twoMegabytes = new byte[2 * 1024 * 1024];
+        new java.util.Random(1).nextBytes(twoMegabytes);
+        Files.write(big.resolve("huge.jpg"), twoMegabytes);
+        Run missingTopic = framewise("publish", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--topic", "nowhere",
+                "--camera", "giant", "--source", big.toString(), "--passthrough");
+        assertThat(missingTopic.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(missingTopic.err()).contains("topic 'nowhere' does not exist").contains("fix:");
+
+        io.framewise.app.Topics.ensure(fixture.client(), java.util.List.of("big-frames"), 1, (short) 1, 10_000);
+        Run publish = framewise("publish", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--topic", "big-frames",
+                "--camera", "giant", "--source", big.toString(), "--passthrough");
+        assertThat(publish.exitCode()).isEqualTo(FramewiseCli.EXIT_FAILURE);
+        assertThat(publish.err()).contains("published 0 of 1 frames").contains("frame 0 of giant is")
+                .contains("max.request.size").doesNotContain("\tat ");
+    }
+
+    @Test
     void aModelWhoseSignatureDoesNotFitItsMetadataIsRefusedWithTheReason() throws Exception {
         Path model = temp.resolve("misfit");
         io.framewise.inference.tiny.TinyConvNet.export(model, 3, 224);
