@@ -1,5 +1,6 @@
 package io.framewise.app;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates framewise's topics when they are missing; existing topics are left as they are. */
+/** Topic checks and creation; existing topics are left as they are. */
 public final class Topics {
     private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
 
@@ -29,10 +30,10 @@ public final class Topics {
                 config.getLong(FramewiseConfig.STARTUP_TIMEOUT_MS_CONFIG));
     }
 
+    /** Creates whichever of {@code names} are missing. */
     public static void ensure(Map<String, Object> adminConfig, List<String> names, int partitions, short replication,
                               long timeoutMs) throws BrokerUnavailableException {
-        Admin admin = Admin.create(adminConfig);
-        try {
+        withAdmin(adminConfig, timeoutMs, admin -> {
             Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String name : names) {
@@ -41,47 +42,47 @@ public final class Topics {
                 }
             }
             if (missing.isEmpty()) {
-                return;
+                return null;
             }
             try {
                 admin.createTopics(missing).all().get(timeoutMs, TimeUnit.MILLISECONDS);
                 LOG.info("created topics {} with {} partitions", missing.stream().map(NewTopic::name).toList(), partitions);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
+                    throw e; // another instance creating them at the same moment is fine
                 }
             }
-        } catch (TimeoutException e) {
-            throw new BrokerUnavailableException("no Kafka broker answered at " + adminConfig.get("bootstrap.servers")
-                    + " within " + timeoutMs + " ms", e);
-        } catch (ExecutionException e) {
-            throw new BrokerUnavailableException("Kafka at " + adminConfig.get("bootstrap.servers") + " refused: "
-                    + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerUnavailableException("interrupted while creating topics", e);
-        } finally {
-            // close() alone waits for pending calls' own timeout (default.api.timeout.ms, a minute) after we gave up
-            admin.close(java.time.Duration.ofSeconds(1));
-        }
+            return null;
+        });
     }
 
-    /** Whether {@code topic} exists; throws when the cluster does not answer within {@code timeoutMs}. */
+    /** Whether {@code topic} exists. */
     public static boolean exists(Map<String, Object> adminConfig, String topic, long timeoutMs) throws BrokerUnavailableException {
+        return withAdmin(adminConfig, timeoutMs,
+                admin -> admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS).contains(topic));
+    }
+
+    private interface AdminCall<T> {
+        T call(Admin admin) throws ExecutionException, TimeoutException, InterruptedException;
+    }
+
+    /** Runs one admin call, turning every way the cluster can fail to answer into one clear exception. */
+    private static <T> T withAdmin(Map<String, Object> adminConfig, long timeoutMs, AdminCall<T> call)
+            throws BrokerUnavailableException {
+        Object servers = adminConfig.get("bootstrap.servers");
         Admin admin = Admin.create(adminConfig);
         try {
-            return admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS).contains(topic);
+            return call.call(admin);
         } catch (TimeoutException e) {
-            throw new BrokerUnavailableException("no Kafka broker answered at " + adminConfig.get("bootstrap.servers")
-                    + " within " + timeoutMs + " ms", e);
+            throw new BrokerUnavailableException("no Kafka broker answered at " + servers + " within " + timeoutMs + " ms", e);
         } catch (ExecutionException e) {
-            throw new BrokerUnavailableException("Kafka at " + adminConfig.get("bootstrap.servers") + " refused: "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new BrokerUnavailableException("Kafka at " + servers + " refused: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BrokerUnavailableException("interrupted while listing topics", e);
+            throw new BrokerUnavailableException("interrupted while talking to Kafka at " + servers, e);
         } finally {
-            admin.close(java.time.Duration.ofSeconds(1));
+            // close() alone waits for pending calls' own timeout (default.api.timeout.ms, a minute) after we gave up
+            admin.close(Duration.ofSeconds(1));
         }
     }
 

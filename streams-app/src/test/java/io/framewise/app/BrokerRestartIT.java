@@ -11,7 +11,6 @@ import java.util.Locale;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.ClusterScenario;
 import io.framewise.app.testing.FramewiseProcess;
-import io.framewise.inference.tiny.TinyConvNet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -26,8 +25,7 @@ class BrokerRestartIT {
     @BeforeAll
     static void start() throws IOException {
         fixture = new BrokerFixture();
-        model = fixture.root.resolve("tiny64");
-        TinyConvNet.export(model, 10, 64);
+        model = fixture.tinyModel("tiny64", 10, 64);
     }
 
     @AfterAll

@@ -10,7 +10,6 @@ import java.util.Locale;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.ClusterScenario;
 import io.framewise.app.testing.FramewiseProcess;
-import io.framewise.inference.tiny.TinyConvNet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -30,8 +29,7 @@ class FailoverIT {
     @BeforeAll
     static void start() throws IOException {
         fixture = new BrokerFixture();
-        model = fixture.root.resolve("tiny64");
-        TinyConvNet.export(model, 8, 64);
+        model = fixture.tinyModel("tiny64", 8, 64);
     }
 
     @AfterAll

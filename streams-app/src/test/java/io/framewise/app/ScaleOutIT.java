@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.ClusterScenario;
 import io.framewise.app.testing.FramewiseProcess;
-import io.framewise.inference.tiny.TinyConvNet;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.StreamsGroupMemberDescription;
 import org.junit.jupiter.api.AfterAll;
@@ -35,8 +34,7 @@ class ScaleOutIT {
     @BeforeAll
     static void start() throws IOException {
         fixture = new BrokerFixture();
-        model = fixture.root.resolve("tiny64");
-        TinyConvNet.export(model, 9, 64);
+        model = fixture.tinyModel("tiny64", 9, 64);
     }
 
     @AfterAll

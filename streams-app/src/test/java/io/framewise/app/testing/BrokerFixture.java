@@ -36,6 +36,13 @@ public final class BrokerFixture implements AutoCloseable {
         TinyConvNet.export(model, 11, 224);
     }
 
+    /** A tiny real model exported under this fixture's directory (64x64 input: cheap for multi-process tests). */
+    public Path tinyModel(String name, long seed, int inputSize) throws IOException {
+        Path dir = root.resolve(name);
+        TinyConvNet.export(dir, seed, inputSize);
+        return dir;
+    }
+
     /** Settings of a framewise instance on this broker, with its own topics and application id. */
     public Map<String, Object> settings(String name) {
         Map<String, Object> s = new HashMap<>();
