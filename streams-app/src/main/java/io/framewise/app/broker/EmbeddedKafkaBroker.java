@@ -31,6 +31,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Map<String, String> extraConfig;
+    private final java.util.List<String[]> listeners = new java.util.ArrayList<>();
+    private final java.util.List<String> scramUsers = new java.util.ArrayList<>();
+    private final Map<String, String> extraListenerConfig = new java.util.HashMap<>();
     private KafkaRaftServer server;
 
     /**
@@ -46,6 +49,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public EmbeddedKafkaBroker(Path dataDir, int port) throws IOException {
         this(dataDir, port, Map.of());
+    }
+
+    /**
+     * Adds a client listener {@code name} on 127.0.0.1:{@code port} speaking {@code protocol} (e.g. SASL_SSL), with
+     * listener-scoped settings given without their {@code listener.name.<name>.} prefix (ssl.keystore.location, ...).
+     * The broker's own traffic stays on its PLAINTEXT listeners.
+     */
+    public synchronized EmbeddedKafkaBroker withListener(String name, String protocol, int listenerPort,
+                                                         Map<String, String> listenerSettings) {
+        listeners.add(new String[] {name, protocol, String.valueOf(listenerPort)});
+        listenerSettings.forEach((k, v) -> extraListenerConfig.put("listener.name." + name.toLowerCase(java.util.Locale.ROOT) + "." + k, v));
+        return this;
+    }
+
+    /** A SCRAM user, created when the storage is formatted (before the first start). */
+    public synchronized EmbeddedKafkaBroker withScramUser(String mechanism, String user, String password) {
+        scramUsers.add(mechanism + "=[name=" + user + ",password=" + password + "]");
+        return this;
+    }
+
+    /** The address of a listener added with {@link #withListener}. */
+    public String bootstrapServers(String listenerName) {
+        return listeners.stream().filter(l -> l[0].equals(listenerName)).findFirst()
+                .map(l -> HOST + ":" + l[2]).orElseThrow(() -> new IllegalArgumentException("no listener " + listenerName));
+    }
+
+    /** Any free port on 127.0.0.1, for {@link #withListener}. */
+    public static int anyFreePort() throws IOException {
+        return freePort();
     }
 
     public synchronized EmbeddedKafkaBroker start() throws IOException {
@@ -91,6 +123,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
         p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        for (String[] l : listeners) {
+            p.put("listeners", p.get("listeners") + "," + l[0] + "://" + HOST + ":" + l[2]);
+            p.put("advertised.listeners", p.get("advertised.listeners") + "," + l[0] + "://" + HOST + ":" + l[2]);
+            p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + "," + l[0] + ":" + l[1]);
+        }
+        p.putAll(extraListenerConfig);
         p.putAll(extraConfig);
         return p;
     }
@@ -101,8 +139,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.store(w, "embedded framewise broker");
         }
         String clusterId = Uuid.randomUuid().toString();
-        var args = StorageTool.parseArguments(new String[] {"format", "--cluster-id", clusterId, "--config", file.toString(),
-                "--ignore-formatted", "--feature", "streams.version=1"});
+        java.util.List<String> formatArgs = new java.util.ArrayList<>(java.util.List.of("format", "--cluster-id", clusterId,
+                "--config", file.toString(), "--ignore-formatted", "--feature", "streams.version=1"));
+        for (String user : scramUsers) {
+            formatArgs.add("--add-scram");
+            formatArgs.add(user);
+        }
+        var args = StorageTool.parseArguments(formatArgs.toArray(String[]::new));
         try (PrintStream quiet = new PrintStream(PrintStream.nullOutputStream())) {
             StorageTool.runFormatCommand(args, config, quiet);
         } catch (Exception e) {
