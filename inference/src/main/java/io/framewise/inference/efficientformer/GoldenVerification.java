@@ -15,6 +15,7 @@ import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.TopK;
 import io.framewise.inference.efficientformer.weights.GoldenWeights;
+import io.framewise.inference.export.Directories;
 
 /**
  * Proves a build of a variant is the reference network: export it with the golden weights, reload the SavedModel as
@@ -53,9 +54,7 @@ public final class GoldenVerification {
             max = Math.max(max, Math.abs(logits[i] - golden.get("logits").get(i).asDouble()));
         }
         long bytes = io.framewise.inference.export.ModelExporter.sizeOnDisk(dir);
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Directories.deleteQuietly(dir);
         return new Report(v, max, TopK.indices(logits, 1)[0], golden.get("argmax").asInt(), metadata.parameters(),
                 golden.get("params_incl_dist_head").asLong(), bytes);
     }

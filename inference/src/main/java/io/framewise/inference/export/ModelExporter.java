@@ -39,12 +39,12 @@ public final class ModelExporter {
             metadata.write(staging);
             Labels.write(staging, metadata.labels(), labels);
             if (Files.exists(absolute)) {
-                deleteRecursively(absolute);
+                Directories.deleteRecursively(absolute);
             }
             Files.move(staging, absolute);
         } finally {
             if (Files.exists(staging)) {
-                deleteRecursively(staging);
+                Directories.deleteRecursively(staging);
             }
         }
     }
@@ -53,14 +53,6 @@ public final class ModelExporter {
     public static long sizeOnDisk(Path directory) throws IOException {
         try (var files = Files.walk(directory)) {
             return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
-
-    static void deleteRecursively(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -30,6 +30,7 @@ import io.framewise.decoder.source.ImageSource;
 import io.framewise.decoder.source.ImageSources;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.inference.ModelMetadata;
+import io.framewise.inference.export.Directories;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Status;
 import picocli.CommandLine.Command;
@@ -108,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         } finally {
             if (temporary) {
-                deleteQuietly(data);
+                Directories.deleteQuietly(data);
             }
         }
     }
@@ -221,11 +222,4 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteQuietly(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (Exception ignored) {
-            // a temporary directory left behind is harmless
-        }
-    }
 }

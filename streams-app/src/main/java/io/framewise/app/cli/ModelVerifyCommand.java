@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import io.framewise.inference.efficientformer.GoldenVerification;
 import io.framewise.inference.efficientformer.Variant;
+import io.framewise.inference.export.Directories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,9 +43,7 @@ final class ModelVerifyCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            try (var paths = Files.walk(work)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Directories.deleteQuietly(work);
         }
         if (!failed.isEmpty()) {
             System.out.println("FAILED (tolerance " + GoldenVerification.TOLERANCE + "): " + String.join(", ", failed));

@@ -18,6 +18,7 @@ import io.framewise.app.broker.EmbeddedKafkaBroker;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.inference.CpuFeatures;
 import io.framewise.inference.InferenceOptions.Precision;
+import io.framewise.inference.export.Directories;
 
 /** {@code bench --mode pipeline} and {@code --mode overload}. */
 final class PipelineModes {
@@ -95,9 +96,7 @@ final class PipelineModes {
             if (broker != null) {
                 broker.close();
             }
-            try (var paths = Files.walk(data)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Directories.deleteQuietly(data);
         }
     }
 
@@ -159,9 +158,7 @@ final class PipelineModes {
             if (broker != null) {
                 broker.close();
             }
-            try (var paths = Files.walk(data)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Directories.deleteQuietly(data);
         }
     }
 
