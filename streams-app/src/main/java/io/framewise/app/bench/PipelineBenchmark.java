@@ -122,7 +122,12 @@ public final class PipelineBenchmark {
                 if (now - lastLag > 250_000_000L) {
                     lastLag = now;
                     lag.add(new LagPoint((now - start) / 1e9, publisher.acked() - accounted));
-                    progress.step(String.format(java.util.Locale.ROOT, "%d published, %d accounted", publisher.acked(), accounted));
+                    String detail = String.format(java.util.Locale.ROOT, "%d published, %d accounted", publisher.acked(), accounted);
+                    if (maxFrames != Long.MAX_VALUE) {
+                        progress.update(accounted, detail); // a frame count is the goal: show it
+                    } else {
+                        progress.step(detail);
+                    }
                 }
                 if (!sender.isAlive() && publishEnd == 0) {
                     publisher.flush();

@@ -18,7 +18,12 @@ public final class ProgressBar {
     }
 
     public synchronized void step(String detail) {
-        done++;
+        update(done + 1, detail);
+    }
+
+    /** Sets how much is done (e.g. frames, when the total is a frame count) and redraws if due. */
+    public synchronized void update(long doneSoFar, String detail) {
+        done = doneSoFar;
         long now = System.nanoTime();
         if (now - lastDraw > 200_000_000L || done == total) {
             lastDraw = now;

@@ -115,7 +115,7 @@ final class PipelineModes {
             double seconds = fps > 0 ? options.frames / fps : Math.max(10, options.frames / 5.0);
             Map<String, Object> settings = soakSettings(bootstrap, data);
             PipelineBenchmark bench = new PipelineBenchmark(settings, dir, options.cameras, wh[0], wh[1]);
-            ProgressBar progress = new ProgressBar(System.err, "soak", (long) ((seconds + 30) * 4));
+            ProgressBar progress = new ProgressBar(System.err, "soak", options.frames);
             PipelineBenchmark.Result result = bench.runUntil(fps, seconds, options.frames, progress, accounted);
             progress.finish();
             io.framewise.app.bench.MemorySampler.Sample end = sampler.sample(true);
