@@ -204,17 +204,6 @@ public final class FrameClassifier implements AutoCloseable {
     }
 
     /**
-     * Runs {@code batchSize} zero images once. TensorFlow optimises the graph and oneDNN picks its kernels on the
-     * first run of each input shape, which takes seconds for the larger models: done before the first frame, that
-     * cost does not land on a frame's latency budget.
-     */
-    public void warmUp(int batchSize) {
-        FloatBuffer zeros = java.nio.ByteBuffer.allocateDirect(4 * batchSize * spec.floatsPerImage())
-                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
-        run(zeros, batchSize);
-    }
-
-    /**
      * Runs the model on separately prepared images (each a buffer of H * W * 3 floats from position 0): each is copied
      * once, straight into its slice of the batch tensor.
      */

@@ -88,11 +88,6 @@ public final class FramewiseApplication implements AutoCloseable {
         return streams;
     }
 
-    /** Blocks until the instance stops (closed, or failed). */
-    public void awaitStop() throws InterruptedException {
-        stopped.await();
-    }
-
     /** False once the streams client has stopped or failed. */
     public boolean isAlive() {
         return stopped.getCount() > 0;

@@ -59,10 +59,6 @@ public final class BatchingEngine implements AutoCloseable {
         this.dispatcher.start();
     }
 
-    public int maxBatch() {
-        return maxBatch;
-    }
-
     public BatchLatencyEstimator estimator() {
         return estimator;
     }
@@ -115,10 +111,6 @@ public final class BatchingEngine implements AutoCloseable {
         int batchesAhead = queued / maxBatch;
         int ownBatch = Math.min(maxBatch, queued % maxBatch + 1);
         return atNanos + remainingOfRunning + batchesAhead * estimator.estimate(maxBatch) + estimator.estimate(ownBatch);
-    }
-
-    public int queued() {
-        return queue.size();
     }
 
     private void dispatch() {

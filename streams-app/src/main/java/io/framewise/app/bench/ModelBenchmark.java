@@ -108,7 +108,8 @@ public final class ModelBenchmark {
         double imagesPerSecond = latencies.size() * batch / seconds;
         double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double achieved = 2.0 * macs * imagesPerSecond / 1e9;
-        return new Row(precision, batch, sorted.length, imagesPerSecond, percentile(sorted, 0.50), percentile(sorted, 0.99),
+        return new Row(precision, batch, sorted.length, imagesPerSecond, Percentiles.nearestRank(sorted, 0.50),
+                Percentiles.nearestRank(sorted, 0.99),
                 achieved, calibration);
     }
 
@@ -174,11 +175,6 @@ public final class ModelBenchmark {
             b.put(i, (float) r.nextGaussian());
         }
         return b;
-    }
-
-    static double percentile(double[] sorted, double q) {
-        int index = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
     static List<Integer> parseBatches(String csv) {

@@ -82,7 +82,7 @@ public final class PipelineBenchmark {
         FramewiseConfig config = new FramewiseConfig(settings);
         int window = 3 * config.getInt(FramewiseConfig.MAX_BATCH_SIZE_CONFIG);
         List<List<byte[]>> payloads = encodeFrames();
-        Map<String, Object> client = clientSettings(settings);
+        Map<String, Object> client = FramewiseConfig.clientSettings(settings);
         try (InferenceService models = InferenceService.load(config, model);
              FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60));
              FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC());
@@ -198,16 +198,5 @@ public final class PipelineBenchmark {
             all.add(frames);
         }
         return all;
-    }
-
-    static Map<String, Object> clientSettings(Map<String, Object> settings) {
-        Map<String, Object> client = new java.util.HashMap<>();
-        settings.forEach((k, v) -> {
-            if (!k.startsWith("framewise.") && !k.equals("application.id") && !k.equals("num.stream.threads")
-                    && !k.equals("state.dir") && !k.equals("processing.guarantee")) {
-                client.put(k, v);
-            }
-        });
-        return client;
     }
 }

@@ -33,13 +33,9 @@ public final class PipelineReport {
         return result;
     }
 
-    public static double percentile(List<Double> values, double q) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int index = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    private static double percentile(List<Double> values, double q) {
+        return values.isEmpty() ? Double.NaN
+                : Percentiles.nearestRank(values.stream().mapToDouble(Double::doubleValue).sorted().toArray(), q);
     }
 
     private List<Double> of(ToDoubleFunction<PipelineBenchmark.Sample> f) {

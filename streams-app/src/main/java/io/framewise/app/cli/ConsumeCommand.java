@@ -38,7 +38,7 @@ final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Object> settings = kafka.settings();
-        FramewiseConfig config = new FramewiseConfig(PublishCommand.onlyFramewise(settings));
+        FramewiseConfig config = new FramewiseConfig(FramewiseConfig.ownSettings(settings));
         String events = topic != null ? topic : config.outputTopic();
         CountDownLatch stop = Signals.terminationLatch();
         long seen = 0;
@@ -46,7 +46,7 @@ final class ConsumeCommand implements Callable<Integer> {
         if (!json) {
             System.out.println(EventFormat.header());
         }
-        try (OutcomeReader reader = new OutcomeReader(KafkaOptions.clientSettings(settings), events,
+        try (OutcomeReader reader = new OutcomeReader(FramewiseConfig.clientSettings(settings), events,
                 deadLetters ? config.deadLetterTopic() : null, false)) {
             while (stop.getCount() > 0 && (maxEvents < 0 || seen < maxEvents)) {
                 for (Outcome o : reader.poll(Duration.ofMillis(200))) {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.framewise.app.FramewiseApplication;
+import io.framewise.app.bench.Percentiles;
 import io.framewise.app.broker.EmbeddedKafkaBroker;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.publish.EventFormat;
@@ -104,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
             try (InferenceService models = InferenceService.load(config, modelDir);
                  FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60))) {
                 describeModel(models.primary().classifier().metadata(), modelDir);
-                Map<String, Object> client = KafkaOptions.clientSettings(settings);
+                Map<String, Object> client = FramewiseConfig.clientSettings(settings);
                 return runCameras(config, client, wh, stop, app);
             }
         } finally {

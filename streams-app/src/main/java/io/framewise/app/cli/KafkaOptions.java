@@ -35,21 +35,4 @@ final class KafkaOptions {
         }
         return settings;
     }
-
-    /** Client settings only (framewise.* removed), for producers, consumers and admin clients. */
-    static Map<String, Object> clientSettings(Map<String, Object> settings) {
-        Map<String, Object> client = new LinkedHashMap<>();
-        settings.forEach((k, v) -> {
-            if (!k.startsWith("framewise.") && !isStreamsOnly(k)) {
-                client.put(k, v);
-            }
-        });
-        return client;
-    }
-
-    private static boolean isStreamsOnly(String key) {
-        return key.equals("application.id") || key.equals("num.stream.threads") || key.equals("processing.guarantee")
-                || key.startsWith("producer.") || key.startsWith("consumer.") || key.startsWith("admin.")
-                || key.equals("state.dir") || key.equals("commit.interval.ms") || key.equals("group.protocol");
-    }
 }

@@ -71,23 +71,23 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Object> settings = kafka.settings();
-        String target = topic != null ? topic : new FramewiseConfig(onlyFramewise(settings)).inputTopic();
+        String target = topic != null ? topic : new FramewiseConfig(FramewiseConfig.ownSettings(settings)).inputTopic();
         Codec encoding = switch (codec.toLowerCase(Locale.ROOT)) {
             case "jpeg", "jpg" -> Codec.JPEG;
             case "png" -> Codec.PNG;
             default -> throw new CliException("unknown codec '" + codec + "'", "use --codec jpeg or --codec png");
         };
         int[] wh = parseSize(size);
-        FramewiseConfig own = new FramewiseConfig(onlyFramewise(settings));
+        FramewiseConfig own = new FramewiseConfig(FramewiseConfig.ownSettings(settings));
         try {
-            if (!Topics.exists(KafkaOptions.clientSettings(settings), target, own.getLong(FramewiseConfig.STARTUP_TIMEOUT_MS_CONFIG))) {
+            if (!Topics.exists(FramewiseConfig.clientSettings(settings), target, own.getLong(FramewiseConfig.STARTUP_TIMEOUT_MS_CONFIG))) {
                 throw new CliException("topic '" + target + "' does not exist on " + settings.get("bootstrap.servers"),
                         "start 'framewise run' first (it creates its topics), or create the topic");
             }
         } catch (Topics.BrokerUnavailableException e) {
             throw new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
         }
-        try (FramePublisher publisher = new FramePublisher(KafkaOptions.clientSettings(settings), target, Clock.systemUTC())) {
+        try (FramePublisher publisher = new FramePublisher(FramewiseConfig.clientSettings(settings), target, Clock.systemUTC())) {
             ProgressLine progress = new ProgressLine(camera);
             long sent;
             if (passthrough) {
@@ -152,16 +152,6 @@ final class PublishCommand implements Callable<Integer> {
             // reported below
         }
         throw new CliException("invalid size '" + size + "'", "write it as WIDTHxHEIGHT, e.g. 640x480");
-    }
-
-    static Map<String, Object> onlyFramewise(Map<String, Object> settings) {
-        Map<String, Object> own = new LinkedHashMap<>();
-        settings.forEach((k, v) -> {
-            if (k.startsWith(FramewiseConfig.PREFIX)) {
-                own.put(k, v);
-            }
-        });
-        return own;
     }
 
     /** One progress line on stderr, rewritten at most twice a second. */

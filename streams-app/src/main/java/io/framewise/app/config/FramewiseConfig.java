@@ -164,7 +164,7 @@ public final class FramewiseConfig extends AbstractConfig {
      * @param properties all settings: {@code framewise.*} keys are validated here, every other key goes to Kafka
      */
     public FramewiseConfig(Map<String, ?> properties) {
-        super(CONFIG, onlyFramewise(properties), false);
+        super(CONFIG, ownSettings(properties), false);
         Map<String, Object> rest = new HashMap<>(streamsDefaults());
         properties.forEach((k, v) -> {
             if (!k.startsWith(PREFIX)) {
@@ -181,7 +181,8 @@ public final class FramewiseConfig extends AbstractConfig {
         }
     }
 
-    private static Map<String, Object> onlyFramewise(Map<String, ?> properties) {
+    /** Only the {@code framewise.*} settings of {@code properties}. */
+    public static Map<String, Object> ownSettings(Map<String, ?> properties) {
         Map<String, Object> own = new HashMap<>();
         properties.forEach((k, v) -> {
             if (k.startsWith(PREFIX)) {
@@ -189,6 +190,27 @@ public final class FramewiseConfig extends AbstractConfig {
             }
         });
         return own;
+    }
+
+    /**
+     * The settings a plain producer, consumer or admin client should get: everything but framewise's own and the
+     * Kafka Streams-only keys (a consumer would reject group.protocol=streams, for one).
+     */
+    public static Map<String, Object> clientSettings(Map<String, ?> properties) {
+        Map<String, Object> client = new HashMap<>();
+        properties.forEach((k, v) -> {
+            if (!k.startsWith(PREFIX) && !isStreamsOnly(k)) {
+                client.put(k, v);
+            }
+        });
+        return client;
+    }
+
+    private static boolean isStreamsOnly(String key) {
+        return key.equals(StreamsConfig.APPLICATION_ID_CONFIG) || key.equals(StreamsConfig.NUM_STREAM_THREADS_CONFIG)
+                || key.equals(StreamsConfig.PROCESSING_GUARANTEE_CONFIG) || key.equals(StreamsConfig.STATE_DIR_CONFIG)
+                || key.equals(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG) || key.equals(StreamsConfig.GROUP_PROTOCOL_CONFIG)
+                || key.startsWith("producer.") || key.startsWith("consumer.") || key.startsWith("admin.");
     }
 
     /** Kafka Streams (and client) properties: framewise's defaults, the user's settings, and the DLQ topic. */

@@ -9,6 +9,6 @@ import io.framewise.inference.Prediction;
  *
  * @param batchWaitNanos time in the engine's queue before its batch started
  */
-public record Analysis(ModelRuntime model, List<Prediction> predictions, long decodeNanos, long preprocessNanos,
+public record Analysis(List<Prediction> predictions, long decodeNanos, long preprocessNanos,
                        long batchWaitNanos, long inferenceNanos, int batchSize) {
 }

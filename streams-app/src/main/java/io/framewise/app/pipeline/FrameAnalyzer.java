@@ -75,7 +75,7 @@ public final class FrameAnalyzer {
         }
         float[] probabilities = model.classifier().toProbabilities(new float[][] {result.output()})[0];
         List<Prediction> top = model.classifier().topK(probabilities, topK);
-        return new Analysis(model, top, t1 - t0, t2 - t1, result.queueNanos(), result.inferenceNanos(), result.batchSize());
+        return new Analysis(top, t1 - t0, t2 - t1, result.queueNanos(), result.inferenceNanos(), result.batchSize());
     }
 
     /** The model could not classify this frame; dead-lettered with this message. */

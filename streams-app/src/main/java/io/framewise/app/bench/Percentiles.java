@@ -1,21 +1,22 @@
-package io.framewise.app.cli;
+package io.framewise.app.bench;
 
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Nearest-rank percentiles of a sample. */
-record Percentiles(double p50, double p95, double p99, double max, int count) {
-    static Percentiles of(double[] values) {
+/** Nearest-rank percentiles of a sample: the figures every report of framewise prints. */
+public record Percentiles(double p50, double p95, double p99, double max, int count) {
+    public static Percentiles of(double[] values) {
         if (values.length == 0) {
             return new Percentiles(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
         }
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return new Percentiles(rank(sorted, 0.50), rank(sorted, 0.95), rank(sorted, 0.99), sorted[sorted.length - 1],
-                sorted.length);
+        return new Percentiles(nearestRank(sorted, 0.50), nearestRank(sorted, 0.95), nearestRank(sorted, 0.99),
+                sorted[sorted.length - 1], sorted.length);
     }
 
-    private static double rank(double[] sorted, double q) {
+    /** The {@code q} quantile (0..1) of an ascending sample, by nearest rank. */
+    public static double nearestRank(double[] sorted, double q) {
         int index = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
