@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.TopK;
@@ -34,11 +32,8 @@ public final class GoldenVerification {
     private GoldenVerification() {
     }
 
-    public static Report verify(Variant v, Path goldenLogitsJson, Path workDir) throws IOException {
-        JsonNode golden = new ObjectMapper().readTree(goldenLogitsJson.toFile()).get(v.timmName());
-        if (golden == null) {
-            throw new IOException(goldenLogitsJson + " has no entry for " + v.timmName());
-        }
+    public static Report verify(Variant v, ReferenceGoldens reference, Path workDir) throws IOException {
+        JsonNode golden = reference.of(v);
         Path dir = workDir.resolve(v.timmName() + "-golden");
         List<String> labels = IntStream.range(0, Variant.NUM_CLASSES).mapToObj(i -> "class " + i).toList();
         var metadata = EfficientFormer.export(dir, v, new GoldenWeights(), labels, "golden");

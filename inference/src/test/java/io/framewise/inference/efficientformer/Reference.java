@@ -1,33 +1,34 @@
 package io.framewise.inference.efficientformer;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The reference data of ../shared/reference (location from the framewise.reference.dir system property). */
+/**
+ * The reference data the tests are held to, all inside this repository: the golden logits bundled with the module
+ * (main resources, also used by {@code model verify}) and the timm key lists (test resources).
+ */
 final class Reference {
-    private static JsonNode goldens;
+    private static final String TIMM_KEYS = "/io/framewise/inference/reference/timm-keys/";
 
     private Reference() {
     }
 
-    static Path dir() {
-        String configured = System.getProperty("framewise.reference.dir");
-        Path dir = configured != null ? Path.of(configured) : Path.of("..", "..", "shared", "reference");
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("reference data not found at " + dir.toAbsolutePath()
-                    + " (set -Dframewise.reference.dir)");
-        }
-        return dir;
+    static JsonNode golden(Variant v) throws IOException {
+        return ReferenceGoldens.bundled().of(v);
     }
 
-    static synchronized JsonNode golden(Variant v) throws IOException {
-        if (goldens == null) {
-            goldens = new ObjectMapper().readTree(dir().resolve("golden-logits.json").toFile());
+    /** The lines of timm-keys/VARIANT.txt. */
+    static List<String> timmKeyLines(Variant v) throws IOException {
+        String resource = TIMM_KEYS + v.timmName() + ".txt";
+        try (InputStream in = Reference.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("test resource " + resource + " is missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         }
-        return goldens.get(v.timmName());
     }
 }

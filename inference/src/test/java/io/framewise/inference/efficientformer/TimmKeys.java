@@ -1,17 +1,16 @@
 package io.framewise.inference.efficientformer;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** One line of ../shared/reference/timm-keys/VARIANT.txt: {@code name [d0, d1, ...] dtype}. */
+/** One line of the test resource timm-keys/VARIANT.txt: {@code name [d0, d1, ...] dtype}. */
 record TimmKeys(String name, long[] shape, String dtype) {
 
     static List<TimmKeys> of(Variant v) throws IOException {
         List<TimmKeys> keys = new ArrayList<>();
-        for (String line : Files.readAllLines(Reference.dir().resolve("timm-keys").resolve(v.timmName() + ".txt"))) {
+        for (String line : Reference.timmKeyLines(v)) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }

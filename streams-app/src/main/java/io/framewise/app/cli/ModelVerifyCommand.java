@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.framewise.inference.efficientformer.GoldenVerification;
+import io.framewise.inference.efficientformer.ReferenceGoldens;
 import io.framewise.inference.efficientformer.Variant;
 import io.framewise.inference.export.Directories;
 import picocli.CommandLine.Command;
@@ -21,12 +22,14 @@ final class ModelVerifyCommand implements Callable<Integer> {
     String variant;
 
     @Option(names = "--reference", paramLabel = "DIR",
-            description = "Directory with golden-logits.json (default: $FRAMEWISE_REFERENCE, else ../shared/reference beside the repository).")
+            description = "Directory with (or path of) a golden-logits.json to verify against instead of the reference data "
+                    + "bundled with framewise.")
     Path reference;
 
     @Override
     public Integer call() throws Exception {
-        Path golden = referenceDir().resolve("golden-logits.json");
+        ReferenceGoldens golden = goldens();
+        System.out.println("reference: " + golden.source());
         List<Variant> variants = variant == null ? List.of(Variant.values()) : List.of(ModelExportCommand.parseVariant(variant));
         Path work = Files.createTempDirectory("framewise-verify-");
         List<String> failed = new ArrayList<>();
@@ -53,30 +56,15 @@ final class ModelVerifyCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Path referenceDir() {
-        List<Path> candidates = new ArrayList<>();
-        if (reference != null) {
-            candidates.add(reference);
-        } else {
-            String env = System.getenv("FRAMEWISE_REFERENCE");
-            if (env != null && !env.isBlank()) {
-                candidates.add(Path.of(env));
-            }
-            try {
-                // streams-app/target/framewise.jar -> the repository root -> ../shared/reference
-                Path jar = Path.of(FramewiseCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                candidates.add(jar.getParent().getParent().getParent().resolveSibling("shared").resolve("reference"));
-            } catch (Exception ignored) {
-                // not run from the built jar
-            }
-            candidates.add(Path.of("..", "shared", "reference"));
+    private ReferenceGoldens goldens() throws java.io.IOException {
+        if (reference == null) {
+            return ReferenceGoldens.bundled();
         }
-        for (Path c : candidates) {
-            if (Files.isRegularFile(c.resolve("golden-logits.json"))) {
-                return c;
-            }
+        Path file = Files.isDirectory(reference) ? reference.resolve("golden-logits.json") : reference;
+        if (!Files.isRegularFile(file)) {
+            throw new CliException("no golden-logits.json at " + file,
+                    "pass a directory holding golden-logits.json (or the file itself), or omit --reference to use the bundled data");
         }
-        throw new CliException("no golden-logits.json found (looked in " + candidates + ")",
-                "pass --reference DIR or set FRAMEWISE_REFERENCE");
+        return ReferenceGoldens.fromFile(file);
     }
 }

@@ -6,7 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewise.app.testing.TestFrames;
+import io.framewise.inference.efficientformer.ReferenceGoldens;
 import io.framewise.inference.Npy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,11 +60,31 @@ class ModelCommandsTest {
     }
 
     @Test
-    void verifyComparesWithTheReferenceGoldens() {
-        var run = CommandLineIT.framewise("model", "verify", "--variant", "v2-s0", "--reference",
-                System.getProperty("framewise.reference.dir"));
+    void verifyNeedsNoOptionBecauseTheReferenceIsBundled() {
+        var run = CommandLineIT.framewise("model", "verify", "--variant", "v2-s0");
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).containsPattern("efficientformerv2_s0\\s+max \\|dlogit\\| \\d\\.\\d+e-0[5-9]").contains("OK");
+        assertThat(run.out()).contains("reference: bundled")
+                .containsPattern("efficientformerv2_s0\\s+max \\|dlogit\\| \\d\\.\\d+e-0[5-9]").contains("OK");
+    }
+
+    @Test
+    void verifyAgainstOtherDataFailsWhenTheLogitsDiffer() throws Exception {
+        // the bundled goldens with one logit moved by 0.01: a real deviation the check must catch
+        var mapper = new ObjectMapper();
+        var root = (ObjectNode) mapper.readTree(
+                getClass().getResourceAsStream(ReferenceGoldens.RESOURCE));
+        var logits = (ArrayNode) root.get("efficientformerv2_s0").get("logits");
+        logits.set(7, logits.get(7).asDouble() + 0.01);
+        Path dir = Files.createDirectories(temp.resolve("other-reference"));
+        mapper.writeValue(dir.resolve("golden-logits.json").toFile(), root);
+
+        var run = CommandLineIT.framewise("model", "verify", "--variant", "v2-s0", "--reference", dir.toString());
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(FramewiseCli.EXIT_FAILURE);
+        assertThat(run.out()).contains("reference: " + dir.resolve("golden-logits.json")).contains("FAILED");
+
+        var missing = CommandLineIT.framewise("model", "verify", "--variant", "v2-s0", "--reference", temp.resolve("nowhere").toString());
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.err()).contains("no golden-logits.json at").contains("fix:");
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.framewise.inference.efficientformer.weights;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The deterministic weights of the reference goldens ({@code shared/reference/README.md}, section 3): for a tensor
+ * The deterministic weights of the reference goldens (the bundled {@code io/framewise/inference/reference/README.md}, section 3): for a tensor
  * {@code key} with n elements, {@code base[i] = sin(0.1 i + 0.01 s)} with s the UTF-8 byte sum of the key mod 997,
  * shaped per kind of tensor. Computed in double, then cast to float, like the reference.
  */
