@@ -34,7 +34,8 @@ public final class FramewiseApplication implements AutoCloseable {
     }
 
     /**
-     * Creates missing topics, starts the streams client and waits until it is running.
+     * Creates missing topics, warms the models up on the real decode, batch and inference path, starts the streams
+     * client (only then does the instance join its group) and waits until it is running.
      *
      * @throws Topics.BrokerUnavailableException when the cluster cannot be reached
      */
@@ -46,6 +47,9 @@ public final class FramewiseApplication implements AutoCloseable {
         Topics.ensure(streamsConfig.getAdminConfigs("framewise-admin"), config);
         FrameAnalyzer analyzer = new FrameAnalyzer(models, config.maxPixels(), config.topK(),
                 config.getLong(FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG));
+        // Warm before joining the group: the first frames this instance is given must not pay for cold kernels, a
+        // cold decoder or uncalibrated estimates (they would be skipped after every start and every scale-out).
+        analyzer.warmUp();
         KafkaStreams streams = new KafkaStreams(FramewiseTopology.build(config, analyzer, clock), props);
         FramewiseApplication app = new FramewiseApplication(streams);
         CountDownLatch running = new CountDownLatch(1);

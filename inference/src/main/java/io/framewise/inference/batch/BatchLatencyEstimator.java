@@ -1,50 +1,77 @@
 package io.framewise.inference.batch;
 
-import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
- * Running estimate of how long a batch of each size takes: an exponentially weighted mean per size, seeded by the
- * warm-up. A size never seen is interpolated linearly between the nearest sizes seen (or extrapolated per image).
+ * How long a batch of each size takes: per size, the 90th percentile of the batches of the last
+ * {@value #HORIZON_SECONDS} s ({@link LatencyWindow}), with the warm-up's measurement as the prior it returns to when
+ * no batch of that size has run lately. A size without either is interpolated linearly between the nearest sizes that
+ * have one (or extrapolated per image).
+ *
+ * <p>The 90th percentile, not the mean: the estimate decides whether a frame can still make its deadline, and on a
+ * shared CPU a batch's latency has a long tail.
  */
 public final class BatchLatencyEstimator {
-    private static final double ALPHA = 0.2;
-    private final double[] nanos;
+    static final int HORIZON_SECONDS = 10;
+    static final double QUANTILE = 0.9;
+    private final LatencyWindow[] bySize;
+    private final LongSupplier nanoTime;
 
-    public BatchLatencyEstimator(int maxBatch) {
-        this.nanos = new double[maxBatch + 1];
-        Arrays.fill(nanos, Double.NaN);
+    public BatchLatencyEstimator(int maxBatch, LongSupplier nanoTime) {
+        this.bySize = new LatencyWindow[maxBatch + 1];
+        for (int i = 1; i <= maxBatch; i++) {
+            bySize[i] = new LatencyWindow(HORIZON_SECONDS * 1_000_000_000L, 32, 3);
+        }
+        this.nanoTime = nanoTime;
     }
 
-    public synchronized void record(int batchSize, long elapsedNanos) {
-        double previous = nanos[batchSize];
-        nanos[batchSize] = Double.isNaN(previous) ? elapsedNanos : previous + ALPHA * (elapsedNanos - previous);
+    public int maxBatch() {
+        return bySize.length - 1;
+    }
+
+    /** A batch of {@code batchSize} took {@code elapsedNanos}, ending now. */
+    public void record(int batchSize, long elapsedNanos) {
+        bySize[clamp(batchSize)].record(nanoTime.getAsLong(), elapsedNanos);
+    }
+
+    /** The measured default of a size (from warm-up), which the estimate returns to when no batch of it ran lately. */
+    public void prior(int batchSize, long nanos) {
+        bySize[clamp(batchSize)].prior(nanos);
     }
 
     /** Estimated nanoseconds for a batch of {@code size}; 0 when nothing has been measured yet. */
-    public synchronized long estimate(int size) {
-        int n = Math.max(1, Math.min(size, nanos.length - 1));
-        if (!Double.isNaN(nanos[n])) {
-            return (long) nanos[n];
+    public long estimate(int size) {
+        long now = nanoTime.getAsLong();
+        int n = clamp(size);
+        long own = bySize[n].quantile(QUANTILE, now);
+        if (own > 0) {
+            return own;
         }
         int below = n - 1;
-        while (below >= 1 && Double.isNaN(nanos[below])) {
+        long belowValue = 0;
+        while (below >= 1 && (belowValue = bySize[below].quantile(QUANTILE, now)) == 0) {
             below--;
         }
         int above = n + 1;
-        while (above < nanos.length && Double.isNaN(nanos[above])) {
+        long aboveValue = 0;
+        while (above < bySize.length && (aboveValue = bySize[above].quantile(QUANTILE, now)) == 0) {
             above++;
         }
         boolean hasBelow = below >= 1;
-        boolean hasAbove = above < nanos.length;
+        boolean hasAbove = above < bySize.length;
         if (hasBelow && hasAbove) {
-            return (long) (nanos[below] + (nanos[above] - nanos[below]) * (n - below) / (double) (above - below));
+            return (long) (belowValue + (aboveValue - belowValue) * (n - below) / (double) (above - below));
         }
         if (hasBelow) {
-            return (long) (nanos[below] * n / below);
+            return belowValue * n / below;
         }
         if (hasAbove) {
-            return (long) (nanos[above] * n / above);
+            return aboveValue * n / above;
         }
         return 0;
+    }
+
+    private int clamp(int size) {
+        return Math.max(1, Math.min(size, bySize.length - 1));
     }
 }

@@ -1,11 +1,10 @@
 package io.framewise.inference.batch;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forms inference batches dynamically from images submitted by many threads: one dispatcher thread takes the oldest
- * waiting image and adds whatever else arrives, up to {@code maxBatch}, waiting at most {@code maxWait} after that
- * first image, and never past the moment when the most urgent image of the batch would miss its deadline (the latest
- * start time given the estimated latency of the batch). Each submitter gets its own row back through its future;
- * a failing batch fails only the futures of its own images.
+ * Forms inference batches dynamically from images submitted by many threads. One dispatcher thread owns the images
+ * waiting; whenever the model is free it asks the {@link BatchPlanner} for the next batch: images that would finish
+ * past their deadline even if started now are shed (their futures complete with {@link Result#shed()} true, without
+ * inference), and the batch is the oldest of the rest, up to {@code maxBatch}. A batch smaller than the maximum waits
+ * for more images at most {@code maxWait} after its oldest image arrived, and never past the moment its most urgent
+ * image would miss its deadline. Each submitter gets its own row back through its future; a failing batch is retried
+ * image by image, so that only the image that fails fails.
  *
  * <p>One engine per model per process: TensorFlow runs one batch at a time best on a small machine, and its thread
  * pool is per process anyway.
@@ -27,11 +28,20 @@ import org.slf4j.LoggerFactory;
 public final class BatchingEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchingEngine.class);
 
-    /** One image's answer and what it cost. */
+    /**
+     * One image's answer and what it cost.
+     *
+     * @param output the image's output row; null when the image was shed
+     */
     public record Result(float[] output, int batchSize, long queueNanos, long inferenceNanos) {
+        /** True when the image was not run because it could not make its deadline. */
+        public boolean shed() {
+            return output == null;
+        }
     }
 
-    private record Request(FloatBuffer image, long deadlineNanos, long enqueuedNanos, CompletableFuture<Result> future) {
+    private record Request(FloatBuffer image, long deadlineNanos, boolean sheddable, long enqueuedNanos,
+                           CompletableFuture<Result> future) implements BatchPlanner.Pending {
     }
 
     private final BatchRunner runner;
@@ -39,11 +49,16 @@ public final class BatchingEngine implements AutoCloseable {
     private final long maxWaitNanos;
     private final LongSupplier nanoTime;
     private final BatchLatencyEstimator estimator;
-    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Request> incoming = new LinkedBlockingQueue<>();
+    /** Images submitted and not yet started or shed (incoming plus those the dispatcher holds). */
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
     private final Thread dispatcher;
+    private final Object submitLock = new Object();
     private volatile boolean closing;
     private volatile long runningSince;
     private volatile int runningSize;
+    /** Moving average of the sizes of recent batches: the size a newly queued image's batch will likely have. */
+    private volatile double recentBatchSize = 1;
 
     public BatchingEngine(String name, BatchRunner runner, int maxBatch, long maxWaitNanos, LongSupplier nanoTime) {
         if (maxBatch < 1) {
@@ -53,7 +68,7 @@ public final class BatchingEngine implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.maxWaitNanos = maxWaitNanos;
         this.nanoTime = nanoTime;
-        this.estimator = new BatchLatencyEstimator(maxBatch);
+        this.estimator = new BatchLatencyEstimator(maxBatch, nanoTime);
         this.dispatcher = new Thread(this::dispatch, "framewise-batcher-" + name);
         this.dispatcher.setDaemon(true);
         this.dispatcher.start();
@@ -63,110 +78,130 @@ public final class BatchingEngine implements AutoCloseable {
         return estimator;
     }
 
-    /**
-     * Runs every batch size once on zero images (the first run of a shape compiles kernels), then again to seed the
-     * latency estimates, before any real frame waits on it.
-     */
-    public void warmUp(int floatsPerImage) {
-        FloatBuffer zeros = ByteBuffer.allocateDirect(4 * floatsPerImage).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        for (int size = 1; size <= maxBatch; size++) {
-            List<FloatBuffer> batch = Collections.nCopies(size, zeros);
-            runner.run(batch);
-            long t0 = nanoTime.getAsLong();
-            runner.run(batch);
-            estimator.record(size, nanoTime.getAsLong() - t0);
-        }
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** Submits an image that must run whatever its deadline (best effort). */
+    public CompletableFuture<Result> submit(FloatBuffer image, long deadlineNanos) {
+        return submit(image, deadlineNanos, false);
     }
 
     /**
      * Queues one image ({@code H*W*3} floats from position 0; the caller keeps the buffer unchanged until the future
-     * completes). The future completes with the image's output row, or exceptionally with the batch's failure.
+     * completes). The future completes with the image's output row, with a shed result when {@code sheddable} and the
+     * deadline cannot be met, or exceptionally with the image's failure or the engine's closing.
      */
-    public CompletableFuture<Result> submit(FloatBuffer image, long deadlineNanos) {
+    public CompletableFuture<Result> submit(FloatBuffer image, long deadlineNanos, boolean sheddable) {
         CompletableFuture<Result> future = new CompletableFuture<>();
-        if (closing) {
-            future.completeExceptionally(new IllegalStateException("inference engine is closed"));
-            return future;
+        // Checked and enqueued under one lock with close(): an image is either refused at once or is run (or failed)
+        // by the dispatcher before it exits; none can slip in after the last drain and wait forever.
+        synchronized (submitLock) {
+            if (closing) {
+                future.completeExceptionally(new IllegalStateException("inference engine is closed"));
+                return future;
+            }
+            waiting.incrementAndGet();
+            incoming.add(new Request(image, deadlineNanos, sheddable, nanoTime.getAsLong(), future));
         }
-        queue.add(new Request(image, deadlineNanos, nanoTime.getAsLong(), future));
         return future;
     }
 
-    /**
-     * When an image submitted at {@code atNanos} would have its answer: the rest of the running batch, the full
-     * batches queued before it, and the batch it would join.
-     */
+    /** When an image submitted at {@code atNanos} would have its answer ({@link CompletionForecast}). */
     public long predictCompletionNanos(long atNanos) {
         return predictCompletionNanos(atNanos, 0);
     }
 
     /** As above, counting {@code aheadNotYetQueued} more images that will be queued before this one. */
     public long predictCompletionNanos(long atNanos, int aheadNotYetQueued) {
-        int queued = queue.size() + Math.max(0, aheadNotYetQueued);
-        long remainingOfRunning = 0;
+        // runningSince is written before runningSize, and read after it: a size > 0 comes with its start time
         int running = runningSize;
-        if (running > 0) {
-            remainingOfRunning = Math.max(0, runningSince + estimator.estimate(running) - atNanos);
-        }
-        int batchesAhead = queued / maxBatch;
-        int ownBatch = Math.min(maxBatch, queued % maxBatch + 1);
-        return atNanos + remainingOfRunning + batchesAhead * estimator.estimate(maxBatch) + estimator.estimate(ownBatch);
+        return CompletionForecast.completionNanos(atNanos, waiting.get() + Math.max(0, aheadNotYetQueued), running,
+                runningSince, recentBatchSize, estimator);
+    }
+
+    /** Images submitted and not yet started. */
+    public int waiting() {
+        return waiting.get();
     }
 
     private void dispatch() {
-        List<Request> batch = new ArrayList<>(maxBatch);
+        List<Request> held = new ArrayList<>();
         while (true) {
-            Request first;
-            try {
-                first = queue.poll(50, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                first = null;
-                closing = true;
-            }
-            if (first == null) {
-                if (closing && queue.isEmpty()) {
-                    return;
+            if (held.isEmpty()) {
+                Request first;
+                try {
+                    first = incoming.poll(50, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    first = null;
+                    closing = true;
                 }
-                continue;
+                if (first == null) {
+                    if (closing && incoming.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                held.add(first);
             }
-            batch.clear();
-            batch.add(first);
-            queue.drainTo(batch, maxBatch - 1);
-            fill(batch, first);
-            run(batch);
+            incoming.drainTo(held);
+            long now = nanoTime.getAsLong();
+            BatchPlanner.Plan plan = BatchPlanner.plan(held, now, estimator::estimate, maxBatch);
+            List<Request> batch = new ArrayList<>(plan.batch().size());
+            plan.batch().forEach(i -> batch.add(held.get(i)));
+            if (!batch.isEmpty() && batch.size() < maxBatch && !closing && waitForMore(batch, held, now)) {
+                continue; // another image arrived in time: plan again with it
+            }
+            Set<Integer> taken = new HashSet<>(plan.shed());
+            taken.addAll(plan.batch());
+            for (int i : plan.shed()) {
+                Request r = held.get(i);
+                waiting.decrementAndGet();
+                r.future().complete(new Result(null, 0, now - r.enqueuedNanos(), 0));
+            }
+            List<Request> rest = new ArrayList<>(held.size() - taken.size());
+            for (int i = 0; i < held.size(); i++) {
+                if (!taken.contains(i)) {
+                    rest.add(held.get(i));
+                }
+            }
+            held.clear();
+            held.addAll(rest);
+            if (!batch.isEmpty()) {
+                waiting.addAndGet(-batch.size());
+                run(batch);
+            }
         }
     }
 
-    /** Waits for more images while the batch has room, the oldest has waited less than maxWait, and no deadline forbids it. */
-    private void fill(List<Request> batch, Request first) {
-        while (batch.size() < maxBatch && !closing) {
-            long until = Math.min(first.enqueuedNanos() + maxWaitNanos, latestStart(batch, batch.size() + 1));
-            long wait = until - nanoTime.getAsLong();
-            if (wait <= 0) {
-                return;
-            }
-            Request next;
-            try {
-                next = queue.poll(wait, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                closing = true;
-                return;
-            }
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-            queue.drainTo(batch, maxBatch - batch.size());
-        }
-    }
-
-    /** The latest start of a batch of {@code size} at which its most urgent image still meets its deadline. */
-    private long latestStart(List<Request> batch, int size) {
+    /**
+     * Waits for one more image while the batch has room, its oldest image has waited less than maxWait, and its most
+     * urgent image can still afford a larger batch. True when one arrived; it is added to {@code held}, whose images
+     * all arrived before anything still incoming, so arrival order is kept.
+     */
+    private boolean waitForMore(List<Request> batch, List<Request> held, long now) {
+        long oldest = Long.MAX_VALUE;
         long earliestDeadline = Long.MAX_VALUE;
         for (Request r : batch) {
+            oldest = Math.min(oldest, r.enqueuedNanos());
             earliestDeadline = Math.min(earliestDeadline, r.deadlineNanos());
         }
-        return earliestDeadline == Long.MAX_VALUE ? Long.MAX_VALUE : earliestDeadline - estimator.estimate(size);
+        long until = Math.min(oldest + maxWaitNanos, earliestDeadline - estimator.estimate(batch.size() + 1));
+        long wait = until - now;
+        if (wait <= 0) {
+            return false;
+        }
+        try {
+            Request next = incoming.poll(wait, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return false;
+            }
+            held.add(next);
+            return true;
+        } catch (InterruptedException e) {
+            closing = true;
+            return false;
+        }
     }
 
     private void run(List<Request> batch) {
@@ -176,19 +211,18 @@ public final class BatchingEngine implements AutoCloseable {
         runningSize = n;
         float[][] outputs;
         try {
-            List<FloatBuffer> images = new ArrayList<>(n);
-            for (Request r : batch) {
-                images.add(r.image());
-            }
-            outputs = runner.run(images);
-            if (outputs == null || outputs.length != n) {
-                throw new IllegalStateException("model returned " + (outputs == null ? "nothing" : outputs.length + " rows")
-                        + " for a batch of " + n);
-            }
+            outputs = runOnce(batch);
         } catch (Throwable t) {
-            LOG.warn("inference of a batch of {} failed: {}", n, t.toString());
-            for (Request r : batch) {
-                r.future().completeExceptionally(t);
+            runningSize = 0;
+            if (n == 1) {
+                LOG.warn("inference of an image failed: {}", t.toString());
+                batch.get(0).future().completeExceptionally(t);
+            } else {
+                // One bad image must not take the healthy ones of its batch with it: retry each alone.
+                LOG.warn("inference of a batch of {} failed ({}); retrying its images one by one", n, t.toString());
+                for (Request r : batch) {
+                    run(List.of(r));
+                }
             }
             return;
         } finally {
@@ -196,24 +230,48 @@ public final class BatchingEngine implements AutoCloseable {
         }
         long end = nanoTime.getAsLong();
         estimator.record(n, end - start);
+        recentBatchSize += 0.2 * (n - recentBatchSize);
         for (int i = 0; i < n; i++) {
             Request r = batch.get(i);
             r.future().complete(new Result(outputs[i], n, start - r.enqueuedNanos(), end - start));
         }
     }
 
-    /** Stops taking images, finishes every image already queued, and stops the dispatcher. */
-    @Override
-    public void close() {
-        closing = true;
+    private float[][] runOnce(List<Request> batch) {
+        List<FloatBuffer> images = new ArrayList<>(batch.size());
+        for (Request r : batch) {
+            images.add(r.image());
+        }
+        float[][] outputs = runner.run(images);
+        if (outputs == null || outputs.length != batch.size()) {
+            throw new IllegalStateException("model returned " + (outputs == null ? "nothing" : outputs.length + " rows")
+                    + " for a batch of " + batch.size());
+        }
+        return outputs;
+    }
+
+    /**
+     * Stops taking images and lets the dispatcher finish every image already submitted. True when it did within the
+     * timeout; false when a batch is still running (the model must then not be closed under it).
+     */
+    public boolean close(long timeoutMillis) {
+        synchronized (submitLock) {
+            closing = true;
+        }
         try {
-            dispatcher.join(TimeUnit.SECONDS.toMillis(60));
+            dispatcher.join(timeoutMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Request r;
-        while ((r = queue.poll()) != null) {
-            r.future().completeExceptionally(new IllegalStateException("inference engine closed before this image ran"));
+        if (dispatcher.isAlive()) {
+            LOG.warn("inference engine still running a batch after {} ms; leaving the model open under it", timeoutMillis);
+            return false;
         }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        close(TimeUnit.SECONDS.toMillis(60));
     }
 }

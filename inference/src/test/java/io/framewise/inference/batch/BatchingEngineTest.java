@@ -114,16 +114,63 @@ class BatchingEngineTest {
     }
 
     @Test
-    void aFailingBatchFailsOnlyItsOwnImages() throws Exception {
+    void aFailingBatchIsRetriedImageByImageSoThatOnlyTheBadImageFails() throws Exception {
         RecordingRunner runner = new RecordingRunner();
         try (BatchingEngine engine = new BatchingEngine("t", runner, 2, 300 * MS, System::nanoTime)) {
             CompletableFuture<BatchingEngine.Result> bad = engine.submit(image(-1), far());
             CompletableFuture<BatchingEngine.Result> sameBatch = engine.submit(image(7), far());
             assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasMessageContaining("bad image in batch");
-            assertThatThrownBy(() -> sameBatch.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+            BatchingEngine.Result healthy = sameBatch.get(5, TimeUnit.SECONDS);
+            assertThat(healthy.output()[0]).isEqualTo(7f);
+            assertThat(healthy.batchSize()).isEqualTo(1);
+            assertThat(runner.batches).containsExactly(List.of(-1f, 7f), List.of(-1f), List.of(7f));
             assertThat(engine.submit(image(8), far()).get(5, TimeUnit.SECONDS).output()[0]).isEqualTo(8f);
         }
+    }
+
+    @Test
+    void anImageThatCannotMakeItsDeadlineIsShedWithoutInferenceWhileTheOthersRun() throws Exception {
+        RecordingRunner runner = new RecordingRunner();
+        runner.sleepMs = 100;
+        try (BatchingEngine engine = new BatchingEngine("t", runner, 4, 0, System::nanoTime)) {
+            for (int size = 1; size <= 4; size++) {
+                engine.estimator().record(size, 100 * MS);
+            }
+            CompletableFuture<BatchingEngine.Result> blocker = engine.submit(image(100), far());
+            Thread.sleep(20); // the blocker runs for 100 ms; the next images wait behind it
+            long now = System.nanoTime();
+            CompletableFuture<BatchingEngine.Result> doomed = engine.submit(image(1), now + 120 * MS, true);
+            CompletableFuture<BatchingEngine.Result> stubborn = engine.submit(image(2), now + 120 * MS, false);
+            CompletableFuture<BatchingEngine.Result> timely = engine.submit(image(3), far(), true);
+            blocker.get(5, TimeUnit.SECONDS);
+            assertThat(doomed.get(5, TimeUnit.SECONDS).shed()).as("starts after 80 ms, takes 100: past its 120 ms").isTrue();
+            assertThat(stubborn.get(5, TimeUnit.SECONDS).shed()).as("not sheddable: runs late").isFalse();
+            assertThat(timely.get(5, TimeUnit.SECONDS).output()[0]).isEqualTo(3f);
+            assertThat(runner.batches).containsExactly(List.of(100f), List.of(2f, 3f));
+        }
+    }
+
+    @Test
+    void noImageSubmittedAroundCloseIsLeftWaiting() throws Exception {
+        RecordingRunner runner = new RecordingRunner();
+        runner.sleepMs = 5;
+        BatchingEngine engine = new BatchingEngine("t", runner, 4, 0, System::nanoTime);
+        List<CompletableFuture<BatchingEngine.Result>> futures = new CopyOnWriteArrayList<>();
+        Thread submitter = new Thread(() -> {
+            for (int i = 0; i < 2_000; i++) {
+                futures.add(engine.submit(image(i), far()));
+            }
+        });
+        submitter.start();
+        Thread.sleep(5);
+        assertThat(engine.close(10_000)).isTrue();
+        submitter.join();
+        for (CompletableFuture<BatchingEngine.Result> f : futures) {
+            // each one either ran or was refused at once; none waits for a timeout
+            assertThat(f).isDone();
+        }
+        assertThat(futures).anyMatch(f -> f.isCompletedExceptionally());
     }
 
     @Test
@@ -153,7 +200,7 @@ class BatchingEngineTest {
 
     @Test
     void estimatesInterpolateBetweenMeasuredSizes() {
-        BatchLatencyEstimator e = new BatchLatencyEstimator(8);
+        BatchLatencyEstimator e = new BatchLatencyEstimator(8, () -> 0L);
         assertThat(e.estimate(3)).isZero();
         e.record(1, 10);
         e.record(5, 50);

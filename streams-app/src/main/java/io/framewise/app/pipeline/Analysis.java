@@ -5,10 +5,21 @@ import java.util.List;
 import io.framewise.inference.Prediction;
 
 /**
- * What classifying one frame produced, with the time each stage took.
+ * What became of one frame in the {@link FrameAnalyzer}, with the time each stage took: classified by
+ * {@code model}, or not (predictions null) because it could not make its deadline, either before any work was spent
+ * on it or, once prepared, when its batch was formed.
  *
- * @param batchWaitNanos time in the engine's queue before its batch started
+ * @param model          the model that answered, or the primary when none did
+ * @param batchWaitNanos time in the engine's queue before its batch started (or it was shed)
  */
-public record Analysis(List<Prediction> predictions, long decodeNanos, long preprocessNanos,
+public record Analysis(ModelRuntime model, List<Prediction> predictions, long decodeNanos, long preprocessNanos,
                        long batchWaitNanos, long inferenceNanos, int batchSize) {
+
+    static Analysis skipped(ModelRuntime model) {
+        return new Analysis(model, null, 0, 0, 0, 0, 0);
+    }
+
+    public boolean classified() {
+        return predictions != null;
+    }
 }

@@ -1,63 +1,114 @@
 package io.framewise.app.pipeline;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.framewise.app.config.BudgetPolicy;
+import io.framewise.app.pipeline.AdmissionController.Outlook;
+import io.framewise.app.pipeline.AdmissionController.Verdict;
 import io.framewise.decoder.DecodedImage;
 import io.framewise.decoder.ImageDecoder;
+import io.framewise.decoder.ImageEncoder;
+import io.framewise.decoder.source.SyntheticScene;
 import io.framewise.inference.Prediction;
 import io.framewise.inference.batch.BatchingEngine;
+import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Decodes and preprocesses a frame on the calling stream thread (in parallel with inference of other frames), hands
- * it to the model's batching engine, and waits for its own answer: the event is produced before the record's offset
- * can be committed, and the wait is bounded so a stuck model cannot hold the thread past the poll interval.
+ * The one owner of a frame's path, in the manner of DJL's {@code Predictor}: admission (the
+ * {@link AdmissionController}'s verdict on each model's {@link ModelRuntime#outlook outlook}), decode and preprocess
+ * on the calling stream thread (in parallel with inference of other frames), the batching engine, and the
+ * post-processing into top-k predictions. It waits for the frame's own answer, so the event is produced before the
+ * record's offset can be committed; the wait is bounded so a stuck model cannot hold the thread forever.
  */
 public final class FrameAnalyzer {
+    private static final Logger LOG = LoggerFactory.getLogger(FrameAnalyzer.class);
+    /** Warm-up repeats a batch size until two rounds agree this closely (or gives up after MAX_ROUNDS). */
+    private static final double SETTLED = 0.15;
+    private static final int MAX_ROUNDS = 8;
+
+    /** Decoding a frame's payload into pixels; the real one is OpenCV's ({@link ImageDecoder}). */
+    @FunctionalInterface
+    public interface Decoding {
+        DecodedImage decode(Frame frame);
+    }
+
     private final InferenceService models;
-    private final ImageDecoder decoder;
+    private final Decoding decoding;
     private final int topK;
     private final long timeoutMs;
 
     public FrameAnalyzer(InferenceService models, long maxPixels, int topK, long timeoutMs) {
+        this(models, openCv(new ImageDecoder(maxPixels)), topK, timeoutMs);
+    }
+
+    public FrameAnalyzer(InferenceService models, Decoding decoding, int topK, long timeoutMs) {
         this.models = models;
-        this.decoder = new ImageDecoder(maxPixels);
+        this.decoding = decoding;
         this.topK = topK;
         this.timeoutMs = timeoutMs;
+    }
+
+    private static Decoding openCv(ImageDecoder decoder) {
+        return f -> decoder.decode(f.getCodec(), f.getPayload(), f.getWidth(), f.getHeight());
     }
 
     public InferenceService models() {
         return models;
     }
 
-    /** Classifies with {@code model}, to which the caller has {@linkplain ModelRuntime#admitted() admitted} the frame. */
-    public Analysis analyze(Frame frame, ModelRuntime model, long deadlineNanos) {
-        FloatBuffer input;
-        try {
-            input = model.pool().acquire();
-        } catch (RuntimeException e) {
-            model.submitted();
-            throw e;
+    /**
+     * Decides on the frame and, if admitted, classifies it.
+     *
+     * @param deadlineNanos when the frame's budget runs out (monotonic nanoseconds)
+     */
+    public Analysis analyze(Frame frame, long deadlineNanos, BudgetPolicy policy) {
+        ModelRuntime primary = models.primary();
+        ModelRuntime fallback = models.fallback();
+        long now = System.nanoTime();
+        Outlook fallbackOutlook = fallback == null ? null : fallback.outlook(now);
+        Verdict verdict = AdmissionController.decide(now, deadlineNanos, policy, primary.outlook(now), fallbackOutlook);
+        if (!verdict.admitted()) {
+            return Analysis.skipped(primary);
         }
+        ModelRuntime model = verdict.fallback() ? fallback : primary;
+        try (ModelRuntime.Ticket ticket = model.admit(verdict.probe())) {
+            if (ticket == null) {
+                return Analysis.skipped(primary); // another thread is already probing
+            }
+            // A probe runs even if late: it is there to measure. Best effort never sheds.
+            boolean sheddable = policy != BudgetPolicy.BEST_EFFORT && !ticket.probe();
+            return classify(frame, model, ticket, deadlineNanos, sheddable);
+        }
+    }
+
+    private Analysis classify(Frame frame, ModelRuntime model, ModelRuntime.Ticket ticket, long deadlineNanos,
+                              boolean sheddable) {
+        FloatBuffer input = model.pool().acquire();
         long t0 = System.nanoTime();
         long t1;
-        try (DecodedImage image = decoder.decode(frame.getCodec(), frame.getPayload(), frame.getWidth(), frame.getHeight())) {
+        try (DecodedImage image = decoding.decode(frame)) {
             t1 = System.nanoTime();
             model.preprocessor().preprocess(image, input);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             model.pool().release(input);
-            model.submitted();
             throw e;
         }
         long t2 = System.nanoTime();
-        model.recordPrepare(t2 - t0);
-        CompletableFuture<BatchingEngine.Result> future = model.engine().submit(input, deadlineNanos);
-        model.submitted();
+        ticket.prepared(t2 - t0, t2);
+        CompletableFuture<BatchingEngine.Result> future = model.engine().submit(input, deadlineNanos, sheddable);
         BatchingEngine.Result result;
         try {
             result = future.get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -73,9 +124,108 @@ public final class FrameAnalyzer {
                 model.pool().release(input); // otherwise the engine may still read it: left to the garbage collector
             }
         }
+        ticket.answered(System.nanoTime());
+        if (result.shed()) {
+            return new Analysis(model, null, t1 - t0, t2 - t1, result.queueNanos(), 0, 0);
+        }
         float[] probabilities = model.classifier().toProbabilities(new float[][] {result.output()})[0];
         List<Prediction> top = model.classifier().topK(probabilities, topK);
-        return new Analysis(top, t1 - t0, t2 - t1, result.queueNanos(), result.inferenceNanos(), result.batchSize());
+        return new Analysis(model, top, t1 - t0, t2 - t1, result.queueNanos(), result.inferenceNanos(), result.batchSize());
+    }
+
+    /**
+     * Runs the real path — decode, preprocess, batch, inference — on synthetic camera frames at every batch size of
+     * every model, repeating each size until two rounds agree, and records what it measured as the estimates'
+     * priors. Called before the application joins its group, so that the first real frames meet warm kernels, a
+     * warm decoder and calibrated estimates instead of being skipped for the cost of a cold start.
+     */
+    public void warmUp() {
+        List<byte[]> frames = syntheticFrames(640, 480, 8);
+        warmUp(models.primary(), frames);
+        if (models.fallback() != null) {
+            warmUp(models.fallback(), frames);
+        }
+    }
+
+    private void warmUp(ModelRuntime model, List<byte[]> jpegs) {
+        long start = System.nanoTime();
+        BatchingEngine engine = model.engine();
+        List<Long> prepareSamples = new ArrayList<>();
+        long[] settled = new long[engine.maxBatch() + 1];
+        int rounds = 0;
+        for (int size = 1; size <= engine.maxBatch(); size++) {
+            long previous = -1;
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                rounds++;
+                long took = warmUpBatch(model, jpegs, size, prepareSamples);
+                settled[size] = took;
+                if (previous > 0 && Math.abs(took - previous) <= SETTLED * previous) {
+                    break;
+                }
+                previous = took;
+            }
+            engine.estimator().prior(size, settled[size]);
+        }
+        long[] p = prepareSamples.stream().mapToLong(Long::longValue).sorted().toArray();
+        model.preparePrior(p[p.length / 2]);
+        LOG.info("warm-up of {}: {} rounds in {} ms; batch 1 {} ms, batch {} {} ms; decode + preprocess {} ms",
+                model.ref().getName(), rounds, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                fmt(settled[1]), engine.maxBatch(), fmt(settled[engine.maxBatch()]), fmt(p[p.length / 2]));
+    }
+
+    /** Prepares {@code size} frames, submits them together and returns how long their batch took. */
+    private long warmUpBatch(ModelRuntime model, List<byte[]> jpegs, int size, List<Long> prepareSamples) {
+        List<FloatBuffer> inputs = new ArrayList<>(size);
+        List<CompletableFuture<BatchingEngine.Result>> futures = new ArrayList<>(size);
+        try {
+            for (int i = 0; i < size; i++) {
+                FloatBuffer input = model.pool().acquire();
+                inputs.add(input);
+                Frame frame = Frame.newBuilder().setCameraId("warm-up").setSequence(i)
+                        .setCaptureTimestamp(java.time.Instant.now()).setCodec(Codec.JPEG).setWidth(640).setHeight(480)
+                        .setPayload(ByteBuffer.wrap(jpegs.get(i % jpegs.size()))).setAttributes(Map.of()).build();
+                long t0 = System.nanoTime();
+                try (DecodedImage image = decoding.decode(frame)) {
+                    model.preprocessor().preprocess(image, input);
+                }
+                prepareSamples.add(System.nanoTime() - t0);
+            }
+            for (FloatBuffer input : inputs) {
+                futures.add(model.engine().submit(input, Long.MAX_VALUE, false));
+            }
+            long slowest = 0;
+            for (CompletableFuture<BatchingEngine.Result> f : futures) {
+                slowest = Math.max(slowest, f.get(timeoutMs, TimeUnit.MILLISECONDS).inferenceNanos());
+            }
+            return slowest;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("warm-up inference of " + model.ref().getName() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during warm-up", e);
+        } finally {
+            for (int i = 0; i < inputs.size(); i++) {
+                if (i >= futures.size() || futures.get(i).isDone()) {
+                    model.pool().release(inputs.get(i));
+                }
+            }
+        }
+    }
+
+    private static List<byte[]> syntheticFrames(int width, int height, int count) {
+        ImageEncoder jpeg = new ImageEncoder(Codec.JPEG, 85);
+        List<byte[]> out = new ArrayList<>(count);
+        try (SyntheticScene scene = new SyntheticScene(width, height, 0, "warm-up", count)) {
+            Mat image;
+            while ((image = scene.next()) != null) {
+                out.add(jpeg.encode(image));
+            }
+        }
+        return out;
+    }
+
+    private static String fmt(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
     }
 
     /** The model could not classify this frame; dead-lettered with this message. */

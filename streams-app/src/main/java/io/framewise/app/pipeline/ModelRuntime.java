@@ -1,38 +1,49 @@
 package io.framewise.app.pipeline;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.framewise.app.pipeline.AdmissionController.Outlook;
 import io.framewise.decoder.Preprocessor;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.ModelMetadata;
+import io.framewise.inference.batch.BatchRunner;
 import io.framewise.inference.batch.BatchingEngine;
 import io.framewise.inference.batch.BufferPool;
+import io.framewise.inference.batch.LatencyWindow;
 import io.framewise.schema.ModelRef;
 
 /**
- * One served model: its classifier, the batching engine in front of it, the preprocessing it needs, the pool of
- * input buffers, and a running estimate of how long decoding and preprocessing take (for predicting completion).
+ * One served model and what is measured about it: its classifier, the batching engine in front of it, the
+ * preprocessing it needs, the pool of input buffers, how long preparing a frame (decode + preprocess) takes, how many
+ * admitted frames are still being prepared, and when it last gave feedback. {@link #outlook(long)} turns that state
+ * into the expectation the {@link AdmissionController} decides on; {@link #admit} and {@link Ticket} keep the counts
+ * right on every path.
  */
 public final class ModelRuntime implements AutoCloseable {
+    /** A model that gave no feedback for this long gets a probe frame. */
+    public static final long PROBE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long PREPARE_HORIZON_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private final FrameClassifier classifier;
     private final BatchingEngine engine;
     private final Preprocessor preprocessor;
     private final BufferPool pool;
     private final ModelRef ref;
     private final String note;
-    private volatile double prepareNanos;
-    /** Frames admitted to this model and being decoded: they will be queued ahead of a frame deciding now. */
-    private final java.util.concurrent.atomic.AtomicInteger preparing = new java.util.concurrent.atomic.AtomicInteger();
-    /** Running mean of how late answers came relative to their prediction (contention the estimates miss). */
-    private volatile double predictionErrorNanos;
-    /** Running mean absolute deviation of that error: the margin that covers its tail, not only its average. */
-    private volatile double predictionErrorDeviationNanos;
-    /** When the last outcome came back; the margin fades while none do, or skipping would feed on itself. */
-    private volatile long lastOutcomeNanos = System.nanoTime();
+    /** Decode + preprocess time: the median of the last 10 s, else the warm-up's measurement. */
+    private final LatencyWindow prepare = new LatencyWindow(PREPARE_HORIZON_NANOS, 64, 3);
+    /** Admitted frames still being prepared: they will be queued ahead of a frame deciding now. */
+    private final AtomicInteger preparing = new AtomicInteger();
+    private final AtomicBoolean probeOut = new AtomicBoolean();
+    private final long probeAfterNanos;
+    private volatile long lastFeedbackNanos = System.nanoTime();
 
-    private ModelRuntime(FrameClassifier classifier, BatchingEngine engine) {
+    private ModelRuntime(FrameClassifier classifier, BatchingEngine engine, long probeAfterNanos) {
         this.classifier = classifier;
         this.engine = engine;
+        this.probeAfterNanos = probeAfterNanos;
         this.preprocessor = new Preprocessor(classifier.preprocessSpec());
         this.pool = new BufferPool(classifier.preprocessSpec().floatsPerImage());
         ModelMetadata m = classifier.metadata();
@@ -40,12 +51,20 @@ public final class ModelRuntime implements AutoCloseable {
         this.note = m.untrained() ? "untrained model (" + m.weights() + "): labels are not meaningful" : null;
     }
 
-    /** Starts the engine and runs every batch size once, so that the first frames do not pay for kernel compilation. */
+    /** Starts the batching engine in front of {@code classifier}; {@link FrameAnalyzer#warmUp()} warms it up. */
     public static ModelRuntime start(FrameClassifier classifier, int maxBatch, long maxWaitMs) {
-        BatchingEngine engine = new BatchingEngine(classifier.metadata().name(), classifier::run, maxBatch,
+        return start(classifier, classifier::run, maxBatch, maxWaitMs, PROBE_AFTER_NANOS);
+    }
+
+    /**
+     * As above with the batch runner given ({@code classifier::run} in production; tests wrap it, e.g. to make a
+     * model deterministically slow) and the time without feedback after which a probe frame is admitted.
+     */
+    public static ModelRuntime start(FrameClassifier classifier, BatchRunner runner, int maxBatch, long maxWaitMs,
+                                     long probeAfterNanos) {
+        BatchingEngine engine = new BatchingEngine(classifier.metadata().name(), runner, maxBatch,
                 TimeUnit.MILLISECONDS.toNanos(maxWaitMs), System::nanoTime);
-        engine.warmUp(classifier.preprocessSpec().floatsPerImage());
-        return new ModelRuntime(classifier, engine);
+        return new ModelRuntime(classifier, engine, probeAfterNanos);
     }
 
     public FrameClassifier classifier() {
@@ -73,45 +92,86 @@ public final class ModelRuntime implements AutoCloseable {
         return note;
     }
 
-    void recordPrepare(long nanos) {
-        double previous = prepareNanos;
-        prepareNanos = previous == 0 ? nanos : previous + 0.1 * (nanos - previous);
+    /** The measured decode + preprocess time it returns to when no frame was prepared lately. */
+    void preparePrior(long nanos) {
+        prepare.prior(nanos);
+    }
+
+    long prepareEstimate(long nowNanos) {
+        return prepare.quantile(0.5, nowNanos);
     }
 
     /**
-     * When a frame that starts decoding at {@code nowNanos} would have its answer from this model: decoding, the
-     * frames ahead of it (queued, running, and admitted but still decoding on other threads), its own batch, and a
-     * margin learnt from how late recent answers came against their predictions (mean + 2.5 mean deviations), which
-     * halves for every second without an answer so that a burst of skips cannot keep everything skipped.
+     * What this model expects for a frame that would start preparing at {@code nowNanos}: its preparation, the frames
+     * ahead of it (queued, running, and admitted but still being prepared on other threads), and its own batch.
      */
-    public long predictCompletionNanos(long nowNanos) {
-        double margin = Math.max(0, predictionErrorNanos + 2.5 * predictionErrorDeviationNanos);
-        double silentSeconds = Math.max(0, (nowNanos - lastOutcomeNanos) / 1e9);
-        return engine.predictCompletionNanos(nowNanos + (long) prepareNanos, preparing.get())
-                + (long) (margin * Math.pow(0.5, silentSeconds));
+    public Outlook outlook(long nowNanos) {
+        long completion = engine.predictCompletionNanos(nowNanos + prepareEstimate(nowNanos), preparing.get());
+        return new Outlook(completion, nowNanos - lastFeedbackNanos > probeAfterNanos && !probeOut.get());
     }
 
-    /** A frame was admitted to this model; call {@link #submitted()} once it is queued (or dropped). */
-    public void admitted() {
+    /**
+     * Admits one frame: counted as being prepared until the ticket says it was queued (or is closed). Null when the
+     * frame was to be a probe and another thread has just sent one.
+     */
+    Ticket admit(boolean probe) {
+        if (probe && !probeOut.compareAndSet(false, true)) {
+            return null;
+        }
         preparing.incrementAndGet();
+        return new Ticket(probe);
     }
 
-    void submitted() {
-        preparing.decrementAndGet();
+    /** One admitted frame's hold on the model's counts; closing it releases whatever it still holds. */
+    final class Ticket implements AutoCloseable {
+        private final boolean probe;
+        private boolean stillPreparing = true;
+        private boolean closed;
+
+        private Ticket(boolean probe) {
+            this.probe = probe;
+        }
+
+        boolean probe() {
+            return probe;
+        }
+
+        /** Preparing took {@code nanos}; the frame is about to be queued. */
+        void prepared(long nanos, long nowNanos) {
+            prepare.record(nowNanos, nanos);
+            lastFeedbackNanos = nowNanos;
+            release();
+        }
+
+        /** The model answered (or shed) the frame. */
+        void answered(long nowNanos) {
+            lastFeedbackNanos = nowNanos;
+        }
+
+        private void release() {
+            if (stillPreparing) {
+                stillPreparing = false;
+                preparing.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                release();
+                if (probe) {
+                    probeOut.set(false);
+                }
+            }
+        }
     }
 
-    /** Feeds back how far off a prediction was, so that predictions absorb contention the batch estimates miss. */
-    public void recordOutcome(long predictedNanos, long actualNanos) {
-        double error = actualNanos - predictedNanos;
-        double mean = predictionErrorNanos;
-        predictionErrorNanos = mean + 0.1 * (error - mean);
-        predictionErrorDeviationNanos += 0.1 * (Math.abs(error - mean) - predictionErrorDeviationNanos);
-        lastOutcomeNanos = actualNanos;
-    }
-
+    /** Finishes what the engine holds; the classifier is closed only once no batch can be running on it. */
     @Override
     public void close() {
-        engine.close();
-        classifier.close();
+        if (engine.close(TimeUnit.SECONDS.toMillis(60))) {
+            classifier.close();
+        }
     }
 }

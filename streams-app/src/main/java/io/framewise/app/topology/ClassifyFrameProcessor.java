@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.framewise.app.config.BudgetPolicy;
 import io.framewise.app.config.FramewiseConfig;
@@ -21,15 +23,14 @@ import io.framewise.schema.Status;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns each frame into exactly one event, deciding before any decoding:
- * <ol>
- *   <li>sampled out (closer than 1/max.fps to its camera's last classified frame): {@code SKIPPED_SAMPLED};</li>
- *   <li>budget already spent, or predicted to be missed: per the budget policy, {@code SKIPPED_LATE} at once, the
- *       fallback model, or best effort;</li>
- *   <li>otherwise decoded, preprocessed and classified through the batching engine.</li>
- * </ol>
+ * Turns each frame into exactly one event: a frame that is not a usable frame is refused (dead-lettered); one
+ * sampled out (closer than 1/max.fps to its camera's last classified frame) is {@code SKIPPED_SAMPLED} without being
+ * decoded; every other frame goes to the {@link FrameAnalyzer}, which owns its path (admission, decode, batch,
+ * inference) and says whether it was classified or could not make its deadline ({@code SKIPPED_LATE}).
  * A frame that cannot be classified throws; Kafka Streams' processing exception handler writes the original record
  * to the dead-letter topic and the stream goes on.
  *
@@ -37,6 +38,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * deadline is carried onto it, so the total always covers the stages.
  */
 final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, Classification> {
+    private static final Logger LOG = LoggerFactory.getLogger(ClassifyFrameProcessor.class);
     static final String BUDGET_ATTRIBUTE = FramewiseConfig.LATENCY_BUDGET_MS_CONFIG;
     static final String MAX_FPS_ATTRIBUTE = FramewiseConfig.CAMERA_MAX_FPS_CONFIG;
 
@@ -48,6 +50,8 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
     private final long futureToleranceMs;
     /** Capture time (µs) of each camera's last classified frame; a camera's frames all come through this task. */
     private final Map<String, Long> lastSampled = new HashMap<>();
+    /** Camera and attribute pairs already reported as unusable. */
+    private final Set<String> warned = new HashSet<>();
     private FixedKeyProcessorContext<String, Classification> context;
     private PipelineMetrics metrics;
 
@@ -86,7 +90,7 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
                     + " ms in the future (tolerance " + futureToleranceMs + " ms, framewise.capture.future.tolerance.ms): "
                     + "check the camera's clock");
         }
-        long budgetMs = positiveAttribute(frame, BUDGET_ATTRIBUTE, defaultBudgetMs);
+        long budgetMs = budgetMs(frame);
         long remainingNanos = Duration.between(start, frame.getCaptureTimestamp().plusMillis(budgetMs)).toNanos();
         long deadlineNanos = startNanos + remainingNanos;
         double queueingMs = Math.max(0, Duration.between(frame.getCaptureTimestamp(), start).toNanos() / 1e6);
@@ -97,44 +101,20 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
                 .setModel(primary.ref()).setNote(primary.note());
 
         if (sampledOut(frame)) {
-            emitSkipped(record, event, Status.SKIPPED_SAMPLED, queueingMs, startNanos, start);
+            emitSkipped(record, event, Status.SKIPPED_SAMPLED, queueingMs, startNanos, start, 0, 0);
             return;
         }
-        ModelRuntime model = primary;
-        if (remainingNanos <= 0) {
-            emitSkipped(record, event, Status.SKIPPED_LATE, queueingMs, startNanos, start);
+        Analysis a = analyzer.analyze(frame, deadlineNanos, policy);
+        if (!a.classified()) {
+            emitSkipped(record, event, Status.SKIPPED_LATE, queueingMs, startNanos, start, a.decodeNanos(), a.preprocessNanos());
             return;
-        }
-        long predicted = primary.predictCompletionNanos(startNanos);
-        if (predicted > deadlineNanos) {
-            ModelRuntime fallback = analyzer.models().fallback();
-            switch (policy) {
-                case SKIP -> {
-                    emitSkipped(record, event, Status.SKIPPED_LATE, queueingMs, startNanos, start);
-                    return;
-                }
-                case FALLBACK -> {
-                    if (fallback == null || fallback.predictCompletionNanos(startNanos) > deadlineNanos) {
-                        emitSkipped(record, event, Status.SKIPPED_LATE, queueingMs, startNanos, start);
-                        return;
-                    }
-                    model = fallback;
-                    predicted = fallback.predictCompletionNanos(startNanos);
-                }
-                case BEST_EFFORT -> {
-                    // classified anyway; deadlineMet will say false
-                }
-            }
         }
         lastSampled.put(frame.getCameraId(), micros(frame.getCaptureTimestamp()));
-        model.admitted();
-        Analysis a = analyzer.analyze(frame, model, deadlineNanos);
-        model.recordOutcome(predicted, System.nanoTime());
         double totalMs = queueingMs + (System.nanoTime() - startNanos) / 1e6;
         boolean met = totalMs <= budgetMs;
         LatencyBreakdown latency = new LatencyBreakdown(queueingMs, a.decodeNanos() / 1e6, a.preprocessNanos() / 1e6,
                 a.batchWaitNanos() / 1e6, a.inferenceNanos() / 1e6, totalMs);
-        event.setStatus(Status.OK).setModel(model.ref()).setNote(model.note())
+        event.setStatus(Status.OK).setModel(a.model().ref()).setNote(a.model().note())
                 .setLabels(a.predictions().stream().map(p -> new Label(p.index(), p.label(), p.score())).toList())
                 .setLatency(latency).setBatchSize(a.batchSize()).setDeadlineMet(met);
         metrics.classified(a.batchSize(), met);
@@ -145,11 +125,12 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
         emit(record, event, Status.OK, queueingMs, totalMs, start);
     }
 
+    /** A skipped frame's event; a frame shed after it was prepared says what preparing it cost. */
     private void emitSkipped(FixedKeyRecord<String, Frame> record, Classification.Builder event, Status status,
-                             double queueingMs, long startNanos, Instant start) {
+                             double queueingMs, long startNanos, Instant start, long decodeNanos, long preprocessNanos) {
         double totalMs = queueingMs + (System.nanoTime() - startNanos) / 1e6;
         event.setStatus(status).setLabels(List.of()).setDeadlineMet(false)
-                .setLatency(new LatencyBreakdown(queueingMs, 0.0, 0.0, 0.0, 0.0, totalMs));
+                .setLatency(new LatencyBreakdown(queueingMs, decodeNanos / 1e6, preprocessNanos / 1e6, 0.0, 0.0, totalMs));
         emit(record, event, status, queueingMs, totalMs, start);
     }
 
@@ -180,23 +161,45 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
         return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
     }
 
-    /** A frame's own positive numeric attribute, or the default (an unusable attribute does not fail the frame). */
-    private static long positiveAttribute(Frame frame, String name, long fallback) {
-        return (long) positiveAttribute(frame, name, (double) fallback);
+    /** The frame's latency budget in whole milliseconds: its own attribute, rounded, or the deployment's. */
+    private long budgetMs(Frame frame) {
+        double own = positiveAttribute(frame, BUDGET_ATTRIBUTE, Double.NaN);
+        if (Double.isNaN(own)) {
+            return defaultBudgetMs;
+        }
+        long rounded = Math.round(own);
+        if (rounded < 1) {
+            warnOnce(frame, BUDGET_ATTRIBUTE, "rounds to 0 ms");
+            return defaultBudgetMs;
+        }
+        return rounded;
     }
 
-    private static double positiveAttribute(Frame frame, String name, double fallback) {
+    /**
+     * A frame's own positive numeric attribute, or {@code fallback}. An unusable attribute does not fail the frame:
+     * the deployment's setting applies, and the camera's first such frame is logged.
+     */
+    private double positiveAttribute(Frame frame, String name, double fallback) {
         String value = frame.getAttributes().get(name);
-        if (value != null) {
-            try {
-                double v = Double.parseDouble(value.trim());
-                if (v > 0 && Double.isFinite(v)) {
-                    return v;
-                }
-            } catch (NumberFormatException ignored) {
-                // fall back to the deployment's setting
-            }
+        if (value == null) {
+            return fallback;
         }
+        try {
+            double v = Double.parseDouble(value.trim());
+            if (v > 0 && Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        warnOnce(frame, name, "is not a positive number");
         return fallback;
+    }
+
+    private void warnOnce(Frame frame, String attribute, String problem) {
+        if (warned.add(frame.getCameraId() + "\u0000" + attribute)) {
+            LOG.warn("camera {}: attribute {}={} {}; using the deployment's setting for its frames (said once per camera)",
+                    frame.getCameraId(), attribute, frame.getAttributes().get(attribute), problem);
+        }
     }
 }
