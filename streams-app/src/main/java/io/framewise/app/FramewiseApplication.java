@@ -78,6 +78,8 @@ public final class FramewiseApplication implements AutoCloseable {
             if (!startTimeout.isZero() && !running.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("streams not RUNNING after {} s (state {}); continuing to wait in the background",
                         startTimeout.toSeconds(), streams.state());
+            } else if (!startTimeout.isZero()) {
+                app.awaitTasks(startTimeout);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -86,6 +88,35 @@ public final class FramewiseApplication implements AutoCloseable {
                 config.applicationId(), streams.state(), config.inputTopic(), config.outputTopic(), config.deadLetterTopic(),
                 models.primary().ref().getName(), models.primary().ref().getVersion());
         return app;
+    }
+
+    /**
+     * RUNNING can come before the group has assigned this instance any task (a streams group waits for members
+     * before its first assignment); frames published meanwhile wait in their partitions. Waits, up to the timeout,
+     * until a task is assigned, so that "started" means "processing". An instance that is given none (more
+     * instances than partitions) goes on after the timeout.
+     */
+    private void awaitTasks(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && isAlive()) {
+            int tasks = activeTasks();
+            if (tasks > 0) {
+                LOG.info("{} active task(s) assigned", tasks);
+                return;
+            }
+            Thread.sleep(50);
+        }
+        LOG.warn("no task assigned to this instance within {} s: it takes part in the group but processes nothing yet",
+                timeout.toSeconds());
+    }
+
+    /** Active tasks of this instance's stream threads. */
+    public int activeTasks() {
+        try {
+            return streams.metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
+        } catch (IllegalStateException notRunning) {
+            return 0;
+        }
     }
 
     public KafkaStreams streams() {

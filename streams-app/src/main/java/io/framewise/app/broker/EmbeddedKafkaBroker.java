@@ -121,6 +121,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Streams groups (KIP-1071) have their own initial delay (3 s by default) to gather members before the first
+        // assignment; a single-node development broker has no members to wait for.
+        p.put("group.streams.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
         p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
         for (String[] l : listeners) {

@@ -23,12 +23,16 @@ import picocli.CommandLine.Option;
         description = "Measure what this machine can do. --mode model: model-only throughput and latency per batch size "
                 + "and precision, with the GFLOP/s TensorFlow reaches on large matrix products as calibration. "
                 + "--mode pipeline: the whole path on the embedded broker (or --bootstrap-servers) with K synthetic "
-                + "cameras at --rate frames/s (0: as fast as possible). --mode overload: --multiple times the measured "
-                + "capacity for --seconds with a 200 ms budget: are classified frames in budget, is lag bounded? "
+                + "cameras at --rate frames/s (0: as fast as possible). --mode overload: --multiple times the model-only "
+                + "throughput for --seconds with a 200 ms budget: are classified frames in budget, is lag bounded? "
                 + "--mode soak: --frames through the pipeline while sampling RSS and heap; fails if RSS grows more than "
-                + "--max-rss-growth percent after warm-up.")
+                + "--max-rss-growth percent after warm-up. "
+                + "--mode sweep: capacity, open loop: after a cold-start phase at half load, offered load at --multiples "
+                + "of the model-only throughput measured in the same run, --seconds each, on one running instance; "
+                + "goodput, skip rate and capture-to-consumer latency per point, steady state (--warmup-seconds of "
+                + "each point excluded).")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--mode", defaultValue = "model", description = "model, pipeline, overload or soak (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "model", description = "model, pipeline, overload, soak or sweep (default ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--cameras", defaultValue = "16", description = "pipeline/overload: synthetic cameras (default ${DEFAULT-VALUE}).")
@@ -47,8 +51,20 @@ final class BenchCommand implements Callable<Integer> {
             description = "soak: RSS growth after warm-up, in percent, above which the soak fails (default ${DEFAULT-VALUE}).")
     double maxRssGrowth;
 
-    @Option(names = "--multiple", defaultValue = "2", description = "overload: offered load as a multiple of capacity (default ${DEFAULT-VALUE}).")
+    @Option(names = "--multiple", defaultValue = "2", description = "overload: offered load as a multiple of the model-only throughput (default ${DEFAULT-VALUE}).")
     double multiple;
+
+    @Option(names = "--multiples", defaultValue = "0.25,0.5,0.75,1,1.5,2,3",
+            description = "sweep: offered loads as multiples of the model-only throughput (default ${DEFAULT-VALUE}).")
+    String multiples;
+
+    @Option(names = "--cold-seconds", defaultValue = "30",
+            description = "sweep: half load from the moment the instance is RUNNING, reported apart; 0 to leave out (default ${DEFAULT-VALUE}).")
+    double coldSeconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "3",
+            description = "sweep: first seconds of each point excluded from its steady state (default ${DEFAULT-VALUE}).")
+    double warmupSeconds;
 
     @Option(names = "--budget-ms", description = "pipeline/overload: latency budget (default 1000; overload 200).")
     Long budgetMs;
@@ -90,7 +106,8 @@ final class BenchCommand implements Callable<Integer> {
             case "model" -> modelMode();
             case "pipeline", "overload" -> new PipelineModes(this).run(mode);
             case "soak" -> new PipelineModes(this).soak();
-            default -> throw new CliException("unknown --mode '" + mode + "'", "use --mode model, pipeline, overload or soak");
+            case "sweep" -> new SweepMode(this).run();
+            default -> throw new CliException("unknown --mode '" + mode + "'", "use --mode model, pipeline, overload, soak or sweep");
         };
     }
 

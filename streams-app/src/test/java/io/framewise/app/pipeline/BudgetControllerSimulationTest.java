@@ -1,0 +1,88 @@
+package io.framewise.app.pipeline;
+
+import static io.framewise.app.pipeline.ControllerSimulation.MS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntToLongFunction;
+
+import io.framewise.app.pipeline.ControllerSimulation.Outcome;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stability of the budget controller under load, with a fake model and a virtual clock ({@link ControllerSimulation}):
+ * goodput must not collapse past capacity, must not oscillate, and classified frames must stay within budget.
+ */
+class BudgetControllerSimulationTest {
+    private static final int THREADS = 16;
+    private static final int MAX_BATCH = 8;
+    /** An L1-like model on this machine's class of CPU: 13 ms + 10.5 ms per image; batch 8 takes 97 ms. */
+    private static final IntToLongFunction MODEL = n -> (long) ((13 + 10.5 * n) * MS);
+    private static final double CAPACITY = MAX_BATCH / (MODEL.applyAsLong(MAX_BATCH) / 1e9);
+    private static final double SECONDS = 40;
+    private static final double STEADY_FROM = 5;
+
+    /** Steady-state figures of one load point. */
+    private record Point(double offered, double goodput, double p99Ms, double[] goodputPerSecond, double meanBatch) {
+    }
+
+    private static Point run(double multiple, long budgetMs) {
+        ControllerSimulation sim = new ControllerSimulation(THREADS, MAX_BATCH, budgetMs, 5, MODEL, 5 * MS, 0.15).warm();
+        double fps = multiple * CAPACITY;
+        sim.offer(fps, 0, SECONDS);
+        sim.runUntil((long) ((SECONDS + 10) * 1e9));
+        assertThat(sim.outcomes).as("every frame has exactly one outcome").hasSize((int) (fps * SECONDS));
+        List<Outcome> steady = sim.outcomes.stream().filter(o -> o.capturedNanos() >= STEADY_FROM * 1e9).toList();
+        double window = SECONDS - STEADY_FROM;
+        double[] latencies = steady.stream().filter(Outcome::classified)
+                .mapToDouble(o -> (o.doneNanos() - o.capturedNanos()) / 1e6).sorted().toArray();
+        double[] perSecond = new double[(int) window];
+        steady.stream().filter(Outcome::inBudget).forEach(o ->
+                perSecond[(int) Math.min(window - 1, o.capturedNanos() / 1e9 - STEADY_FROM)]++);
+        double meanBatch = steady.stream().filter(Outcome::classified).mapToInt(Outcome::batchSize).average().orElse(0);
+        return new Point(fps, steady.stream().filter(Outcome::inBudget).count() / window,
+                latencies.length == 0 ? 0 : latencies[(int) Math.ceil(0.99 * latencies.length) - 1], perSecond, meanBatch);
+    }
+
+    @ParameterizedTest(name = "budget {0} ms")
+    @ValueSource(longs = {200, 1000})
+    void goodputHoldsItsPeakPastCapacityWithoutOscillatingAndClassifiedFramesStayInBudget(long budgetMs) {
+        double[] multiples = {0.5, 1, 1.5, 2, 3};
+        Point[] points = Arrays.stream(multiples).mapToObj(m -> run(m, budgetMs)).toArray(Point[]::new);
+        double peak = Arrays.stream(points).mapToDouble(Point::goodput).max().orElseThrow();
+        assertThat(peak).as("peak goodput against capacity %.1f", CAPACITY).isGreaterThanOrEqualTo(0.85 * CAPACITY);
+        for (int i = 0; i < points.length; i++) {
+            Point p = points[i];
+            assertThat(p.p99Ms()).as("p99 of classified frames at %.1fx", multiples[i]).isLessThanOrEqualTo(budgetMs);
+            if (multiples[i] >= 2) {
+                assertThat(p.goodput()).as("goodput at %.1fx against the peak %.1f", multiples[i], peak)
+                        .isGreaterThanOrEqualTo(0.95 * peak);
+                // no phases of skipping everything: every second of the steady state classifies most of its share
+                double worst = Arrays.stream(p.goodputPerSecond()).min().orElseThrow();
+                assertThat(worst).as("worst second's goodput at %.1fx (mean %.1f)", multiples[i], p.goodput())
+                        .isGreaterThanOrEqualTo(0.7 * p.goodput());
+                assertThat(p.meanBatch()).as("batches stay full under overload").isGreaterThan(0.8 * MAX_BATCH);
+            }
+        }
+        assertThat(points[0].goodput()).as("at half load everything offered is classified in budget")
+                .isGreaterThanOrEqualTo(0.99 * points[0].offered());
+    }
+
+    @Test
+    void aColdFirstSampleWithoutPriorsCannotLockAdmissionsOut() {
+        // no warm-up priors at all, and the first frame takes 1.24 s to prepare
+        ControllerSimulation sim = new ControllerSimulation(THREADS, MAX_BATCH, 1000, 5, MODEL, 5 * MS, 0.15);
+        sim.firstPrepareNanos = 1240 * MS;
+        sim.offer(0.5 * CAPACITY, 0, 20);
+        sim.runUntil(30_000 * MS);
+        Outcome firstAfter = sim.outcomes.stream().filter(o -> o.capturedNanos() > 1240 * MS && o.classified())
+                .findFirst().orElseThrow(() -> new AssertionError("locked into skipping"));
+        assertThat(firstAfter.capturedNanos() / 1e6).as("first classified frame captured after the slow one (ms)")
+                .isLessThan(1240 + 2000);
+        long late = sim.outcomes.stream().filter(o -> o.capturedNanos() > 5_000 * MS && !o.inBudget()).count();
+        assertThat(late).as("frames not classified in budget after 5 s").isZero();
+    }
+}
