@@ -9,6 +9,8 @@ import io.framewise.app.config.BudgetPolicy;
  *
  * <ol>
  *   <li>Budget already spent: skipped, whatever the policy.</li>
+ *   <li>Superseded (a newer frame of the same camera is already waiting behind it, see {@link CameraCadence}) and
+ *       the policy is not best effort: skipped, so that a camera's backlog serves its newest frame.</li>
  *   <li>The primary model is expected to answer in time: admitted to it.</li>
  *   <li>Best effort: admitted to the primary anyway.</li>
  *   <li>Fallback policy and the fallback model is expected to answer in time: admitted to the fallback.</li>
@@ -49,10 +51,12 @@ public final class AdmissionController {
     }
 
     /**
-     * @param fallback the fallback model's outlook, or null without one
+     * @param superseded a newer frame of the same camera is already waiting
+     * @param fallback   the fallback model's outlook, or null without one
      */
-    public static Verdict decide(long nowNanos, long deadlineNanos, BudgetPolicy policy, Outlook primary, Outlook fallback) {
-        if (nowNanos >= deadlineNanos) {
+    public static Verdict decide(long nowNanos, long deadlineNanos, boolean superseded, BudgetPolicy policy,
+                                 Outlook primary, Outlook fallback) {
+        if (nowNanos >= deadlineNanos || (superseded && policy != BudgetPolicy.BEST_EFFORT)) {
             return Verdict.SKIP;
         }
         if (primary.completionNanos() <= deadlineNanos || policy == BudgetPolicy.BEST_EFFORT) {

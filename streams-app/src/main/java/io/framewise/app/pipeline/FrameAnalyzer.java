@@ -73,13 +73,15 @@ public final class FrameAnalyzer {
      * Decides on the frame and, if admitted, classifies it.
      *
      * @param deadlineNanos when the frame's budget runs out (monotonic nanoseconds)
+     * @param superseded    a newer frame of the same camera is already waiting ({@link CameraCadence})
      */
-    public Analysis analyze(Frame frame, long deadlineNanos, BudgetPolicy policy) {
+    public Analysis analyze(Frame frame, long deadlineNanos, boolean superseded, BudgetPolicy policy) {
         ModelRuntime primary = models.primary();
         ModelRuntime fallback = models.fallback();
         long now = System.nanoTime();
         Outlook fallbackOutlook = fallback == null ? null : fallback.outlook(now);
-        Verdict verdict = AdmissionController.decide(now, deadlineNanos, policy, primary.outlook(now), fallbackOutlook);
+        Verdict verdict = AdmissionController.decide(now, deadlineNanos, superseded, policy, primary.outlook(now),
+                fallbackOutlook);
         if (!verdict.admitted()) {
             return Analysis.skipped(primary);
         }

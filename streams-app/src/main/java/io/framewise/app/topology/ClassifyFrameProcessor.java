@@ -12,6 +12,7 @@ import java.util.Set;
 import io.framewise.app.config.BudgetPolicy;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.Analysis;
+import io.framewise.app.pipeline.CameraCadence;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InvalidFrameException;
 import io.framewise.app.pipeline.ModelRuntime;
@@ -50,6 +51,8 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
     private final long futureToleranceMs;
     /** Capture time (µs) of each camera's last classified frame; a camera's frames all come through this task. */
     private final Map<String, Long> lastSampled = new HashMap<>();
+    /** Each camera's frame interval: a frame with newer ones behind it is superseded. */
+    private final CameraCadence cadence = new CameraCadence();
     /** Camera and attribute pairs already reported as unusable. */
     private final Set<String> warned = new HashSet<>();
     private FixedKeyProcessorContext<String, Classification> context;
@@ -104,7 +107,9 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
             emitSkipped(record, event, Status.SKIPPED_SAMPLED, queueingMs, startNanos, start, 0, 0);
             return;
         }
-        Analysis a = analyzer.analyze(frame, deadlineNanos, policy);
+        long interval = cadence.observe(frame.getCameraId(), micros(frame.getCaptureTimestamp()) * 1_000L);
+        boolean superseded = CameraCadence.superseded((long) (queueingMs * 1e6), interval);
+        Analysis a = analyzer.analyze(frame, deadlineNanos, superseded, policy);
         if (!a.classified()) {
             emitSkipped(record, event, Status.SKIPPED_LATE, queueingMs, startNanos, start, a.decodeNanos(), a.preprocessNanos());
             return;

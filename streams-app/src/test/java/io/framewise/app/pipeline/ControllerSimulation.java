@@ -94,6 +94,8 @@ final class ControllerSimulation {
     final BatchLatencyEstimator estimator;
     final LatencyWindow prepare = new LatencyWindow(10_000 * MS, 64, 3);
     final List<Outcome> outcomes = new ArrayList<>();
+    private final CameraCadence cadence = new CameraCadence();
+    boolean freshness = true;
 
     ControllerSimulation(int threads, int maxBatch, long budgetMs, long maxWaitMs, IntToLongFunction batchLatency,
                          long prepareNanos, double noise) {
@@ -161,10 +163,13 @@ final class ControllerSimulation {
             return;
         }
         long deadline = captured + budgetNanos;
+        long interval = cadence.observe(String.valueOf(thread), captured);
+        boolean superseded = freshness && CameraCadence.superseded(now - captured, interval);
         long completion = CompletionForecast.completionNanos(now + prepare.quantile(0.5, now), waiting.size() + preparing,
                 running.size(), runningSince, recentBatchSize, estimator);
         boolean probeDue = now - lastFeedback > ModelRuntime.PROBE_AFTER_NANOS && !probeOut;
-        Verdict v = AdmissionController.decide(now, deadline, BudgetPolicy.SKIP, new Outlook(completion, probeDue), null);
+        Verdict v = AdmissionController.decide(now, deadline, superseded, BudgetPolicy.SKIP, new Outlook(completion, probeDue),
+                null);
         if (!v.admitted()) {
             outcomes.add(new Outcome(captured, now, false, false, 0));
             schedule(now + MS / 5, THREAD_NEXT, thread); // a skip costs a little: deserialise, produce the event

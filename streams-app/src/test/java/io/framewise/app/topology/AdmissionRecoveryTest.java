@@ -120,15 +120,16 @@ class AdmissionRecoveryTest {
     }
 
     @Test
-    void withTheMeasuredWarmUpPriorTheColdSampleNeverGatesAFrameThatIsStillInBudget() throws IOException {
+    void withTheMeasuredWarmUpPriorTheColdSampleGatesNothingAndTheBacklogIsSkippedToTheNewestFrames() throws IOException {
         List<Seen> seen = run(true, 4);
         double slowEnds = SLOW_FIRST_DECODE.toNanos() / 1e9;
-        // every frame that is still in budget when its turn comes is classified: the skipped ones are only those
-        // captured more than the budget before the slow decode ended
-        List<Seen> skipped = seen.stream().filter(s -> s.status() != Status.OK).toList();
-        assertThat(skipped).allSatisfy(s -> assertThat(s.capturedSeconds()).isLessThan(slowEnds - BUDGET_MS / 1000.0 + 0.2));
-        assertThat(seen.stream().filter(s -> s.capturedSeconds() >= slowEnds)).allSatisfy(s ->
-                assertThat(s.status()).isEqualTo(Status.OK));
+        // the frames that queued up behind the slow decode are skipped (out of budget, or superseded by newer frames
+        // of their camera) without being decoded; once the thread has caught up with the newest, every frame is
+        // classified: the cold sample never gated anything
+        assertThat(seen.stream().filter(s -> s.status() != Status.OK))
+                .allSatisfy(s -> assertThat(s.capturedSeconds()).isLessThan(slowEnds));
+        List<Seen> after = seen.stream().filter(s -> s.capturedSeconds() >= slowEnds).toList();
+        assertThat(after).hasSizeGreaterThan(100).allSatisfy(s -> assertThat(s.status()).isEqualTo(Status.OK));
     }
 
     private static void sleep(long ms) {
