@@ -9,10 +9,12 @@ import java.util.function.LongSupplier;
  * have one (or extrapolated per image).
  *
  * <p>The 90th percentile, not the mean: the estimate decides whether a frame can still make its deadline, and on a
- * shared CPU a batch's latency has a long tail.
+ * shared CPU a batch's latency has a long tail. A short memory (16 batches, 3 s): a burst of slow batches (the JIT
+ * compiling at start, a neighbour's load) must stop gating frames soon after it ends, and a size that stopped running
+ * because it was gated away returns to its warm-up measurement within seconds.
  */
 public final class BatchLatencyEstimator {
-    static final int HORIZON_SECONDS = 10;
+    static final int HORIZON_SECONDS = 3;
     static final double QUANTILE = 0.9;
     private final LatencyWindow[] bySize;
     private final LongSupplier nanoTime;
@@ -20,7 +22,7 @@ public final class BatchLatencyEstimator {
     public BatchLatencyEstimator(int maxBatch, LongSupplier nanoTime) {
         this.bySize = new LatencyWindow[maxBatch + 1];
         for (int i = 1; i <= maxBatch; i++) {
-            bySize[i] = new LatencyWindow(HORIZON_SECONDS * 1_000_000_000L, 32, 3);
+            bySize[i] = new LatencyWindow(HORIZON_SECONDS * 1_000_000_000L, 16, 3);
         }
         this.nanoTime = nanoTime;
     }

@@ -2,8 +2,8 @@ package io.framewise.inference.batch;
 
 /**
  * When an image queued now would have its answer, from the engine's state: the rest of the running batch, the full
- * batches ahead of it, and the batch it would join, at the size recent batches have had (under load the batch it
- * joins fills up behind it, so its own batch is a full one, not a batch of the images ahead of it).
+ * batches ahead of it, and the batch it would join: while a batch runs, the next one fills up behind the image, so
+ * it is taken at the size recent batches have had; an idle engine runs the image with those ahead of it at once.
  *
  * <p>A pure function: the engine applies it in real time, the controller simulation in virtual time.
  */
@@ -24,7 +24,10 @@ public final class CompletionForecast {
         long remainingOfRunning = runningSize > 0
                 ? Math.max(0, runningSinceNanos + estimator.estimate(runningSize) - atNanos) : 0;
         int batchesAhead = queued / maxBatch;
-        int ownBatch = Math.min(maxBatch, Math.max(queued % maxBatch + 1, (int) Math.round(recentBatchSize)));
+        // An idle engine runs what is there (after at most maxWait): the image's own batch is the images ahead of it.
+        // A busy one fills the next batch while the current one runs: it will be about as large as recent ones.
+        int ahead = queued % maxBatch + 1;
+        int ownBatch = runningSize == 0 ? ahead : Math.min(maxBatch, Math.max(ahead, (int) Math.round(recentBatchSize)));
         return atNanos + remainingOfRunning + batchesAhead * estimator.estimate(maxBatch) + estimator.estimate(ownBatch);
     }
 }
