@@ -22,7 +22,12 @@ public record PreprocessSpec(int height, int width, Resize resize, double cropFr
 
     public enum Resize { SHORT_SIDE_CENTER_CROP, STRETCH }
 
-    public enum Interpolation { NEAREST, BILINEAR, BICUBIC, AREA }
+    /**
+     * Resampling filters. {@code BILINEAR} and {@code BICUBIC} are Pillow's (antialiased when shrinking, as the
+     * reference evaluations resized); {@code OPENCV_BICUBIC_APPROXIMATE} is OpenCV's {@code INTER_CUBIC}: faster, but
+     * a 4-tap kernel that aliases fine detail when shrinking, so not what pretrained weights were evaluated with.
+     */
+    public enum Interpolation { NEAREST, BILINEAR, BICUBIC, AREA, OPENCV_BICUBIC_APPROXIMATE }
 
     public enum ChannelOrder { RGB, BGR }
 

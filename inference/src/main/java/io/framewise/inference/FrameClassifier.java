@@ -220,14 +220,16 @@ public final class FrameClassifier implements AutoCloseable {
         }
     }
 
-    /** Softmax of raw outputs when the model gives logits, in place. */
+    /** Class probabilities from raw outputs: a softmax when the model gives logits. New arrays; {@code outputs} is left unchanged. */
     public float[][] toProbabilities(float[][] outputs) {
-        if (metadata.outputKind() == ModelMetadata.OutputKind.LOGITS) {
-            for (float[] row : outputs) {
-                Softmax.inPlace(row);
+        float[][] probabilities = new float[outputs.length][];
+        for (int i = 0; i < outputs.length; i++) {
+            probabilities[i] = outputs[i].clone(); // the caller's outputs stay as they are (logits stay logits)
+            if (metadata.outputKind() == ModelMetadata.OutputKind.LOGITS) {
+                Softmax.inPlace(probabilities[i]);
             }
         }
-        return outputs;
+        return probabilities;
     }
 
     /** Class probabilities of the first {@code n} images: the output, with a softmax when the model gives logits. */

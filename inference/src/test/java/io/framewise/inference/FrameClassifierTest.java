@@ -70,6 +70,18 @@ class FrameClassifierTest {
     }
 
     @Test
+    void probabilitiesAreComputedFromLogitsWithoutChangingThem() throws IOException {
+        try (FrameClassifier classifier = FrameClassifier.load(model, InferenceOptions.defaults())) {
+            float[][] logits = classifier.run(batch(2, 5), 2);
+            float[][] copy = {logits[0].clone(), logits[1].clone()};
+            float[][] p = classifier.toProbabilities(logits);
+            assertThat(logits).as("the logits a caller prints after asking for probabilities").isDeepEqualTo(copy);
+            assertThat(p[0]).isNotEqualTo(logits[0]);
+            assertThat(p).isDeepEqualTo(classifier.probabilities(batch(2, 5), 2));
+        }
+    }
+
+    @Test
     void eachImageOfABatchIsClassifiedAsIfAlone() throws IOException {
         try (FrameClassifier classifier = FrameClassifier.load(model, InferenceOptions.defaults())) {
             FloatBuffer two = batch(2, 5);

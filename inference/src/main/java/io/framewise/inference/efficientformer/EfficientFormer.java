@@ -9,6 +9,7 @@ import io.framewise.decoder.PreprocessSpec;
 import io.framewise.inference.ModelMetadata;
 import io.framewise.inference.efficientformer.v1.EfficientFormerV1;
 import io.framewise.inference.efficientformer.v2.EfficientFormerV2;
+import io.framewise.inference.efficientformer.weights.EvaluationCrop;
 import io.framewise.inference.efficientformer.weights.StateDictWeights;
 import io.framewise.inference.efficientformer.weights.WeightSource;
 import io.framewise.inference.export.ModelExporter;
@@ -24,6 +25,8 @@ import org.tensorflow.types.TFloat32;
 public final class EfficientFormer {
     /** Official evaluation preprocessing: short side to 256 (bicubic), center crop 224, ImageNet mean/std, RGB. */
     public static final PreprocessSpec PREPROCESSING = PreprocessSpec.imagenet(Variant.INPUT_SIZE, 0.875);
+    /** Metadata key saying where the model's crop fraction comes from. */
+    public static final String CROP_SOURCE_KEY = "preprocessing.crop.source";
 
     private EfficientFormer() {
     }
@@ -70,11 +73,13 @@ public final class EfficientFormer {
             Placeholder<TFloat32> images = imagesPlaceholder(tf);
             Outputs out = build(tf, images, variant, weights, true, labels.size());
             Operand<TFloat32> logits = tf.withName("logits").identity(out.logits());
+            EvaluationCrop crop = weights.evaluationCrop();
+            PreprocessSpec preprocessing = PreprocessSpec.imagenet(Variant.INPUT_SIZE, crop.fraction());
             ModelMetadata metadata = new ModelMetadata(ModelMetadata.CURRENT_FORMAT, variant.timmName(), version,
                     variant.timmName(), "serving_default", "images", "logits", ModelMetadata.OutputKind.LOGITS,
-                    labels.size(), "labels.txt", ModelMetadata.Preprocessing.of(PREPROCESSING), weights.describe(),
+                    labels.size(), "labels.txt", ModelMetadata.Preprocessing.of(preprocessing), weights.describe(),
                     out.parameters(), out.macs(), Map.of("folded", "batchnorm,layer-scale,distilled-head",
-                            ModelMetadata.PRECISION_KEY, precision));
+                            ModelMetadata.PRECISION_KEY, precision, CROP_SOURCE_KEY, crop.source()));
             ModelExporter.export(directory, session, images, logits, metadata, labels);
             return metadata;
         }

@@ -11,6 +11,7 @@ import java.util.function.UnaryOperator;
 
 import io.framewise.inference.efficientformer.weights.GoldenWeights;
 import io.framewise.inference.efficientformer.weights.Safetensors;
+import io.framewise.inference.efficientformer.weights.EvaluationCrop;
 import io.framewise.inference.efficientformer.weights.StateDictWeights;
 import io.framewise.inference.efficientformer.weights.WeightException;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,10 @@ class SafetensorsImportTest {
     @EnumSource(value = Variant.class, names = {"EFFICIENTFORMER_L1", "EFFICIENTFORMERV2_S0"})
     void aTimmSafetensorsFileReproducesTheGoldens(Variant v) throws IOException {
         Path file = goldenFile(temp.resolve("model.safetensors"), v, UnaryOperator.identity(), false);
-        GoldenProbe.Result r = GoldenProbe.run(v, StateDictWeights.open(file, v.version() == Variant.Version.V2), true);
+        StateDictWeights weights = StateDictWeights.open(file, v.version() == Variant.Version.V2);
+        GoldenProbe.Result r = GoldenProbe.run(v, weights, true);
         assertThat(GoldenProbe.maxDeviation(r.logits(), Reference.golden(v))).isLessThanOrEqualTo(1e-3);
+        assertThat(weights.evaluationCrop()).as("weights published for timm: timm's crop").isEqualTo(EvaluationCrop.TIMM);
     }
 
     @ParameterizedTest
@@ -63,8 +66,11 @@ class SafetensorsImportTest {
     void aFileWithTheOfficialRepositorysNamesReproducesTheGoldens(Variant v) throws IOException {
         boolean v2 = v.version() == Variant.Version.V2;
         Path file = goldenFile(temp.resolve("official.safetensors"), v, name -> toOfficial(name, v2), v2);
-        GoldenProbe.Result r = GoldenProbe.run(v, StateDictWeights.open(file, v2), true);
+        StateDictWeights weights = StateDictWeights.open(file, v2);
+        GoldenProbe.Result r = GoldenProbe.run(v, weights, true);
         assertThat(GoldenProbe.maxDeviation(r.logits(), Reference.golden(v))).isLessThanOrEqualTo(1e-3);
+        assertThat(weights.evaluationCrop()).as("official checkpoint: the official evaluation's crop")
+                .isEqualTo(EvaluationCrop.OFFICIAL);
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewise.app.bench.ModelBenchmark;
+import io.framewise.app.bench.PreprocessBenchmark;
 import io.framewise.app.bench.ProgressBar;
 import io.framewise.inference.CpuFeatures;
 import io.framewise.inference.InferenceOptions.Precision;
@@ -30,9 +31,11 @@ import picocli.CommandLine.Option;
                 + "--mode sweep: capacity, open loop: after a cold-start phase at half load, offered load at --multiples "
                 + "of the model-only throughput measured in the same run, --seconds each, on one running instance; "
                 + "goodput, skip rate and capture-to-consumer latency per point, steady state (--warmup-seconds of "
-                + "each point excluded).")
+                + "each point excluded). "
+                + "--mode preprocess: JPEG decode and preprocessing per frame size (640x480, 1280x720, 1920x1080) on one "
+                + "thread, with Pillow's antialiased bicubic (the reference) and OpenCV's approximate INTER_CUBIC.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--mode", defaultValue = "model", description = "model, pipeline, overload, soak or sweep (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "model", description = "model, pipeline, overload, soak, sweep or preprocess (default ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--cameras", defaultValue = "16", description = "pipeline/overload: synthetic cameras (default ${DEFAULT-VALUE}).")
@@ -107,7 +110,9 @@ final class BenchCommand implements Callable<Integer> {
             case "pipeline", "overload" -> new PipelineModes(this).run(mode);
             case "soak" -> new PipelineModes(this).soak();
             case "sweep" -> new SweepMode(this).run();
-            default -> throw new CliException("unknown --mode '" + mode + "'", "use --mode model, pipeline, overload, soak or sweep");
+            case "preprocess" -> preprocessMode();
+            default -> throw new CliException("unknown --mode '" + mode + "'",
+                    "use --mode model, pipeline, overload, soak, sweep or preprocess");
         };
     }
 
@@ -122,6 +127,32 @@ final class BenchCommand implements Callable<Integer> {
         printTable(result);
         if (json != null) {
             writeJson(result, precisions, batches, dir);
+            System.out.println("report written to " + json);
+        }
+        return 0;
+    }
+
+    private int preprocessMode() throws Exception {
+        List<int[]> sizes = List.of(new int[] {640, 480}, new int[] {1280, 720}, new int[] {1920, 1080});
+        int iterations = seconds == null ? 200 : (int) Math.max(20, seconds * 50);
+        ProgressBar progress = new ProgressBar(System.err, "bench preprocess", sizes.size());
+        List<PreprocessBenchmark.Row> rows = PreprocessBenchmark.run(sizes, iterations, progress);
+        progress.finish();
+        System.out.printf(Locale.ROOT, "per frame, one thread, %d frames each after warm-up; CPU %s%n", iterations, CpuFeatures.modelName());
+        System.out.printf(Locale.ROOT, "%-10s %8s %18s %26s %26s%n", "frame", "JPEG KB", "decode p50/p99 ms",
+                "Pillow bicubic p50/p99 ms", "OpenCV cubic p50/p99 ms");
+        for (var r : rows) {
+            System.out.printf(Locale.ROOT, "%-10s %8.1f %9.2f / %6.2f %17.2f / %6.2f %17.2f / %6.2f%n", r.width() + "x" + r.height(),
+                    r.jpegBytes() / 1024.0, r.decodeMs().p50(), r.decodeMs().p99(), r.pillowMs().p50(), r.pillowMs().p99(),
+                    r.opencvMs().p50(), r.opencvMs().p99());
+        }
+        if (json != null) {
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode root = mapper.createObjectNode();
+            root.put("mode", "preprocess");
+            root.put("cpu", CpuFeatures.modelName());
+            root.putPOJO("rows", rows);
+            mapper.writeValue(json.toFile(), root);
             System.out.println("report written to " + json);
         }
         return 0;

@@ -14,7 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "consume", mixinStandardHelpOptions = true,
-        description = "Print classification events (and, with --dead-letters, dead-lettered frames) from the beginning of the topic.")
+        description = "Print classification events (and, with --dead-letters, dead-lettered frames) from the beginning of the topic. "
+                + "Reads committed records only (as exactly-once consumers do) unless --set isolation.level=read_uncommitted.")
 final class ConsumeCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -47,7 +48,7 @@ final class ConsumeCommand implements Callable<Integer> {
             System.out.println(EventFormat.header());
         }
         try (OutcomeReader reader = new OutcomeReader(FramewiseConfig.clientSettings(settings), events,
-                deadLetters ? config.deadLetterTopic() : null, false)) {
+                deadLetters ? config.deadLetterTopic() : null, true)) {
             while (stop.getCount() > 0 && (maxEvents < 0 || seen < maxEvents)) {
                 for (Outcome o : reader.poll(Duration.ofMillis(200))) {
                     System.out.println(format(o));

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.ModelMetadata;
+import io.framewise.inference.efficientformer.EfficientFormer;
 import io.framewise.inference.export.ModelExporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -26,6 +27,8 @@ final class ModelInfoCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "MACs        %.3f G per image%n", m.macs() / 1e9);
             System.out.printf(Locale.ROOT, "input       %s [N, %d, %d, 3] float32; preprocessing %s%n", m.input(),
                     m.preprocessSpec().height(), m.preprocessSpec().width(), m.preprocessSpec());
+            System.out.printf(Locale.ROOT, "crop        %.3f: %s%n", m.preprocessSpec().cropFraction(),
+                    m.extra().getOrDefault(EfficientFormer.CROP_SOURCE_KEY, "as the model directory says"));
             System.out.printf(Locale.ROOT, "signature   %s: %s -> %s [N, %d] (%s)%n", m.signature(), m.input(), m.output(),
                     m.numClasses(), m.outputKind());
             System.out.printf(Locale.ROOT, "labels      %s (%d): %s, ...%n", m.labels(), classifier.labels().size(),

@@ -72,8 +72,8 @@ final class ModelPredictCommand implements Callable<Integer> {
                 batch = array.values();
                 n = (int) s[0];
             }
-            float[][] outputs = classifier.run(batch, n);
-            float[][] probabilities = classifier.probabilities(batch, n);
+            float[][] outputs = classifier.run(batch, n); // once: the probabilities are computed from these
+            float[][] probabilities = classifier.toProbabilities(outputs);
             print(classifier, outputs, probabilities);
         }
         return 0;

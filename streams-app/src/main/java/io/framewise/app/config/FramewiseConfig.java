@@ -267,10 +267,18 @@ public final class FramewiseConfig extends AbstractConfig {
     }
 
     private static Validator replication() {
-        return (name, value) -> {
-            short v = (Short) value;
-            if (v != -1 && v < 1) {
-                throw new ConfigException(name, value, "must be -1 (broker default) or at least 1");
+        return new Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                short v = (Short) value;
+                if (v != -1 && v < 1) {
+                    throw new ConfigException(name, value, "must be -1 (broker default) or at least 1");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "-1 (the broker's default) or [1,...]";
             }
         };
     }

@@ -19,24 +19,30 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the events topic and, optionally, the dead-letter topic from their beginning (a fresh consumer group each
- * time, committing nothing), and turns each record into an {@link Outcome}. With {@code readCommitted}, records of
- * aborted transactions are never seen (exactly-once consumers).
+ * time, committing nothing), and turns each record into an {@link Outcome}. The isolation level is the user's
+ * {@code isolation.level} when set; otherwise {@code read_committed} when asked for (records of aborted transactions
+ * are then never seen, as exactly-once consumers need; for a non-transactional producer it changes nothing).
  */
 public final class OutcomeReader implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String eventsTopic;
 
     public OutcomeReader(Map<String, Object> clientConfig, String eventsTopic, String deadLetterTopic, boolean readCommitted) {
+        this.consumer = new KafkaConsumer<>(consumerConfig(clientConfig, readCommitted));
+        this.eventsTopic = eventsTopic;
+        consumer.subscribe(deadLetterTopic == null ? List.of(eventsTopic) : List.of(eventsTopic, deadLetterTopic));
+    }
+
+    /** The consumer's settings: the user's, with a fresh group, from the beginning, and the isolation level above. */
+    static Map<String, Object> consumerConfig(Map<String, Object> clientConfig, boolean readCommitted) {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "framewise-reader-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+        config.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        this.consumer = new KafkaConsumer<>(config);
-        this.eventsTopic = eventsTopic;
-        consumer.subscribe(deadLetterTopic == null ? List.of(eventsTopic) : List.of(eventsTopic, deadLetterTopic));
+        return config;
     }
 
     public List<Outcome> poll(Duration timeout) {

@@ -35,7 +35,8 @@ class ModelCommandsTest {
         var run = CommandLineIT.framewise("model", "info", model.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("efficientformerv2_s0").contains("3,600,256").contains("serving_default: images -> logits [N, 1000]")
-                .contains("untrained").contains("MB on disk");
+                .contains("untrained").contains("MB on disk")
+                .contains("crop        0.875: no evaluation belongs to these weights");
     }
 
     @Test

@@ -60,4 +60,30 @@ class FramewiseConfigTest {
             assertThat(table).contains("`" + name + "`");
         }
     }
+
+    @Test
+    void onlyKnownSettingsAreTakenFromTheEnvironmentAndTheProgramsOwnVariablesAreLeftAlone() {
+        Map<String, String> env = Map.of("FRAMEWISE_LATENCY_BUDGET_MS", "250", "FRAMEWISE_CACHE", "/tmp/x",
+                "FRAMEWISE_REFERENCE", "/tmp/y", "FRAMEWISE_KAFKA_BOOTSTRAP_SERVERS", "k:9092", "PATH", "/bin");
+        Map<String, String> settings = ConfigSources.fromEnvironment(env);
+        assertThat(settings).containsOnly(Map.entry("framewise.latency.budget.ms", "250"),
+                Map.entry("bootstrap.servers", "k:9092"));
+        // and what is taken builds a valid configuration (this failed with "unknown framewise setting" before)
+        new FramewiseConfig(new java.util.HashMap<>(settings));
+    }
+
+    @Test
+    void theReadmesConfigurationTableIsTheGeneratedOne() throws IOException {
+        // Maven runs the tests in the module directory; the README is the repository's own
+        String readme = Files.readString(Path.of("..", "README.md"));
+        assertThat(readme).as("README.md's configuration table; regenerate it with ./framewise config")
+                .contains(FramewiseConfig.markdownTable());
+    }
+
+    @Test
+    void everyValidatorDescribesItselfInTheReferenceTable() {
+        String table = FramewiseConfig.markdownTable();
+        assertThat(table).doesNotContain("$$Lambda").doesNotContain("@");
+        assertThat(table).contains("-1 (the broker's default) or [1,...]");
+    }
 }

@@ -23,11 +23,14 @@ public final class StateDictWeights implements WeightSource {
     private final Map<String, String> originalNames = new HashMap<>();
     private final Set<String> used = new LinkedHashSet<>();
     private final List<String> problems = new ArrayList<>();
+    private boolean officialNames;
 
     public StateDictWeights(String origin, Map<String, Safetensors.Entry> tensors, boolean v2) {
         this.origin = origin;
         for (Safetensors.Entry e : tensors.values()) {
-            String name = OfficialKeyNames.isOfficial(e.name()) ? OfficialKeyNames.toTimm(e.name(), v2) : e.name();
+            boolean official = OfficialKeyNames.isOfficial(e.name());
+            officialNames |= official;
+            String name = official ? OfficialKeyNames.toTimm(e.name(), v2) : e.name();
             // Official V2 checkpoints keep layer scales as [C, 1, 1]; timm's are [C].
             long[] shape = name.endsWith(".gamma") && e.shape().length == 3 && e.shape()[1] == 1 && e.shape()[2] == 1
                     ? new long[] {e.shape()[0]} : e.shape();
@@ -38,6 +41,15 @@ public final class StateDictWeights implements WeightSource {
 
     public static StateDictWeights open(Path file, boolean v2) throws IOException {
         return new StateDictWeights("file:" + file.getFileName(), Safetensors.read(file), v2);
+    }
+
+    /**
+     * Weights published for timm (timm's names) were evaluated with timm's crop; a checkpoint of the official
+     * repository (its own names) with the official evaluation's.
+     */
+    @Override
+    public EvaluationCrop evaluationCrop() {
+        return officialNames ? EvaluationCrop.OFFICIAL : EvaluationCrop.TIMM;
     }
 
     @Override

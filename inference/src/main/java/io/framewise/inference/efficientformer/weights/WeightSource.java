@@ -20,4 +20,9 @@ public interface WeightSource {
 
     /** Where the weights came from, for the model's metadata, e.g. "golden" or "file:model.safetensors". */
     String describe();
+
+    /** The preprocessing crop the weights were evaluated with (made-up weights have none of their own). */
+    default EvaluationCrop evaluationCrop() {
+        return EvaluationCrop.NONE;
+    }
 }
