@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import io.framewise.app.testing.BrokerFixture;
@@ -48,17 +49,29 @@ class FailoverIT {
                      ClusterScenario.runArgs(fixture, app, model, guarantee, protocol))) {
             assertThat(a.awaitLog("is RUNNING", Duration.ofSeconds(90))).as(a.log()).isTrue();
             assertThat(b.awaitLog("is RUNNING", Duration.ofSeconds(90))).as(b.log()).isTrue();
-            ClusterScenario.Accounting result = ClusterScenario.run(fixture, app, 2400, 16, 7, b::kill, eos, Duration.ofSeconds(120));
+            ClusterScenario.Accounting result = ClusterScenario.run(fixture, app, 2400, 16, List.of(
+                    new ClusterScenario.Step(4, () -> FramewiseProcess.await(Duration.ofSeconds(60),
+                            () -> ClusterScenario.activeMembers(fixture, app).size() == 2,
+                            "both instances to own tasks, so that the kill hits work (" + app + ")")),
+                    new ClusterScenario.Step(7, b::kill)), eos, Duration.ofSeconds(120));
             System.out.printf(Locale.ROOT, "failover %s/%s: published %d, distinct %d, duplicates %d, missing %d, dead letters %d, "
                             + "takeover %.2f s%n", guarantee, protocol, result.published(), result.distinct(), result.duplicates(),
                     result.missing(), result.deadLetters(), result.takeoverSeconds());
             assertThat(result.missing()).as("frames lost").isZero();
-            assertThat(result.distinct() + result.deadLetters()).isEqualTo(result.published());
+            assertThat(result.distinct()).isEqualTo(result.published());
+            assertThat(result.deadLetters()).as("valid frames yield no dead letter").isZero();
             if (eos) {
                 assertThat(result.duplicates()).as("duplicates under exactly-once").isZero();
+                // the kill found frames in flight, kept in the store, and the survivor started them again
+                assertThat(a.log()).contains("were in flight at the last commit; starting them again");
             }
+            assertThat(result.outOfOrder()).as("cameras whose first outcomes left their order").isZero();
             assertThat(a.isAlive()).as("the survivor keeps running").isTrue();
-            assertThat(result.takeoverSeconds()).as("takeover time").isLessThan(60);
+            // The survivor notices the death after the session timeout (6 s here), then restores and resumes. Under
+            // exactly-once, read_committed consumers also wait for the killed instance's open transaction to be
+            // aborted, which happens transaction.timeout.ms (Kafka Streams' 10 s) after it began.
+            double bound = 6 + (eos ? 10 : 0) + 5;
+            assertThat(result.takeoverSeconds()).as("takeover time against session (+ transaction) timeout").isLessThan(bound);
         }
     }
 }

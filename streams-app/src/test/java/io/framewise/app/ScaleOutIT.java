@@ -14,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.ClusterScenario;
 import io.framewise.app.testing.FramewiseProcess;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.StreamsGroupMemberDescription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -42,20 +40,8 @@ class ScaleOutIT {
         fixture.close();
     }
 
-    /** Process ids of the members of {@code app}'s group (its application.id) that own active tasks. */
     static List<String> activeMembers(String app) {
-        String group = (String) fixture.settings(app).get("application.id");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.broker.bootstrapServers()))) {
-            var description = admin.describeStreamsGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
-            // (StreamsGroupDescription.toString() throws when authorized operations were not requested)
-            FramewiseProcess.DIAGNOSTIC.set(description.groupState() + " " + description.members().stream()
-                    .map(m -> m.processId() + "=" + m.assignment().activeTasks().size() + " subtopologies").toList());
-            return description.members().stream().filter(m -> !m.assignment().activeTasks().isEmpty())
-                    .map(StreamsGroupMemberDescription::processId).distinct().toList();
-        } catch (Exception e) {
-            FramewiseProcess.DIAGNOSTIC.set(e.toString());
-            return List.of();
-        }
+        return ClusterScenario.activeMembers(fixture, app);
     }
 
     @Test
@@ -94,6 +80,8 @@ class ScaleOutIT {
                 assertThat(handoverSeconds).as("left the group at once, not after the 6 s session timeout").isLessThan(6);
                 assertThat(result.missing()).isZero();
                 assertThat(result.duplicates()).isZero();
+                assertThat(result.deadLetters()).as("valid frames yield no dead letter").isZero();
+                assertThat(result.outOfOrder()).as("cameras whose events left their order").isZero();
                 assertThat(first.isAlive()).isTrue();
             } finally {
                 if (second[0] != null) {

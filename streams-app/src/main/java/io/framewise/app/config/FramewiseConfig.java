@@ -77,6 +77,13 @@ public final class FramewiseConfig extends AbstractConfig {
     private static final String INFERENCE_TIMEOUT_MS_DOC = "Longest a stream thread waits for a frame's inference; beyond "
             + "it the frame is dead-lettered. Keeps a stuck model from stalling the thread past max.poll.interval.ms.";
 
+    public static final String PIPELINE_DEPTH_CONFIG = "framewise.pipeline.depth";
+    private static final String PIPELINE_DEPTH_DOC = "How many frames of one task (one partition of the frames topic, "
+            + "and so of each of its cameras) may be in flight at once: the stream thread decodes the next frame while "
+            + "earlier ones are batched, and a camera's frames can share a batch. Events are still produced in each "
+            + "camera's order. Frames in flight at a commit are kept in a changelogged state store and started again "
+            + "by the task's next owner after a crash or a rebalance. 1: one frame at a time, nothing stored.";
+
     public static final String BUDGET_POLICY_CONFIG = "framewise.budget.policy";
     private static final String BUDGET_POLICY_DOC = "What happens to a frame predicted to miss its deadline (predicted "
             + "from the queue and the measured batch latencies): skip (a SKIPPED_LATE event at once, not decoded), "
@@ -129,6 +136,7 @@ public final class FramewiseConfig extends AbstractConfig {
                     Importance.MEDIUM, PRECISION_DOC)
             .define(INFERENCE_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.between(1, 600_000), Importance.LOW,
                     INFERENCE_TIMEOUT_MS_DOC)
+            .define(PIPELINE_DEPTH_CONFIG, Type.INT, 4, Range.between(1, 64), Importance.HIGH, PIPELINE_DEPTH_DOC)
             .define(BUDGET_POLICY_CONFIG, Type.STRING, "skip", ConfigDef.ValidString.in("skip", "fallback", "best-effort"),
                     Importance.HIGH, BUDGET_POLICY_DOC)
             .define(FALLBACK_MODEL_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM, FALLBACK_MODEL_DIR_DOC)
@@ -155,6 +163,9 @@ public final class FramewiseConfig extends AbstractConfig {
         d.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 4);
         // A frame can take a while to classify on a loaded CPU; keep the poll loop alive with smaller polls.
         d.put(StreamsConfig.consumerPrefix("max.poll.records"), 100);
+        // Answers of frames in flight are forwarded by a punctuation; the thread must not sit 100 ms (the default) in
+        // an empty poll meanwhile.
+        d.put(StreamsConfig.POLL_MS_CONFIG, 5L);
         return d;
     }
 
@@ -244,6 +255,10 @@ public final class FramewiseConfig extends AbstractConfig {
 
     public String modelDir() {
         return getString(MODEL_DIR_CONFIG);
+    }
+
+    public int pipelineDepth() {
+        return getInt(PIPELINE_DEPTH_CONFIG);
     }
 
     public BudgetPolicy budgetPolicy() {

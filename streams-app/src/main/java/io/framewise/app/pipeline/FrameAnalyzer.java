@@ -70,12 +70,21 @@ public final class FrameAnalyzer {
     }
 
     /**
-     * Decides on the frame and, if admitted, classifies it.
+     * Decides on the frame and, if admitted, classifies it, waiting for the answer.
      *
      * @param deadlineNanos when the frame's budget runs out (monotonic nanoseconds)
      * @param superseded    a newer frame of the same camera is already waiting ({@link CameraCadence})
      */
     public Analysis analyze(Frame frame, long deadlineNanos, boolean superseded, BudgetPolicy policy) {
+        return finish(start(frame, deadlineNanos, superseded, policy));
+    }
+
+    /**
+     * Decides on the frame and, if admitted, decodes and preprocesses it on the calling thread and queues it for
+     * inference, without waiting: the caller can take the next frame while this one is batched, and collects the
+     * answer with {@link #finish(Pending)}. Throws when the frame cannot be decoded (nothing is then held).
+     */
+    public Pending start(Frame frame, long deadlineNanos, boolean superseded, BudgetPolicy policy) {
         ModelRuntime primary = models.primary();
         ModelRuntime fallback = models.fallback();
         long now = System.nanoTime();
@@ -83,56 +92,132 @@ public final class FrameAnalyzer {
         Verdict verdict = AdmissionController.decide(now, deadlineNanos, superseded, policy, primary.outlook(now),
                 fallbackOutlook);
         if (!verdict.admitted()) {
-            return Analysis.skipped(primary);
+            return Pending.done(Analysis.skipped(primary));
         }
         ModelRuntime model = verdict.fallback() ? fallback : primary;
-        try (ModelRuntime.Ticket ticket = model.admit(verdict.probe())) {
-            if (ticket == null) {
-                return Analysis.skipped(primary); // another thread is already probing
+        ModelRuntime.Ticket ticket = model.admit(verdict.probe());
+        if (ticket == null) {
+            return Pending.done(Analysis.skipped(primary)); // another thread is already probing
+        }
+        FloatBuffer input = null;
+        try {
+            input = model.pool().acquire();
+            long t0 = System.nanoTime();
+            long t1;
+            try (DecodedImage image = decoding.decode(frame)) {
+                t1 = System.nanoTime();
+                model.preprocessor().preprocess(image, input);
             }
+            long t2 = System.nanoTime();
+            ticket.prepared(t2 - t0, t2);
             // A probe runs even if late: it is there to measure. Best effort never sheds.
             boolean sheddable = policy != BudgetPolicy.BEST_EFFORT && !ticket.probe();
-            return classify(frame, model, ticket, deadlineNanos, sheddable);
+            CompletableFuture<BatchingEngine.Result> future = model.engine().submit(input, deadlineNanos, sheddable);
+            return new Pending(model, ticket, input, future, t1 - t0, t2 - t1, System.nanoTime(), null);
+        } catch (Throwable e) {
+            if (input != null) {
+                model.pool().release(input);
+            }
+            ticket.close();
+            throw e;
         }
     }
 
-    private Analysis classify(Frame frame, ModelRuntime model, ModelRuntime.Ticket ticket, long deadlineNanos,
-                              boolean sheddable) {
-        FloatBuffer input = model.pool().acquire();
-        long t0 = System.nanoTime();
-        long t1;
-        try (DecodedImage image = decoding.decode(frame)) {
-            t1 = System.nanoTime();
-            model.preprocessor().preprocess(image, input);
-        } catch (Throwable e) {
-            model.pool().release(input);
-            throw e;
+    /**
+     * Waits (at most {@code framewise.inference.timeout.ms} from submission) for a started frame's answer and turns
+     * it into an {@link Analysis}; releases everything the frame held, whatever happens. Throws
+     * {@link InferenceException} when the model failed on the frame or did not answer in time.
+     */
+    public Analysis finish(Pending pending) {
+        if (pending.result != null) {
+            return pending.result;
         }
-        long t2 = System.nanoTime();
-        ticket.prepared(t2 - t0, t2);
-        CompletableFuture<BatchingEngine.Result> future = model.engine().submit(input, deadlineNanos, sheddable);
-        BatchingEngine.Result result;
+        ModelRuntime model = pending.model;
         try {
-            result = future.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new InferenceException("inference failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new InferenceException("inference did not answer within " + timeoutMs + " ms (framewise.inference.timeout.ms)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InferenceException("interrupted while waiting for inference", e);
+            BatchingEngine.Result result;
+            long waitNanos = pending.submittedNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMs) - System.nanoTime();
+            try {
+                result = pending.future.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                throw new InferenceException("inference failed: " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new InferenceException("inference did not answer within " + timeoutMs + " ms (framewise.inference.timeout.ms)", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InferenceException("interrupted while waiting for inference", e);
+            }
+            pending.ticket.answered(System.nanoTime());
+            if (result.shed()) {
+                return new Analysis(model, null, pending.decodeNanos, pending.preprocessNanos, result.queueNanos(), 0, 0);
+            }
+            float[] probabilities = model.classifier().toProbabilities(new float[][] {result.output()})[0];
+            List<Prediction> top = model.classifier().topK(probabilities, topK);
+            return new Analysis(model, top, pending.decodeNanos, pending.preprocessNanos, result.queueNanos(),
+                    result.inferenceNanos(), result.batchSize());
         } finally {
-            if (future.isDone()) {
-                model.pool().release(input); // otherwise the engine may still read it: left to the garbage collector
+            if (pending.future.isDone()) {
+                model.pool().release(pending.input); // otherwise the engine may still read it: left to the garbage collector
+            }
+            pending.ticket.close();
+        }
+    }
+
+    /**
+     * Gives up on a started frame without its answer (its task was revoked or closed): releases its hold on the
+     * model's counts; its input buffer, which the engine may still read, is left to the garbage collector.
+     */
+    public void abandon(Pending pending) {
+        if (pending.ticket != null) {
+            pending.ticket.close();
+        }
+    }
+
+    /** A frame decided on and, if admitted, queued for inference; its answer is collected by {@link #finish}. */
+    public static final class Pending {
+        private final ModelRuntime model;
+        private final ModelRuntime.Ticket ticket;
+        private final FloatBuffer input;
+        private final CompletableFuture<BatchingEngine.Result> future;
+        private final long decodeNanos;
+        private final long preprocessNanos;
+        private final long submittedNanos;
+        private final Analysis result;
+
+        private Pending(ModelRuntime model, ModelRuntime.Ticket ticket, FloatBuffer input,
+                        CompletableFuture<BatchingEngine.Result> future, long decodeNanos, long preprocessNanos,
+                        long submittedNanos, Analysis result) {
+            this.model = model;
+            this.ticket = ticket;
+            this.input = input;
+            this.future = future;
+            this.decodeNanos = decodeNanos;
+            this.preprocessNanos = preprocessNanos;
+            this.submittedNanos = submittedNanos;
+            this.result = result;
+        }
+
+        static Pending done(Analysis result) {
+            return new Pending(null, null, null, null, 0, 0, 0, result);
+        }
+
+        /** True when {@link #finish} would not wait: decided without inference, or the model has answered. */
+        public boolean isDone() {
+            return result != null || future.isDone();
+        }
+
+        /** When the frame was queued (monotonic ns), or 0 for a frame decided without inference. */
+        public long submittedNanos() {
+            return submittedNanos;
+        }
+
+        /** Runs {@code action} when the model answers (at once for a frame decided without inference). */
+        public void whenDone(Runnable action) {
+            if (result != null) {
+                action.run();
+            } else {
+                future.whenComplete((r, e) -> action.run());
             }
         }
-        ticket.answered(System.nanoTime());
-        if (result.shed()) {
-            return new Analysis(model, null, t1 - t0, t2 - t1, result.queueNanos(), 0, 0);
-        }
-        float[] probabilities = model.classifier().toProbabilities(new float[][] {result.output()})[0];
-        List<Prediction> top = model.classifier().topK(probabilities, topK);
-        return new Analysis(model, top, t1 - t0, t2 - t1, result.queueNanos(), result.inferenceNanos(), result.batchSize());
     }
 
     /**

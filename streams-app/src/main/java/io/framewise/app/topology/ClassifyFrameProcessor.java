@@ -1,5 +1,6 @@
 package io.framewise.app.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,27 +22,38 @@ import io.framewise.schema.Frame;
 import io.framewise.schema.Label;
 import io.framewise.schema.LatencyBreakdown;
 import io.framewise.schema.Status;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns each frame into exactly one event: a frame that is not a usable frame is refused (dead-lettered); one
- * sampled out (closer than 1/max.fps to its camera's last classified frame) is {@code SKIPPED_SAMPLED} without being
- * decoded; every other frame goes to the {@link FrameAnalyzer}, which owns its path (admission, decode, batch,
- * inference) and says whether it was classified or could not make its deadline ({@code SKIPPED_LATE}).
- * A frame that cannot be classified throws; Kafka Streams' processing exception handler writes the original record
- * to the dead-letter topic and the stream goes on.
+ * Turns each frame into exactly one outcome: a frame that is not a usable frame is refused (dead-lettered by Kafka
+ * Streams); one sampled out (closer than 1/max.fps to its camera's last classified frame) is {@code SKIPPED_SAMPLED}
+ * without being decoded; every other frame goes to the {@link FrameAnalyzer}, which owns its path (admission,
+ * decode, batch, inference) and says whether it was classified or could not make its deadline ({@code SKIPPED_LATE}).
+ *
+ * <p>Up to {@code framewise.pipeline.depth} frames of the task are in flight at once: the stream thread decodes the
+ * next frame while earlier ones are batched, and frames of one camera may share a batch. Outcomes are forwarded in
+ * the task's arrival order (so in each camera's order), by the next {@code process()} call or a punctuation every
+ * {@value #DRAIN_INTERVAL_MS} ms; a frame still in flight when {@code process()} returns is kept in the
+ * {@link InFlightFrames} store, so that commits, rebalances and crashes cannot lose it. A frame whose inference fails
+ * once it is in flight is dead-lettered here, in Kafka Streams' dead-letter format, alone.
  *
  * <p>"Now" comes from the injected clock (tests control lateness); durations come from the monotonic clock, and the
  * deadline is carried onto it, so the total always covers the stages.
  */
-final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, Classification> {
+final class ClassifyFrameProcessor implements Processor<String, Frame, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(ClassifyFrameProcessor.class);
     static final String BUDGET_ATTRIBUTE = FramewiseConfig.LATENCY_BUDGET_MS_CONFIG;
     static final String MAX_FPS_ATTRIBUTE = FramewiseConfig.CAMERA_MAX_FPS_CONFIG;
+    static final long DRAIN_INTERVAL_MS = 5;
 
     private final FrameAnalyzer analyzer;
     private final long defaultBudgetMs;
@@ -49,14 +61,17 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
     private final double defaultMaxFps;
     private final Clock clock;
     private final long futureToleranceMs;
+    private final int depth;
+    private final String inputTopic;
     /** Capture time (µs) of each camera's last classified frame; a camera's frames all come through this task. */
     private final Map<String, Long> lastSampled = new HashMap<>();
     /** Each camera's frame interval: a frame with newer ones behind it is superseded. */
     private final CameraCadence cadence = new CameraCadence();
     /** Camera and attribute pairs already reported as unusable. */
     private final Set<String> warned = new HashSet<>();
-    private FixedKeyProcessorContext<String, Classification> context;
+    private ProcessorContext<String, Object> context;
     private PipelineMetrics metrics;
+    private InFlightFrames inFlight;
 
     ClassifyFrameProcessor(FrameAnalyzer analyzer, FramewiseConfig config, Clock clock) {
         this.analyzer = analyzer;
@@ -65,21 +80,53 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
         this.defaultMaxFps = config.getDouble(FramewiseConfig.CAMERA_MAX_FPS_CONFIG);
         this.clock = clock;
         this.futureToleranceMs = config.getLong(FramewiseConfig.FUTURE_TOLERANCE_MS_CONFIG);
+        this.depth = config.pipelineDepth();
+        this.inputTopic = config.inputTopic();
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Classification> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.metrics = new PipelineMetrics(context.metrics(), Thread.currentThread().getName());
+        KeyValueStore<Long, byte[]> store = context.getStateStore(InFlightFrames.STORE);
+        this.inFlight = new InFlightFrames(store);
+        // Restoration is complete when init() runs: what the store holds was in flight when the task last committed
+        // (on this instance before a crash, or on another before a rebalance). Start those frames again, in order.
+        List<InFlightFrames.Stored> left = inFlight.stored();
+        if (!left.isEmpty()) {
+            LOG.info("task {}: {} frame(s) were in flight at the last commit; starting them again", context.taskId(), left.size());
+        }
+        for (InFlightFrames.Stored s : left) {
+            try {
+                start(s.offset(), s.key(), s.timestamp(), s.frame(), true);
+            } catch (RuntimeException e) {
+                // it failed before; now it fails for good: dead-letter it rather than block the task
+                deadLetter(s.offset(), s.key(), s.timestamp(), s.frame(), e);
+                inFlight.forget(s.offset());
+            }
+        }
+        context.schedule(Duration.ofMillis(DRAIN_INTERVAL_MS), PunctuationType.WALL_CLOCK_TIME, t -> drain(false));
     }
 
     @Override
-    public void process(FixedKeyRecord<String, Frame> record) {
+    public void process(Record<String, Frame> record) {
+        drain(false);
+        long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+        start(offset, record.key(), record.timestamp(), record.value(), false);
+        // at most depth - 1 frames stay in flight when this call returns (depth 1: none, the frame is answered here)
+        while (inFlight.size() >= depth) {
+            drain(true);
+        }
+        drain(false);
+        inFlight.persist();
+    }
+
+    /** Validates and decides on a frame, and queues it (its outcome may already be known). Throws for a bad frame. */
+    private void start(long offset, String key, long timestamp, Frame frame, boolean stored) {
         Instant start = clock.instant();
         long startNanos = System.nanoTime();
-        Frame frame = record.value();
         if (frame == null) {
-            throw new InvalidFrameException("null value (tombstone) for key " + record.key() + ": no frame to classify");
+            throw new InvalidFrameException("null value (tombstone) for key " + key + ": no frame to classify");
         }
         if (frame.getCameraId() == null || frame.getCameraId().isBlank()) {
             throw new InvalidFrameException("frame has an empty cameraId");
@@ -102,24 +149,53 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
                 .setCameraId(frame.getCameraId()).setSequence(frame.getSequence())
                 .setCaptureTimestamp(frame.getCaptureTimestamp()).setBudgetMs(budgetMs)
                 .setModel(primary.ref()).setNote(primary.note());
-
+        EventContext ec = new EventContext(event, queueingMs, start, startNanos);
+        FrameAnalyzer.Pending pending;
         if (sampledOut(frame)) {
-            emitSkipped(record, event, Status.SKIPPED_SAMPLED, queueingMs, startNanos, start, 0, 0);
-            return;
+            pending = null;
+        } else {
+            long interval = cadence.observe(frame.getCameraId(), micros(frame.getCaptureTimestamp()) * 1_000L);
+            boolean superseded = CameraCadence.superseded((long) (queueingMs * 1e6), interval);
+            pending = analyzer.start(frame, deadlineNanos, superseded, policy);
         }
-        long interval = cadence.observe(frame.getCameraId(), micros(frame.getCaptureTimestamp()) * 1_000L);
-        boolean superseded = CameraCadence.superseded((long) (queueingMs * 1e6), interval);
-        Analysis a = analyzer.analyze(frame, deadlineNanos, superseded, policy);
-        if (!a.classified()) {
-            emitSkipped(record, event, Status.SKIPPED_LATE, queueingMs, startNanos, start, a.decodeNanos(), a.preprocessNanos());
-            return;
+        inFlight.add(new InFlightFrames.Entry(offset, key, timestamp, frame, ec, pending), stored);
+    }
+
+    /** Forwards the outcomes of the frames at the head whose answers are in; with {@code wait}, waits for the head's. */
+    private void drain(boolean wait) {
+        while (!inFlight.isEmpty()) {
+            InFlightFrames.Entry head = inFlight.head();
+            FrameAnalyzer.Pending pending = head.pending();
+            if (pending != null && !pending.isDone() && !wait) {
+                return;
+            }
+            wait = false;
+            if (pending == null) {
+                emitSkipped(head, Status.SKIPPED_SAMPLED, 0, 0);
+            } else {
+                try {
+                    Analysis a = analyzer.finish(pending);
+                    if (a.classified()) {
+                        emitClassified(head, a);
+                    } else {
+                        emitSkipped(head, Status.SKIPPED_LATE, a.decodeNanos(), a.preprocessNanos());
+                    }
+                } catch (FrameAnalyzer.InferenceException e) {
+                    deadLetter(head.offset(), head.key(), head.timestamp(), head.frame(), e);
+                }
+            }
+            inFlight.removeHead();
         }
-        lastSampled.put(frame.getCameraId(), micros(frame.getCaptureTimestamp()));
-        double totalMs = queueingMs + (System.nanoTime() - startNanos) / 1e6;
-        boolean met = totalMs <= budgetMs;
-        LatencyBreakdown latency = new LatencyBreakdown(queueingMs, a.decodeNanos() / 1e6, a.preprocessNanos() / 1e6,
+    }
+
+    private void emitClassified(InFlightFrames.Entry e, Analysis a) {
+        EventContext c = e.context();
+        lastSampled.put(e.frame().getCameraId(), micros(e.frame().getCaptureTimestamp()));
+        double totalMs = c.queueingMs() + (System.nanoTime() - c.startNanos()) / 1e6;
+        boolean met = totalMs <= c.event().getBudgetMs();
+        LatencyBreakdown latency = new LatencyBreakdown(c.queueingMs(), a.decodeNanos() / 1e6, a.preprocessNanos() / 1e6,
                 a.batchWaitNanos() / 1e6, a.inferenceNanos() / 1e6, totalMs);
-        event.setStatus(Status.OK).setModel(a.model().ref()).setNote(a.model().note())
+        c.event().setStatus(Status.OK).setModel(a.model().ref()).setNote(a.model().note())
                 .setLabels(a.predictions().stream().map(p -> new Label(p.index(), p.label(), p.score())).toList())
                 .setLatency(latency).setBatchSize(a.batchSize()).setDeadlineMet(met);
         metrics.classified(a.batchSize(), met);
@@ -127,25 +203,52 @@ final class ClassifyFrameProcessor implements FixedKeyProcessor<String, Frame, C
         metrics.stage("preprocess", latency.getPreprocessMs());
         metrics.stage("batch-wait", latency.getBatchWaitMs());
         metrics.stage("inference", latency.getInferenceMs());
-        emit(record, event, Status.OK, queueingMs, totalMs, start);
+        emit(e, Status.OK, totalMs);
     }
 
     /** A skipped frame's event; a frame shed after it was prepared says what preparing it cost. */
-    private void emitSkipped(FixedKeyRecord<String, Frame> record, Classification.Builder event, Status status,
-                             double queueingMs, long startNanos, Instant start, long decodeNanos, long preprocessNanos) {
-        double totalMs = queueingMs + (System.nanoTime() - startNanos) / 1e6;
-        event.setStatus(status).setLabels(List.of()).setDeadlineMet(false)
-                .setLatency(new LatencyBreakdown(queueingMs, decodeNanos / 1e6, preprocessNanos / 1e6, 0.0, 0.0, totalMs));
-        emit(record, event, status, queueingMs, totalMs, start);
+    private void emitSkipped(InFlightFrames.Entry e, Status status, long decodeNanos, long preprocessNanos) {
+        EventContext c = e.context();
+        double totalMs = c.queueingMs() + (System.nanoTime() - c.startNanos()) / 1e6;
+        c.event().setStatus(status).setLabels(List.of()).setDeadlineMet(false)
+                .setLatency(new LatencyBreakdown(c.queueingMs(), decodeNanos / 1e6, preprocessNanos / 1e6, 0.0, 0.0, totalMs));
+        emit(e, status, totalMs);
     }
 
-    private void emit(FixedKeyRecord<String, Frame> record, Classification.Builder event, Status status, double queueingMs,
-                      double totalMs, Instant start) {
-        event.setClassifiedTimestamp(start.plusNanos((long) ((totalMs - queueingMs) * 1e6)));
+    private void emit(InFlightFrames.Entry e, Status status, double totalMs) {
+        EventContext c = e.context();
+        c.event().setClassifiedTimestamp(c.start().plusNanos((long) ((totalMs - c.queueingMs()) * 1e6)));
         metrics.event(status);
-        metrics.stage("queueing", queueingMs);
+        metrics.stage("queueing", c.queueingMs());
         metrics.stage("total", totalMs);
-        context.forward(record.withValue(event.build()));
+        context.forward(new Record<String, Object>(e.key(), c.event().build(), e.timestamp()), FramewiseTopology.SINK);
+    }
+
+    /**
+     * Dead-letters a frame that failed once in flight, where Kafka Streams' own handler cannot (the record being
+     * processed is another one): the original value with the same headers as Kafka Streams' dead letters.
+     */
+    private void deadLetter(long offset, String key, long timestamp, Frame frame, RuntimeException e) {
+        LOG.warn("frame {}#{} dead-lettered: {}", frame.getCameraId(), frame.getSequence(), e.getMessage());
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("__streams.errors.exception", e.getClass().getName().getBytes(StandardCharsets.UTF_8));
+        headers.add("__streams.errors.message", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
+        headers.add("__streams.errors.topic", inputTopic.getBytes(StandardCharsets.UTF_8));
+        headers.add("__streams.errors.partition", String.valueOf(context.taskId().partition()).getBytes(StandardCharsets.UTF_8));
+        headers.add("__streams.errors.offset", String.valueOf(offset).getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<String, Object>(key, FramewiseSerdes.frame().encode(frame), timestamp, headers),
+                FramewiseTopology.DEAD_LETTERS);
+    }
+
+    @Override
+    public void close() {
+        // Frames still in flight stay in the store, which Kafka Streams has committed: the task's next owner (this
+        // instance after a restart, or another one) starts them again. Their answers here are not waited for.
+        for (InFlightFrames.Entry e : inFlight == null ? List.<InFlightFrames.Entry>of() : inFlight.abandon()) {
+            if (e.pending() != null) {
+                analyzer.abandon(e.pending());
+            }
+        }
     }
 
     /** True when the camera's last classified frame is closer than 1/max.fps (capture time) to this one. */

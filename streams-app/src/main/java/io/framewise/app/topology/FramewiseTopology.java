@@ -7,18 +7,20 @@ import java.util.Map;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * The Framewise topology: frames (key: camera id) -> classify -> events (same key). The key is never changed, so
- * there is no repartition and each camera's events keep the order of its frames.
+ * The Framewise topology: frames (key: camera id) -> classify -> events (same key), and the frames that fail once in
+ * flight -> dead letters. The key is never changed, so there is no repartition and each camera's events keep the
+ * order of its frames. The classify processor owns a changelogged store of the frames it has in flight
+ * ({@link InFlightFrames}).
  *
  * <p>A pure function of its arguments: the application, the tests and the benchmarks build the same topology.
  */
@@ -26,6 +28,7 @@ public final class FramewiseTopology {
     public static final String SOURCE = "frames";
     public static final String CLASSIFY = "classify";
     public static final String SINK = "events";
+    public static final String DEAD_LETTERS = "dead-letters";
 
     private FramewiseTopology() {
     }
@@ -38,11 +41,17 @@ public final class FramewiseTopology {
     }
 
     public static Topology build(FramewiseConfig config, FrameAnalyzer analyzer, Clock clock) {
-        // The topology sees the application's real settings (not the defaults StreamsBuilder() would invent).
-        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(withPlaceholders(config.streamsProperties()))));
-        builder.stream(config.inputTopic(), Consumed.with(Serdes.String(), FramewiseSerdes.frame()).withName(SOURCE))
-                .processValues(() -> new ClassifyFrameProcessor(analyzer, config, clock), Named.as(CLASSIFY))
-                .to(config.outputTopic(), Produced.with(Serdes.String(), FramewiseSerdes.classification()).withName(SINK));
-        return builder.build();
+        // The topology sees the application's real settings (not the defaults a bare Topology would invent).
+        Topology topology = new Topology(new TopologyConfig(new StreamsConfig(withPlaceholders(config.streamsProperties()))));
+        topology.addSource(SOURCE, new StringDeserializer(), FramewiseSerdes.frame().deserializer(), config.inputTopic());
+        topology.addProcessor(CLASSIFY, () -> new ClassifyFrameProcessor(analyzer, config, clock), SOURCE);
+        // In memory (frames in flight are few) with a changelog (they must survive the instance); the cache keeps
+        // frames answered within a commit interval out of the changelog.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(InFlightFrames.STORE),
+                Serdes.Long(), Serdes.ByteArray()).withCachingEnabled(), CLASSIFY);
+        topology.addSink(SINK, config.outputTopic(), new StringSerializer(), FramewiseSerdes.classification().serializer(),
+                CLASSIFY);
+        topology.addSink(DEAD_LETTERS, config.deadLetterTopic(), new StringSerializer(), new ByteArraySerializer(), CLASSIFY);
+        return topology;
     }
 }

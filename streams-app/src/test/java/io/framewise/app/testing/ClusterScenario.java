@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.framewise.app.publish.FramePublisher;
 import io.framewise.app.publish.Outcome;
@@ -19,6 +21,9 @@ import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.StreamsGroupMemberDescription;
 
 /**
  * Frames from several cameras published at a steady rate into instances of {@code framewise run} (separate JVMs),
@@ -27,9 +32,14 @@ import io.framewise.schema.serde.FramewiseSerdes;
 public final class ClusterScenario {
     public static final int CAMERAS = 6;
 
-    /** What came out, by (camera, sequence). */
+    /**
+     * What came out, matched per frame by (camera, sequence): events by their identity, dead letters by the frame in
+     * their original value. {@code distinct} counts frames with at least one outcome, {@code duplicates} outcomes
+     * beyond the first (events and dead letters alike), {@code outOfOrder} cameras whose first outcomes do not follow
+     * their sequence.
+     */
     public record Accounting(int published, int distinct, int duplicates, int missing, int deadLetters,
-                             List<Classification> events, double takeoverSeconds) {
+                             List<Classification> events, double takeoverSeconds, int outOfOrder) {
     }
 
     private ClusterScenario() {
@@ -49,6 +59,10 @@ public final class ClusterScenario {
         s.put("framewise.inference.intra.op.threads", "1");
         s.put("framewise.latency.budget.ms", "600000"); // accounting, not speed, is under test: classify everything
         s.put("framewise.topics.partitions", "6");
+        // several frames of each task in flight, and held in the engine up to 50 ms for batches to fill, so that a
+        // kill, a rebalance or a SIGTERM always finds frames in flight
+        s.put("framewise.pipeline.depth", "8");
+        s.put("framewise.inference.max.wait.ms", "50");
         s.remove("bootstrap.servers");
         s.put("state.dir", s.get("state.dir") + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         s.forEach((k, v) -> {
@@ -68,28 +82,41 @@ public final class ClusterScenario {
     }
 
     /**
-     * Publishes {@code frames} frames evenly over {@code seconds}, running each step at its time; returns when
-     * everything published is accounted for (or the wait runs out). The takeover is measured from the last step.
+     * Publishes {@code frames} frames evenly over {@code seconds} while a second thread runs each step at its time,
+     * one after the other, so that frames keep flowing through every restart, join, leave and kill (the producer
+     * buffers and retries while the broker is away). Returns when everything published is accounted for (or the
+     * wait runs out). The takeover is measured from the start of the last step.
      */
     public static Accounting run(BrokerFixture fixture, String app, int frames, double seconds, List<Step> steps,
                                  boolean readCommitted, Duration drain) throws Exception {
         Map<String, Object> settings = fixture.settings(app);
         String input = (String) settings.get("framewise.input.topic");
         byte[] jpeg = TestFrames.jpeg(160, 120, 0, 0);
-        Instant disturbedAt = null;
+        AtomicReference<Instant> disturbedAt = new AtomicReference<>();
+        AtomicReference<Exception> stepFailure = new AtomicReference<>();
+        long start = System.nanoTime();
+        Thread disturber = new Thread(() -> {
+            try {
+                for (Step step : steps) {
+                    long wait = start + (long) (step.atSeconds() * 1e9) - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    disturbedAt.set(Instant.now());
+                    step.action().run();
+                }
+            } catch (Exception e) {
+                stepFailure.set(e);
+            }
+        }, "scenario-steps");
+        disturber.start();
         try (FramePublisher publisher = new FramePublisher(fixture.client(), input, Clock.systemUTC())) {
-            long start = System.nanoTime();
             long[] seq = new long[CAMERAS];
-            int nextStep = 0;
             for (int i = 0; i < frames; i++) {
                 long due = start + (long) (i * seconds * 1e9 / frames);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-                while (nextStep < steps.size() && System.nanoTime() - start >= steps.get(nextStep).atSeconds() * 1e9) {
-                    disturbedAt = Instant.now();
-                    steps.get(nextStep++).action().run();
                 }
                 int camera = i % CAMERAS;
                 Frame f = Frame.newBuilder().setCameraId("cam-" + camera).setSequence(seq[camera]++)
@@ -97,12 +124,16 @@ public final class ClusterScenario {
                         .setAttributes(Map.of()).build();
                 publisher.send(f.getCameraId(), f.getSequence(), FramewiseSerdes.frame().encode(f));
             }
+            disturber.join(TimeUnit.MINUTES.toMillis(3));
             publisher.flush();
             if (publisher.failed() > 0) {
                 throw new AssertionError("publishing failed: " + publisher.firstError());
             }
         }
-        return collect(fixture, app, frames, readCommitted, drain, disturbedAt);
+        if (stepFailure.get() != null) {
+            throw stepFailure.get();
+        }
+        return collect(fixture, app, frames, readCommitted, drain, disturbedAt.get());
     }
 
     private static Accounting collect(BrokerFixture fixture, String app, int frames, boolean readCommitted, Duration drain,
@@ -110,6 +141,7 @@ public final class ClusterScenario {
         Map<String, Object> settings = fixture.settings(app);
         List<Classification> events = new ArrayList<>();
         Map<String, Integer> seen = new ConcurrentHashMap<>();
+        Map<String, List<Long>> firstOrder = new HashMap<>();
         int deadLetters = 0;
         try (OutcomeReader reader = new OutcomeReader(fixture.client(), (String) settings.get("framewise.output.topic"),
                 (String) settings.get("framewise.dead.letter.topic"), readCommitted)) {
@@ -118,18 +150,27 @@ public final class ClusterScenario {
             while (System.nanoTime() < deadline) {
                 List<Outcome> batch = reader.poll(Duration.ofMillis(200));
                 for (Outcome o : batch) {
+                    String camera;
+                    long sequence;
                     if (o.isEvent()) {
                         events.add(o.event());
-                        seen.merge(o.event().getCameraId() + "/" + o.event().getSequence(), 1, Integer::sum);
+                        camera = o.event().getCameraId();
+                        sequence = o.event().getSequence();
                     } else {
                         deadLetters++;
+                        Frame f = FramewiseSerdes.frame().decode(o.deadLetter().value());
+                        camera = f.getCameraId();
+                        sequence = f.getSequence();
+                    }
+                    if (seen.merge(camera + "/" + sequence, 1, Integer::sum) == 1) {
+                        firstOrder.computeIfAbsent(camera, c -> new ArrayList<>()).add(sequence);
                     }
                 }
                 if (!batch.isEmpty()) {
                     quietSince = System.nanoTime();
                 }
                 // all accounted and 3 s of quiet: late duplicates would have shown up by now
-                if (seen.size() + deadLetters >= frames && System.nanoTime() - quietSince > 3e9) {
+                if (seen.size() >= frames && System.nanoTime() - quietSince > 3e9) {
                     break;
                 }
             }
@@ -140,8 +181,48 @@ public final class ClusterScenario {
             expected.add("cam-" + (i % CAMERAS) + "/" + (i / CAMERAS));
         }
         expected.removeAll(seen.keySet());
-        return new Accounting(frames, seen.size(), duplicates, expected.size() - deadLetters, deadLetters, events,
-                takeover(events, disturbedAt));
+        int outOfOrder = 0;
+        for (List<Long> order : firstOrder.values()) {
+            for (int i = 1; i < order.size(); i++) {
+                if (order.get(i) <= order.get(i - 1)) {
+                    outOfOrder++;
+                    break;
+                }
+            }
+        }
+        return new Accounting(frames, seen.size(), duplicates, expected.size(), deadLetters, events,
+                takeover(events, disturbedAt), outOfOrder);
+    }
+
+    /**
+     * The instances of {@code app} (its application.id) that own active tasks: process ids of the streams group's
+     * members, or, under the classic protocol, of the consumer group's members with partitions (from their client
+     * ids, {@code <application.id>-<process id>-StreamThread-N-consumer}).
+     */
+    public static List<String> activeMembers(BrokerFixture fixture, String app) {
+        String group = (String) fixture.settings(app).get("application.id");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.broker.bootstrapServers()))) {
+            var streams = admin.describeStreamsGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+            if (!streams.members().isEmpty()) {
+                // (StreamsGroupDescription.toString() throws when authorized operations were not requested)
+                FramewiseProcess.DIAGNOSTIC.set(streams.groupState() + " " + streams.members().stream()
+                        .map(m -> m.processId() + "=" + m.assignment().activeTasks().size() + " subtopologies").toList());
+                return streams.members().stream().filter(m -> !m.assignment().activeTasks().isEmpty())
+                        .map(StreamsGroupMemberDescription::processId).distinct().toList();
+            }
+        } catch (Exception notAStreamsGroup) {
+            FramewiseProcess.DIAGNOSTIC.set(notAStreamsGroup.toString());
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.broker.bootstrapServers()))) {
+            var consumers = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+            return consumers.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty())
+                    .map(MemberDescription::clientId)
+                    .map(id -> id.substring(group.length() + 1, Math.max(group.length() + 1, id.indexOf("-StreamThread"))))
+                    .distinct().toList();
+        } catch (Exception e) {
+            FramewiseProcess.DIAGNOSTIC.set(e.toString());
+            return List.of();
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.framewise.app.testing;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
@@ -8,6 +10,8 @@ import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.SyntheticScene;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 
 /** Frames of the synthetic scene, JPEG encoded, as a publisher would send them. */
 public final class TestFrames {
@@ -22,6 +26,13 @@ public final class TestFrames {
                 scene.next();
             }
             return JPEG.encode(scene.next());
+        }
+    }
+
+    /** A JPEG of one grey level everywhere (0: black). */
+    public static byte[] solidJpeg(int width, int height, int level) {
+        try (Scalar colour = new Scalar(level, level, level, 0); Mat m = new Mat(height, width, CV_8UC3, colour)) {
+            return JPEG.encode(m);
         }
     }
 

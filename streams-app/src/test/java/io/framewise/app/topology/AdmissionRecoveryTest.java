@@ -69,8 +69,9 @@ class AdmissionRecoveryTest {
                 analyzer.warmUp(); // production order; the first real frame after it is then the slow one
                 slowOnce.set(true);
             }
+            // one frame at a time: each frame's outcome is read right after it is piped in
             FramewiseConfig config = new FramewiseConfig(Map.of("bootstrap.servers", "unused:9092",
-                    FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS));
+                    FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS, FramewiseConfig.PIPELINE_DEPTH_CONFIG, 1));
             Properties props = new Properties();
             props.putAll(config.streamsProperties());
             byte[] jpeg = TestFrames.jpeg(640, 480, 0, 0);

@@ -94,6 +94,8 @@ class BadInputTest {
     void start() {
         Map<String, Object> settings = new HashMap<>();
         settings.put("bootstrap.servers", "unused:9092");
+        // one frame at a time: each frame's outcome is read right after it is piped in (depth > 1: InFlightFramesTest)
+        settings.put(FramewiseConfig.PIPELINE_DEPTH_CONFIG, 1);
         settings.put(FramewiseConfig.DECODE_MAX_PIXELS_CONFIG, 40_000_000L);
         FramewiseConfig config = new FramewiseConfig(settings);
         Properties props = new Properties();

@@ -102,6 +102,8 @@ class BudgetPolicyTest {
         Map<String, Object> settings = new HashMap<>(extra);
         settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS);
         settings.put("bootstrap.servers", "unused:9092");
+        // one frame at a time: each frame's outcome is read right after it is piped in (depth > 1: InFlightFramesTest)
+        settings.put(FramewiseConfig.PIPELINE_DEPTH_CONFIG, 1);
         FramewiseConfig config = new FramewiseConfig(settings);
         Properties props = new Properties();
         props.putAll(config.streamsProperties());

@@ -78,6 +78,8 @@ class FramewiseTopologyTest {
         settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS);
         settings.put(FramewiseConfig.TOP_K_CONFIG, 3);
         settings.put("bootstrap.servers", "unused:9092");
+        // one frame at a time: each frame's outcome is read right after it is piped in (depth > 1: InFlightFramesTest)
+        settings.put(FramewiseConfig.PIPELINE_DEPTH_CONFIG, 1);
         config = new FramewiseConfig(settings);
         Properties props = new Properties();
         props.putAll(config.streamsProperties());

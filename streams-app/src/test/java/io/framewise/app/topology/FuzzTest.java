@@ -55,6 +55,8 @@ class FuzzTest {
         SplittableRandom random = new SplittableRandom(20261121);
         Map<String, Object> settings = new HashMap<>();
         settings.put("bootstrap.servers", "unused:9092");
+        // one frame at a time: each frame's outcome is read right after it is piped in (depth > 1: InFlightFramesTest)
+        settings.put(FramewiseConfig.PIPELINE_DEPTH_CONFIG, 1);
         settings.put(FramewiseConfig.DECODE_MAX_PIXELS_CONFIG, 4_000_000L);
         FramewiseConfig config = new FramewiseConfig(settings);
         Properties props = new Properties();

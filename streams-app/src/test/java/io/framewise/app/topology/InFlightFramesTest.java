@@ -1,0 +1,226 @@
+package io.framewise.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.pipeline.FrameAnalyzer;
+import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.pipeline.ModelRuntime;
+import io.framewise.app.testing.TestFrames;
+import io.framewise.inference.FrameClassifier;
+import io.framewise.inference.InferenceOptions;
+import io.framewise.inference.batch.BatchRunner;
+import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.schema.Classification;
+import io.framewise.schema.Codec;
+import io.framewise.schema.Frame;
+import io.framewise.schema.Status;
+import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The in-flight bookkeeping of the classify processor, with a real model behind a runner the test can hold back, a
+ * real in-memory store, and Kafka's {@link MockProcessorContext}: outcomes in arrival order although answered out of
+ * order, a failing frame dead-lettered alone, and frames in flight at a crash started again by the next owner.
+ */
+class InFlightFramesTest {
+    private static final int DEPTH = 4;
+
+    @TempDir
+    Path temp;
+    private InferenceService models;
+    private FrameAnalyzer analyzer;
+    /** Batches whose first image is negative everywhere (a black frame) fail; a latch can hold batches back. */
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+    private KeyValueStore<Long, byte[]> store;
+    private byte[] grey;
+    private byte[] black;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        TinyConvNet.export(temp.resolve("m"), 1, 224);
+        FrameClassifier classifier = FrameClassifier.load(temp.resolve("m"), InferenceOptions.defaults());
+        BatchRunner runner = images -> {
+            try {
+                gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (FloatBuffer image : images) {
+                if (image.get(0) < -2.0f && image.get(1) < -2.0f) {
+                    throw new IllegalStateException("the model cannot take this image");
+                }
+            }
+            return classifier.run(images);
+        };
+        models = new InferenceService(ModelRuntime.start(classifier, runner, 8, 1, Long.MAX_VALUE / 4), null);
+        analyzer = new FrameAnalyzer(models, 10_000_000, 3, 30_000);
+        grey = TestFrames.jpeg(320, 240, 0, 0);
+        black = TestFrames.solidJpeg(320, 240, 0);
+        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(InFlightFrames.STORE), Serdes.Long(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        gate.countDown();
+        models.close();
+    }
+
+    private MockProcessorContext<String, Object> context() {
+        MockProcessorContext<String, Object> ctx = new MockProcessorContext<>();
+        store.init(ctx.getStateStoreContext(), store);
+        ctx.addStateStore(store);
+        return ctx;
+    }
+
+    private ClassifyFrameProcessor processor(MockProcessorContext<String, Object> ctx) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("bootstrap.servers", "unused:9092");
+        settings.put(FramewiseConfig.PIPELINE_DEPTH_CONFIG, DEPTH);
+        settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, 600_000);
+        ClassifyFrameProcessor p = new ClassifyFrameProcessor(analyzer, new FramewiseConfig(settings), Clock.systemUTC());
+        p.init(ctx);
+        return p;
+    }
+
+    private static void send(ClassifyFrameProcessor p, MockProcessorContext<String, Object> ctx, long offset, String camera,
+                             long seq, byte[] jpeg) {
+        ctx.setRecordMetadata("frames", 0, offset);
+        Frame f = TestFrames.frame(camera, seq, Instant.now(), jpeg, Codec.JPEG);
+        p.process(new Record<>(camera, f, offset));
+    }
+
+    /** Runs the drain punctuation until {@code n} records were forwarded (or 10 s pass). */
+    private static List<MockProcessorContext.CapturedForward<? extends String, ?>> awaitForwarded(
+            MockProcessorContext<String, Object> ctx, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ctx.forwarded().size() < n && System.nanoTime() < deadline) {
+            ctx.scheduledPunctuators().forEach(s -> s.getPunctuator().punctuate(System.currentTimeMillis()));
+            Thread.sleep(5);
+        }
+        return ctx.forwarded();
+    }
+
+    @Test
+    void framesInFlightAreKeptInTheStoreUntilTheirOutcomeIsForwardedAndOutcomesKeepArrivalOrder() throws Exception {
+        MockProcessorContext<String, Object> ctx = context();
+        ClassifyFrameProcessor p = processor(ctx);
+        gate = new CountDownLatch(1); // the model holds every batch back
+        send(p, ctx, 10, "a", 0, grey);
+        send(p, ctx, 11, "b", 0, grey);
+        send(p, ctx, 12, "a", 1, grey);
+        assertThat(ctx.forwarded()).as("nothing answered yet").isEmpty();
+        assertThat(storedOffsets()).as("in flight when process() returned: in the store").containsExactly(10L, 11L, 12L);
+
+        gate.countDown();
+        var out = awaitForwarded(ctx, 3);
+        assertThat(out).extracting(f -> ((Classification) f.record().value()).getCameraId() + "#"
+                + ((Classification) f.record().value()).getSequence()).containsExactly("a#0", "b#0", "a#1");
+        assertThat(out).allSatisfy(f -> assertThat(f.childName()).hasValue(FramewiseTopology.SINK));
+        assertThat(storedOffsets()).as("answered: gone from the store").isEmpty();
+    }
+
+    @Test
+    void theDepthBoundsWhatIsInFlightAndTheThreadWaitsForTheOldestBeyondIt() throws Exception {
+        MockProcessorContext<String, Object> ctx = context();
+        ClassifyFrameProcessor p = processor(ctx);
+        gate = new CountDownLatch(1); // nothing is answered until the gate opens
+        Thread thread = new Thread(() -> {
+            for (int i = 0; i < 10; i++) {
+                send(p, ctx, i, "cam", i, grey);
+            }
+        });
+        thread.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (storedOffsets().size() < DEPTH - 1 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200);
+        assertThat(storedOffsets()).as("in flight with the model held back").containsExactly(0L, 1L, 2L);
+        assertThat(thread.getState()).as("the stream thread waits for the oldest frame's answer")
+                .isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING);
+        gate.countDown();
+        thread.join(10_000);
+        var out = awaitForwarded(ctx, 10);
+        assertThat(out).extracting(f -> ((Classification) f.record().value()).getSequence())
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    }
+
+    @Test
+    void aFrameFailingInFlightIsDeadLetteredAloneAndTheOthersAreForwardedInOrder() throws Exception {
+        MockProcessorContext<String, Object> ctx = context();
+        ClassifyFrameProcessor p = processor(ctx);
+        gate = new CountDownLatch(1); // all three join one batch, which fails and is retried image by image
+        send(p, ctx, 20, "cam", 0, grey);
+        send(p, ctx, 21, "cam", 1, black);
+        send(p, ctx, 22, "cam", 2, grey);
+        gate.countDown();
+        var out = awaitForwarded(ctx, 3);
+        assertThat(out).extracting(f -> f.childName().orElseThrow())
+                .containsExactly(FramewiseTopology.SINK, FramewiseTopology.DEAD_LETTERS, FramewiseTopology.SINK);
+        var deadLetter = out.get(1).record();
+        Frame original = FramewiseSerdes.frame().decode((byte[]) deadLetter.value());
+        assertThat(original.getSequence()).isEqualTo(1);
+        assertThat(header(deadLetter.headers().lastHeader("__streams.errors.message"))).contains("the model cannot take this image");
+        assertThat(header(deadLetter.headers().lastHeader("__streams.errors.offset"))).isEqualTo("21");
+        assertThat(((Classification) out.get(2).record().value()).getStatus()).isEqualTo(Status.OK);
+        assertThat(storedOffsets()).isEmpty();
+    }
+
+    @Test
+    void framesInFlightAtACrashAreStartedAgainByTheNextOwnerInOrder() throws Exception {
+        MockProcessorContext<String, Object> ctx = context();
+        ClassifyFrameProcessor first = processor(ctx);
+        gate = new CountDownLatch(1);
+        send(first, ctx, 30, "a", 5, grey);
+        send(first, ctx, 31, "b", 7, grey);
+        // the instance dies: nothing was forwarded, the store (committed with the offsets) holds both frames
+        first.close();
+        assertThat(ctx.forwarded()).isEmpty();
+        assertThat(storedOffsets()).containsExactly(30L, 31L);
+        gate.countDown();
+
+        MockProcessorContext<String, Object> next = context();
+        processor(next); // init() finds the frames and starts them again
+        var out = awaitForwarded(next, 2);
+        assertThat(out).extracting(f -> ((Classification) f.record().value()).getCameraId() + "#"
+                + ((Classification) f.record().value()).getSequence()).containsExactly("a#5", "b#7");
+        assertThat(out).allSatisfy(f -> assertThat(((Classification) f.record().value()).getStatus()).isEqualTo(Status.OK));
+        assertThat(out.get(0).record().timestamp()).as("the original record's timestamp").isEqualTo(30L);
+        assertThat(storedOffsets()).isEmpty();
+    }
+
+    private List<Long> storedOffsets() {
+        List<Long> offsets = new java.util.ArrayList<>();
+        try (var it = store.all()) {
+            it.forEachRemaining(kv -> offsets.add(kv.key));
+        }
+        return offsets;
+    }
+
+    private static String header(Header h) {
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
