@@ -132,11 +132,24 @@ public final class FramewiseApplication implements AutoCloseable {
         return failure.get();
     }
 
-    /** Finishes in-flight records, commits, and leaves the group at once so partitions move without waiting. */
+    /**
+     * Commits (frames still in flight are committed in the in-flight store), leaves the group at once so partitions
+     * move without waiting for a session timeout, and stops the stream threads. True when Kafka Streams stopped
+     * within {@code timeout}; false when it did not (a stream thread stuck in a frame, a cluster not answering): the
+     * caller must not report a clean stop then.
+     */
+    public boolean stop(Duration timeout) {
+        boolean stoppedInTime = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(timeout));
+        stopped.countDown();
+        if (!stoppedInTime) {
+            LOG.warn("Kafka Streams did not stop within {} ms (state {})", timeout.toMillis(), streams.state());
+        }
+        return stoppedInTime;
+    }
+
     @Override
     public void close() {
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
-        stopped.countDown();
+        stop(Duration.ofSeconds(30));
     }
 }

@@ -154,23 +154,34 @@ class BatchingEngineTest {
     @Test
     void noImageSubmittedAroundCloseIsLeftWaiting() throws Exception {
         RecordingRunner runner = new RecordingRunner();
-        runner.sleepMs = 5;
+        runner.sleepMs = 1;
         BatchingEngine engine = new BatchingEngine("t", runner, 4, 0, System::nanoTime);
         List<CompletableFuture<BatchingEngine.Result>> futures = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch someSubmitted = new java.util.concurrent.CountDownLatch(100);
+        // submits until the engine refuses, so that submissions race the close from before it until after it
         Thread submitter = new Thread(() -> {
-            for (int i = 0; i < 2_000; i++) {
-                futures.add(engine.submit(image(i), far()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            for (int i = 0; System.nanoTime() < deadline; i++) {
+                CompletableFuture<BatchingEngine.Result> f = engine.submit(image(i), far());
+                futures.add(f);
+                someSubmitted.countDown();
+                if (f.isCompletedExceptionally()) {
+                    return;
+                }
             }
         });
         submitter.start();
-        Thread.sleep(5);
+        assertThat(someSubmitted.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(engine.close(10_000)).isTrue();
-        submitter.join();
+        submitter.join(20_000);
+        assertThat(futures).as("the submitter was refused once closed").anyMatch(CompletableFuture::isCompletedExceptionally);
         for (CompletableFuture<BatchingEngine.Result> f : futures) {
             // each one either ran or was refused at once; none waits for a timeout
             assertThat(f).isDone();
+            if (f.isCompletedExceptionally()) {
+                assertThatThrownBy(f::get).hasMessageContaining("inference engine is closed");
+            }
         }
-        assertThat(futures).anyMatch(f -> f.isCompletedExceptionally());
     }
 
     @Test

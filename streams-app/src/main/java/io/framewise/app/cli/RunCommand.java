@@ -19,6 +19,9 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the Framewise streams application against a Kafka cluster until SIGTERM or Ctrl-C. Start more instances with the same application.id to share the load; they split the input partitions.")
 final class RunCommand implements Callable<Integer> {
+    /** How long a stop may take: less than a Kubernetes pod's default 30 s grace period. */
+    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(25);
+
     @Mixin
     KafkaOptions kafka;
 
@@ -54,17 +57,24 @@ final class RunCommand implements Callable<Integer> {
                 + app.streams().state() + ")"
                 + "; model " + models.primary().ref().getName() + " " + models.primary().ref().getVersion()
                 + (models.fallback() != null ? ", fallback " + models.fallback().ref().getName() : ""));
+        boolean stoppedInTime = false;
         try {
             while (!stop.await(200, TimeUnit.MILLISECONDS) && app.isAlive()) {
                 // waiting for SIGTERM/SIGINT, or for the instance to fail
             }
-            System.err.println("framewise run: stopping (finishing in-flight frames, committing, leaving the group)");
+            System.err.println("framewise run: stopping (committing, leaving the group)");
         } finally {
-            app.close();
+            stoppedInTime = app.stop(SHUTDOWN_TIMEOUT);
             models.close();
         }
         if (app.failure() != null) {
             System.err.println("framewise run: stopped after a failure: " + app.failure());
+            return FramewiseCli.EXIT_FAILURE;
+        }
+        if (!stoppedInTime) {
+            System.err.println("framewise run: Kafka Streams did not stop within " + SHUTDOWN_TIMEOUT.toSeconds()
+                    + " s; offsets and frames in flight since the last commit are handled by the next owner of the "
+                    + "partitions (replayed under at_least_once, aborted and redone under exactly_once_v2)");
             return FramewiseCli.EXIT_FAILURE;
         }
         System.err.println("framewise run: stopped cleanly");

@@ -183,6 +183,28 @@ class FramewiseTopologyTest {
     }
 
     @Test
+    void aFractionalBudgetAttributeIsRoundedAndAnUnusableOneFallsBackToTheDeploymentsBudget() {
+        Frame fractional = TestFrames.frame("cam-e", 0, clock.instant(), jpeg, Codec.JPEG);
+        fractional.setAttributes(Map.of(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, "249.6"));
+        frames.pipeInput("cam-e", fractional);
+        assertThat(events.readValue().getBudgetMs()).as("rounded, not truncated").isEqualTo(250);
+
+        Frame half = TestFrames.frame("cam-e", 1, clock.instant(), jpeg, Codec.JPEG);
+        half.setAttributes(Map.of(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, "0.5"));
+        frames.pipeInput("cam-e", half);
+        assertThat(events.readValue().getBudgetMs()).as("0.5 ms rounds to 1 ms, not to 0").isEqualTo(1);
+
+        for (String unusable : List.of("0.2", "soon", "-5", "NaN")) {
+            Frame f = TestFrames.frame("cam-f", 0, clock.instant(), jpeg, Codec.JPEG);
+            f.setAttributes(Map.of(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, unusable));
+            frames.pipeInput("cam-f", f);
+            Classification e = events.readValue();
+            assertThat(e.getBudgetMs()).as("budget for attribute '%s'", unusable).isEqualTo(BUDGET_MS);
+            assertThat(e.getStatus()).isEqualTo(Status.OK);
+        }
+    }
+
+    @Test
     void eventsOfEachCameraKeepTheOrderOfItsFrames() {
         for (int seq = 0; seq < 6; seq++) {
             for (String camera : List.of("north", "south", "east")) {
