@@ -120,6 +120,12 @@ public final class BatchingEngine implements AutoCloseable {
                 runningSince, recentBatchSize, estimator);
     }
 
+    /** How long the batch running now has been running at {@code nowNanos} (0 when none runs). */
+    public long runningForNanos(long nowNanos) {
+        long since = runningSince;
+        return runningSize > 0 ? Math.max(0, nowNanos - since) : 0;
+    }
+
     /** Images submitted and not yet started. */
     public int waiting() {
         return waiting.get();

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -74,8 +75,10 @@ public final class FramewiseConfig extends AbstractConfig {
             + "or bfloat16 (TF's oneDNN auto mixed precision; float32 on CPUs without AVX-512 BF16 or AMX).";
 
     public static final String INFERENCE_TIMEOUT_MS_CONFIG = "framewise.inference.timeout.ms";
-    private static final String INFERENCE_TIMEOUT_MS_DOC = "Longest a stream thread waits for a frame's inference; beyond "
-            + "it the frame is dead-lettered. Keeps a stuck model from stalling the thread past max.poll.interval.ms.";
+    private static final String INFERENCE_TIMEOUT_MS_DOC = "Longest a frame waits for its inference; beyond it the frame "
+            + "is dead-lettered. Once the model's running batch has outlived it, new frames are dead-lettered at once "
+            + "until the model answers, so a model that hangs holds a stream thread about this long in all, not this "
+            + "long per buffered frame. Must be below the consumer's max.poll.interval.ms.";
 
     public static final String PIPELINE_DEPTH_CONFIG = "framewise.pipeline.depth";
     private static final String PIPELINE_DEPTH_DOC = "How many frames of one task (one partition of the frames topic, "
@@ -184,6 +187,13 @@ public final class FramewiseConfig extends AbstractConfig {
         });
         rest.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(DEAD_LETTER_TOPIC_CONFIG));
         this.passThrough = Map.copyOf(rest);
+        // the consumer's own default when the user sets none
+        Object pollInterval = passThrough.getOrDefault(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
+                passThrough.getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300_000));
+        if (getLong(INFERENCE_TIMEOUT_MS_CONFIG) >= Long.parseLong(pollInterval.toString().trim())) {
+            throw new ConfigException(INFERENCE_TIMEOUT_MS_CONFIG, getLong(INFERENCE_TIMEOUT_MS_CONFIG),
+                    "must be below max.poll.interval.ms (" + pollInterval + "): a thread waiting that long would leave the group");
+        }
         for (String key : properties.keySet()) {
             if (key.startsWith(PREFIX) && !CONFIG.names().contains(key)) {
                 throw new ConfigException(key, properties.get(key), "unknown framewise setting; known: "

@@ -95,6 +95,14 @@ public final class FrameAnalyzer {
             return Pending.done(Analysis.skipped(primary));
         }
         ModelRuntime model = verdict.fallback() ? fallback : primary;
+        long stuckNanos = model.engine().runningForNanos(now);
+        if (stuckNanos > TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
+            // A model that hangs must not hold the stream thread for a timeout per buffered frame (max.poll.records
+            // of them): once a batch has outlived the timeout, frames are refused at once until it answers.
+            throw new InferenceException("model " + model.ref().getName() + " has not answered for "
+                    + TimeUnit.NANOSECONDS.toMillis(stuckNanos) + " ms (framewise.inference.timeout.ms " + timeoutMs
+                    + "): frame not queued", null);
+        }
         ModelRuntime.Ticket ticket = model.admit(verdict.probe());
         if (ticket == null) {
             return Pending.done(Analysis.skipped(primary)); // another thread is already probing

@@ -81,6 +81,15 @@ class FramewiseConfigTest {
     }
 
     @Test
+    void anInferenceTimeoutThatWouldOutliveThePollIntervalIsRefused() {
+        assertThatThrownBy(() -> new FramewiseConfig(Map.of(FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG, "400000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max.poll.interval.ms");
+        assertThatThrownBy(() -> new FramewiseConfig(Map.of(FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG, "20000",
+                "consumer.max.poll.interval.ms", "10000"))).isInstanceOf(ConfigException.class);
+        new FramewiseConfig(Map.of(FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG, "20000"));
+    }
+
+    @Test
     void everyValidatorDescribesItselfInTheReferenceTable() {
         String table = FramewiseConfig.markdownTable();
         assertThat(table).doesNotContain("$$Lambda").doesNotContain("@");
