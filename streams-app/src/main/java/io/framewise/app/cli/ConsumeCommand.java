@@ -68,19 +68,6 @@ final class ConsumeCommand implements Callable<Integer> {
     }
 
     private String format(Outcome o) {
-        if (o.isEvent()) {
-            return json ? EventFormat.json(o.event()) : EventFormat.row(o.event());
-        }
-        Outcome.DeadLetter d = o.deadLetter();
-        return json
-                ? "{\"deadLetter\":true,\"key\":" + quote(o.key()) + ",\"exception\":" + quote(d.exception()) + ",\"message\":"
-                  + quote(d.message()) + ",\"sourceTopic\":" + quote(d.sourceTopic()) + ",\"partition\":" + d.partition()
-                  + ",\"offset\":" + d.offset() + "}"
-                : String.format("%-12s DEAD LETTER  %s: %s (from %s-%d@%d)", o.key(), d.exception(), d.message(),
-                        d.sourceTopic(), d.partition(), d.offset());
-    }
-
-    private static String quote(String s) {
-        return s == null ? "null" : com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString();
+        return EventFormat.format(o, json);
     }
 }

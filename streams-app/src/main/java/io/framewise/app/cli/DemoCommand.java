@@ -180,12 +180,10 @@ final class DemoCommand implements Callable<Integer> {
             if (o.event().getStatus() == Status.OK) {
                 totals.add(o.event().getLatency().getTotalMs());
             }
-            System.out.println(json ? EventFormat.json(o.event()) : EventFormat.row(o.event()));
         } else {
             deadLettered++;
-            System.out.println(json ? "{\"deadLetter\":true,\"key\":\"" + o.key() + "\"}"
-                    : String.format("%-12s DEAD LETTER  %s", o.key(), o.deadLetter().message()));
         }
+        System.out.println(EventFormat.format(o, json));
     }
 
     private static void reportPublishFailure(Future<Long> f) {

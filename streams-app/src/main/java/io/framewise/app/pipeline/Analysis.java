@@ -11,12 +11,14 @@ import io.framewise.inference.Prediction;
  *
  * @param model          the model that answered, or the primary when none did
  * @param batchWaitNanos time in the engine's queue before its batch started (or it was shed)
+ * @param decodedAs      what the payload turned out to be when it was not what the frame declared (e.g. "PNG
+ *                       (declared JPEG)"), else null
  */
 public record Analysis(ModelRuntime model, List<Prediction> predictions, long decodeNanos, long preprocessNanos,
-                       long batchWaitNanos, long inferenceNanos, int batchSize) {
+                       long batchWaitNanos, long inferenceNanos, int batchSize, String decodedAs) {
 
     static Analysis skipped(ModelRuntime model) {
-        return new Analysis(model, null, 0, 0, 0, 0, 0);
+        return new Analysis(model, null, 0, 0, 0, 0, 0, null);
     }
 
     public boolean classified() {

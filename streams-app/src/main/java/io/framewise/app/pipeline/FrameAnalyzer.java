@@ -112,8 +112,10 @@ public final class FrameAnalyzer {
             input = model.pool().acquire();
             long t0 = System.nanoTime();
             long t1;
+            String decodedAs;
             try (DecodedImage image = decoding.decode(frame)) {
                 t1 = System.nanoTime();
+                decodedAs = image.source() != null && image.source().contains("(declared ") ? image.source() : null;
                 model.preprocessor().preprocess(image, input);
             }
             long t2 = System.nanoTime();
@@ -121,7 +123,7 @@ public final class FrameAnalyzer {
             // A probe runs even if late: it is there to measure. Best effort never sheds.
             boolean sheddable = policy != BudgetPolicy.BEST_EFFORT && !ticket.probe();
             CompletableFuture<BatchingEngine.Result> future = model.engine().submit(input, deadlineNanos, sheddable);
-            return new Pending(model, ticket, input, future, t1 - t0, t2 - t1, System.nanoTime(), null);
+            return new Pending(model, ticket, input, future, t1 - t0, t2 - t1, System.nanoTime(), null, decodedAs);
         } catch (Throwable e) {
             if (input != null) {
                 model.pool().release(input);
@@ -156,12 +158,13 @@ public final class FrameAnalyzer {
             }
             pending.ticket.answered(System.nanoTime());
             if (result.shed()) {
-                return new Analysis(model, null, pending.decodeNanos, pending.preprocessNanos, result.queueNanos(), 0, 0);
+                return new Analysis(model, null, pending.decodeNanos, pending.preprocessNanos, result.queueNanos(), 0, 0,
+                        pending.decodedAs);
             }
             float[] probabilities = model.classifier().toProbabilities(new float[][] {result.output()})[0];
             List<Prediction> top = model.classifier().topK(probabilities, topK);
             return new Analysis(model, top, pending.decodeNanos, pending.preprocessNanos, result.queueNanos(),
-                    result.inferenceNanos(), result.batchSize());
+                    result.inferenceNanos(), result.batchSize(), pending.decodedAs);
         } finally {
             if (pending.future.isDone()) {
                 model.pool().release(pending.input); // otherwise the engine may still read it: left to the garbage collector
@@ -190,10 +193,11 @@ public final class FrameAnalyzer {
         private final long preprocessNanos;
         private final long submittedNanos;
         private final Analysis result;
+        private final String decodedAs;
 
         private Pending(ModelRuntime model, ModelRuntime.Ticket ticket, FloatBuffer input,
                         CompletableFuture<BatchingEngine.Result> future, long decodeNanos, long preprocessNanos,
-                        long submittedNanos, Analysis result) {
+                        long submittedNanos, Analysis result, String decodedAs) {
             this.model = model;
             this.ticket = ticket;
             this.input = input;
@@ -202,10 +206,11 @@ public final class FrameAnalyzer {
             this.preprocessNanos = preprocessNanos;
             this.submittedNanos = submittedNanos;
             this.result = result;
+            this.decodedAs = decodedAs;
         }
 
         static Pending done(Analysis result) {
-            return new Pending(null, null, null, null, 0, 0, 0, result);
+            return new Pending(null, null, null, null, 0, 0, 0, result, null);
         }
 
         /** True when {@link #finish} would not wait: decided without inference, or the model has answered. */

@@ -10,7 +10,10 @@ import io.framewise.schema.Classification;
 import io.framewise.schema.Label;
 import io.framewise.schema.LatencyBreakdown;
 
-/** How classification events are shown: one table row, or one JSON object per line. */
+/**
+ * How outcomes are shown by every command ({@code demo}, {@code consume}): one table row, or one JSON object per line;
+ * an event and a dead letter each have one shape.
+ */
 public final class EventFormat {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,6 +33,27 @@ public final class EventFormat {
         return String.format(Locale.ROOT, "%-12s %6d  %-13s %-44s %8.1f %8.1f  %s", e.getCameraId(), e.getSequence(),
                 e.getStatus(), labels.length() > 44 ? labels.substring(0, 41) + "..." : labels, l.getInferenceMs(),
                 l.getTotalMs(), e.getDeadlineMet() ? "met" : "MISSED (" + e.getBudgetMs() + " ms)");
+    }
+
+    /** One outcome, as a table row or a JSON line. */
+    public static String format(Outcome o, boolean json) {
+        if (o.isEvent()) {
+            return json ? json(o.event()) : row(o.event());
+        }
+        Outcome.DeadLetter d = o.deadLetter();
+        if (!json) {
+            return String.format(Locale.ROOT, "%-12s DEAD LETTER  %s: %s (from %s-%d@%d)", o.key(), d.exception(), d.message(),
+                    d.sourceTopic(), d.partition(), d.offset());
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("deadLetter", true);
+        n.put("key", o.key());
+        n.put("exception", d.exception());
+        n.put("message", d.message());
+        n.put("sourceTopic", d.sourceTopic());
+        n.put("partition", d.partition());
+        n.put("offset", d.offset());
+        return n.toString();
     }
 
     public static String json(Classification e) {

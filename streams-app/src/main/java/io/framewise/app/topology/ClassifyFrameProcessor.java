@@ -195,7 +195,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         boolean met = totalMs <= c.event().getBudgetMs();
         LatencyBreakdown latency = new LatencyBreakdown(c.queueingMs(), a.decodeNanos() / 1e6, a.preprocessNanos() / 1e6,
                 a.batchWaitNanos() / 1e6, a.inferenceNanos() / 1e6, totalMs);
-        c.event().setStatus(Status.OK).setModel(a.model().ref()).setNote(a.model().note())
+        c.event().setStatus(Status.OK).setModel(a.model().ref()).setNote(note(a))
                 .setLabels(a.predictions().stream().map(p -> new Label(p.index(), p.label(), p.score())).toList())
                 .setLatency(latency).setBatchSize(a.batchSize()).setDeadlineMet(met);
         metrics.classified(a.batchSize(), met);
@@ -204,6 +204,15 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         metrics.stage("batch-wait", latency.getBatchWaitMs());
         metrics.stage("inference", latency.getInferenceMs());
         emit(e, Status.OK, totalMs);
+    }
+
+    /** What the event says beside its labels: the model's note, and what the payload really was if not as declared. */
+    private static String note(Analysis a) {
+        String decoded = a.decodedAs() == null ? null : "payload decoded as " + a.decodedAs();
+        if (a.model().note() == null) {
+            return decoded;
+        }
+        return decoded == null ? a.model().note() : a.model().note() + "; " + decoded;
     }
 
     /** A skipped frame's event; a frame shed after it was prepared says what preparing it cost. */

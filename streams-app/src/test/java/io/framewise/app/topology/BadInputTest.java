@@ -199,6 +199,7 @@ class BadInputTest {
         classified(cmykJpeg(80, 60), Codec.JPEG);
         Classification pngAsJpeg = classified(encode(new Mat(60, 80, CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(1, 2, 3, 0)), ".png"), Codec.JPEG);
         assertThat(pngAsJpeg.getStatus()).isEqualTo(Status.OK);
+        assertThat(pngAsJpeg.getNote()).as("the event says what the payload was").contains("payload decoded as PNG (declared JPEG)");
     }
 
     private static Mat gray16Color() {
