@@ -97,6 +97,12 @@ class SafetensorsImportTest {
                 .hasMessageContaining("mis-shaped head.bias: file has [999], the network needs [1000]");
     }
 
+    /**
+     * A fine-tuned checkpoint: its own 5 classes, no distillation head. Checked against the reference, independently
+     * of the loader: the reference's output is the mean of its two heads, which is linear in their weights, so a
+     * single head whose rows are the mean of the reference's {@code head} and {@code head_dist} rows r1..r5 must give
+     * the reference's logits at r1..r5 (golden-logits.json).
+     */
     @Test
     void aFineTunedCheckpointWithItsOwnClassesAndNoDistillationHeadExportsAndServes() throws IOException {
         Variant v = Variant.EFFICIENTFORMERV2_S0;
@@ -109,8 +115,21 @@ class SafetensorsImportTest {
             }
             tensors.put(k.name(), Safetensors.Tensor.f32(k.shape(), golden.tensor(k.name(), k.shape())));
         }
-        tensors.put("head.weight", Safetensors.Tensor.f32(new long[] {5, width}, golden.tensor("head.weight", new long[] {5, width})));
-        tensors.put("head.bias", Safetensors.Tensor.f32(new long[] {5}, golden.tensor("head.bias", new long[] {5})));
+        int[] rows = {0, 17, 409, 740, 999};
+        float[] wHead = golden.tensor("head.weight", new long[] {1000, width});
+        float[] wDist = golden.tensor("head_dist.weight", new long[] {1000, width});
+        float[] bHead = golden.tensor("head.bias", new long[] {1000});
+        float[] bDist = golden.tensor("head_dist.bias", new long[] {1000});
+        float[] w = new float[rows.length * width];
+        float[] b = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < width; j++) {
+                w[i * width + j] = (wHead[rows[i] * width + j] + wDist[rows[i] * width + j]) / 2;
+            }
+            b[i] = (bHead[rows[i]] + bDist[rows[i]]) / 2;
+        }
+        tensors.put("head.weight", Safetensors.Tensor.f32(new long[] {rows.length, width}, w));
+        tensors.put("head.bias", Safetensors.Tensor.f32(new long[] {rows.length}, b));
         Path file = temp.resolve("finetuned.safetensors");
         Safetensors.write(file, tensors);
 
@@ -119,12 +138,17 @@ class SafetensorsImportTest {
         var metadata = EfficientFormer.export(dir, v, StateDictWeights.open(file, true), labels, "finetuned");
         assertThat(metadata.numClasses()).isEqualTo(5);
         assertThat(metadata.parameters()).isEqualTo(v.referenceParameters() - 2L * (1000 * width + 1000) + (5L * width + 5));
+        var reference = Reference.golden(v).get("logits");
         try (var classifier = io.framewise.inference.FrameClassifier.load(dir, io.framewise.inference.InferenceOptions.defaults())) {
             float[] input = GoldenWeights.inputNhwc(224);
             var batch = java.nio.ByteBuffer.allocateDirect(4 * input.length).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
             batch.put(input).flip();
-            var top = classifier.classify(batch, 1, 5).get(0);
-            assertThat(top).extracting(io.framewise.inference.Prediction::label).containsExactlyInAnyOrderElementsOf(labels);
+            float[] logits = classifier.run(batch, 1)[0];
+            assertThat(logits).hasSize(rows.length);
+            for (int i = 0; i < rows.length; i++) {
+                assertThat((double) logits[i]).as("logit of %s (reference class %d)", labels.get(i), rows[i])
+                        .isCloseTo(reference.get(rows[i]).asDouble(), org.assertj.core.data.Offset.offset(1e-3));
+            }
         }
     }
 

@@ -13,8 +13,8 @@ import java.util.List;
  * run it measures; the final sample collects first).
  */
 public final class MemorySampler implements AutoCloseable {
-    /** One sample; sizes in bytes. */
-    public record Sample(double atSeconds, long rssBytes, long heapBytes, long frames) {
+    /** One sample; sizes in bytes; {@code collected}: taken right after a GC (compare such samples only with each other). */
+    public record Sample(double atSeconds, long rssBytes, long heapBytes, long frames, boolean collected) {
     }
 
     private final List<Sample> samples = new ArrayList<>();
@@ -47,7 +47,7 @@ public final class MemorySampler implements AutoCloseable {
             System.gc();
         }
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        Sample s = new Sample((System.nanoTime() - start) / 1e9, rss(), heap.getUsed(), frames.getAsLong());
+        Sample s = new Sample((System.nanoTime() - start) / 1e9, rss(), heap.getUsed(), frames.getAsLong(), collect);
         samples.add(s);
         return s;
     }

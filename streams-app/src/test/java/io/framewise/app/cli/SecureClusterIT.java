@@ -100,7 +100,10 @@ class SecureClusterIT {
     @Test
     void runPublishAndConsumeWorkAgainstTlsAndScramAndFailClearlyWithWrongCredentials() throws Exception {
         String secure = broker.bootstrapServers("SECURE");
-        try (FramewiseProcess run = FramewiseProcess.start(root.resolve("run.log"), "run", "--bootstrap-servers", secure,
+        // Kafka's INFO configuration dumps on: the secrets must be masked there too, not just absent from quiet logs
+        String dumps = "-Dlogback.configurationFile=" + Path.of(getClass().getResource("/logback-config-dumps.xml").toURI());
+        try (FramewiseProcess run = FramewiseProcess.startWithJvmOptions(root.resolve("run.log"), List.of(dumps), "run",
+                "--bootstrap-servers", secure,
                 "--config", clientConfig.toString(), "--model", model.toString(),
                 "--set", "application.id=secure-app", "--set", "state.dir=" + root.resolve("state"),
                 "--set", "framewise.latency.budget.ms=600000")) {
@@ -126,6 +129,9 @@ class SecureClusterIT {
             assertThat(wrongRun.exitCode()).isEqualTo(2);
             assertThat(wrongRun.err()).containsIgnoringCase("authentication failed").doesNotContain("\tat ");
 
+            assertThat(run.log()).as("the configuration dumps were logged, with the secrets masked")
+                    .contains("ConsumerConfig values").contains("ProducerConfig values")
+                    .contains("sasl.jaas.config = [hidden]").contains("ssl.truststore.password = [hidden]");
             for (String output : List.of(run.log(), publish.out(), publish.err(), consume.out(), consume.err(),
                     wrongPublish.err(), wrongRun.err())) {
                 assertThat(output).doesNotContain(PASSWORD).doesNotContain(STORE_PASSWORD).doesNotContain("not-the-password");

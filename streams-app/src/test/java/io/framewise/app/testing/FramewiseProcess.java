@@ -21,8 +21,15 @@ public final class FramewiseProcess implements AutoCloseable {
     }
 
     public static FramewiseProcess start(Path log, String... args) throws IOException {
+        return startWithJvmOptions(log, List.of(), args);
+    }
+
+    /** As {@link #start}, with extra JVM options (e.g. another logging configuration). */
+    public static FramewiseProcess startWithJvmOptions(Path log, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-cp", System.getProperty("java.class.path"), FramewiseCli.class.getName()));
+                "-Xmx768m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FramewiseCli.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
