@@ -13,6 +13,7 @@ import java.util.Map;
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.publish.FrameLedger;
 import io.framewise.app.publish.FramePublisher;
 import io.framewise.app.publish.Outcome;
 import io.framewise.app.publish.OutcomeReader;
@@ -41,9 +42,10 @@ public final class PipelineBenchmark {
     public record LagPoint(double atSeconds, long backlog) {
     }
 
+    /** @param complete every published frame matched to exactly one outcome ({@link FrameLedger}); the verdict says it */
     public record Result(long published, long deadLettered, Map<Status, Long> byStatus, List<Sample> samples,
                          List<LagPoint> lag, double publishSeconds, double drainSeconds, double offeredFps,
-                         double classifiedPerSecond, boolean complete) {
+                         double classifiedPerSecond, boolean complete, String accounting) {
     }
 
     private final Map<String, Object> settings;
@@ -83,10 +85,11 @@ public final class PipelineBenchmark {
         int window = 3 * config.getInt(FramewiseConfig.MAX_BATCH_SIZE_CONFIG);
         List<List<byte[]>> payloads = encodeFrames();
         Map<String, Object> client = FramewiseConfig.clientSettings(settings);
+        FrameLedger ledger = new FrameLedger();
         try (InferenceService models = InferenceService.load(config, model);
              FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60));
-             FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC());
-             OutcomeReader reader = new OutcomeReader(client, config.outputTopic(), config.deadLetterTopic(), false)) {
+             FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger);
+             OutcomeReader reader = new OutcomeReader(client, config.outputTopic(), config.deadLetterTopic(), true)) {
             reader.poll(Duration.ofMillis(500)); // join the group before the clock starts
             List<Sample> samples = new ArrayList<>();
             List<LagPoint> lag = new ArrayList<>();
@@ -103,6 +106,7 @@ public final class PipelineBenchmark {
             long hardStop = start + (long) ((seconds + 120) * 1e9);
             while (System.nanoTime() < hardStop) {
                 for (Outcome o : reader.poll(Duration.ofMillis(20))) {
+                    ledger.outcome(o);
                     accounted++;
                     accountedHere.incrementAndGet();
                     accountedSoFar.incrementAndGet();
@@ -144,7 +148,7 @@ public final class PipelineBenchmark {
             double lastEvent = samples.isEmpty() ? 1 : samples.get(samples.size() - 1).atSeconds();
             return new Result(publisher.acked(), deadLettered[0], byStatus, samples, lag, publishSeconds, drainSeconds,
                     publisher.acked() / publishSeconds, classified / Math.max(1e-9, lastEvent),
-                    accounted == publisher.acked() && publisher.failed() == 0);
+                    ledger.complete() && publisher.failed() == 0, ledger.verdict());
         }
     }
 

@@ -106,7 +106,7 @@ public final class PipelineReport {
         PipelineBenchmark.Result r = result;
         s.append(String.format(Locale.ROOT, "  offered %.1f frames/s for %.1f s: published %d; events %s; dead-lettered %d; %s%n",
                 r.offeredFps(), r.publishSeconds(), r.published(), r.byStatus(), r.deadLettered(),
-                r.complete() ? "every frame accounted for" : "NOT every frame accounted for"));
+                r.accounting()));
         s.append(String.format(Locale.ROOT, "  classified %.1f frames/s; skip rate %.1f%%; deadline misses %.1f%% of classified; mean batch %.2f%n",
                 r.classifiedPerSecond(), 100 * skipRate(), 100 * deadlineMissRate(), meanBatchSize()));
         Map<String, Double> e2e = endToEnd();

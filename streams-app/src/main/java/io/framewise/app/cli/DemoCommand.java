@@ -23,6 +23,7 @@ import io.framewise.app.bench.Percentiles;
 import io.framewise.app.broker.EmbeddedKafkaBroker;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.publish.EventFormat;
+import io.framewise.app.publish.FrameLedger;
 import io.framewise.app.publish.FramePublisher;
 import io.framewise.app.publish.Outcome;
 import io.framewise.app.publish.OutcomeReader;
@@ -119,8 +120,9 @@ final class DemoCommand implements Callable<Integer> {
                            FramewiseApplication app) throws Exception {
         long startNanos = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(cameras, r -> new Thread(r, "camera"));
-        try (FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC());
-             OutcomeReader reader = new OutcomeReader(client, config.outputTopic(), config.deadLetterTopic(), false)) {
+        FrameLedger ledger = new FrameLedger();
+        try (FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger);
+             OutcomeReader reader = new OutcomeReader(client, config.outputTopic(), config.deadLetterTopic(), true)) {
             List<Future<Long>> publishing = new ArrayList<>();
             ImageEncoder encoder = new ImageEncoder(Codec.JPEG, 90);
             for (int i = 0; i < cameras; i++) {
@@ -146,6 +148,7 @@ final class DemoCommand implements Callable<Integer> {
             while (true) {
                 for (Outcome o : reader.poll(Duration.ofMillis(100))) {
                     record(o);
+                    ledger.outcome(o);
                     accounted++;
                 }
                 System.out.flush();
@@ -166,8 +169,8 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             double seconds = (System.nanoTime() - startNanos) / 1e9;
-            boolean complete = accounted == publisher.acked() && publisher.failed() == 0;
-            printSummary(publisher, accounted, seconds, complete);
+            boolean complete = ledger.complete() && publisher.failed() == 0;
+            printSummary(publisher, ledger, seconds, complete);
             return complete ? 0 : FramewiseCli.EXIT_FAILURE;
         } finally {
             pool.shutdownNow();
@@ -198,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void printSummary(FramePublisher publisher, long accounted, double seconds, boolean complete) {
+    private void printSummary(FramePublisher publisher, FrameLedger ledger, double seconds, boolean complete) {
         String statuses = byStatus.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
         long events = byStatus.values().stream().mapToLong(Long::longValue).sum();
@@ -207,9 +210,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "Summary: published %d frames from %d camera(s) in %.1f s; events %d (%s); "
                 + "dead-lettered %d; capture-to-event latency %s; %s%n", publisher.acked(), cameras, seconds, events,
                 statuses.isEmpty() ? "none" : statuses, deadLettered, p,
-                complete ? "every frame accounted for." : "NOT every frame accounted for (" + accounted + " of "
-                        + publisher.acked() + (publisher.failed() > 0 ? ", " + publisher.failed() + " failed to publish: "
-                        + publisher.firstError() : "") + ").");
+                ledger.verdict() + (publisher.failed() > 0 ? " (" + publisher.failed() + " failed to publish: "
+                        + publisher.firstError() + ")" : "") + ".");
     }
 
     private static void describeModel(ModelMetadata m, Path dir) {

@@ -31,6 +31,7 @@ public final class FramePublisher implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicReference<String> firstError = new AtomicReference<>();
+    private volatile FrameLedger ledger;
 
     public FramePublisher(Map<String, Object> clientConfig, String topic, Clock clock) {
         Map<String, Object> config = new HashMap<>(clientConfig);
@@ -89,11 +90,21 @@ public final class FramePublisher implements AutoCloseable {
         return sent;
     }
 
+    /** Records every acknowledged frame in {@code ledger} from now on (for per-frame accounting). */
+    public FramePublisher withLedger(FrameLedger ledger) {
+        this.ledger = ledger;
+        return this;
+    }
+
     /** Sends already-encoded record bytes (tests and tools that craft bad frames use this too). */
     public void send(String key, long sequence, byte[] value) {
+        FrameLedger l = ledger;
         producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
             if (error == null) {
                 acked.incrementAndGet();
+                if (l != null) {
+                    l.published(key, sequence);
+                }
                 bytes.addAndGet(value == null ? 0 : value.length);
             } else {
                 failed.incrementAndGet();
