@@ -7,8 +7,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Each camera's frame interval, learnt from the capture times of its frames, and the rule that makes a backlog serve
  * the newest frame: a frame older than two of its camera's intervals plus {@value #SLACK_MS} ms has been superseded,
- * since by the time it is taken a newer frame of the same camera has been captured and delivered behind it. Under
- * light load frames are taken within an interval of their capture and the rule never applies; when a camera's
+ * since by the time it is taken a newer frame of the same camera has been captured and delivered behind it. The rule
+ * applies only to a frame that has also spent a quarter of its budget waiting: the budget says how much staleness
+ * the user accepts (a recording replayed as fast as possible, with a generous budget, is classified frame by frame).
+ * Under light load frames are taken within an interval of their capture and the rule never applies; when a camera's
  * backlog grows, its thread skips to the newest frame instead of classifying the oldest ones at the edge of the
  * budget. Not thread-safe: one per task (a camera's frames all reach one task, in order).
  */
@@ -35,8 +37,11 @@ public final class CameraCadence {
         return (long) s[1];
     }
 
-    /** True when a frame of age {@code ageNanos}, from a camera with this interval, has newer frames behind it. */
-    public static boolean superseded(long ageNanos, long intervalNanos) {
-        return intervalNanos > 0 && ageNanos > 2 * intervalNanos + SLACK_NANOS;
+    /**
+     * True when a frame of age {@code ageNanos}, from a camera with this interval, has newer frames behind it and has
+     * spent more than a quarter of its budget waiting.
+     */
+    public static boolean superseded(long ageNanos, long intervalNanos, long budgetNanos) {
+        return intervalNanos > 0 && ageNanos > 2 * intervalNanos + SLACK_NANOS && ageNanos > budgetNanos / 4;
     }
 }

@@ -234,8 +234,8 @@ public final class FrameAnalyzer {
     }
 
     /**
-     * Runs the real path — decode, preprocess, batch, inference — on synthetic camera frames at every batch size of
-     * every model, repeating each size until two rounds agree, and records what it measured as the estimates'
+     * Runs the real path — decode, preprocess, batch, inference — on synthetic camera frames at every batch size (up to
+     * 16; powers of two beyond) of every model, repeating each size until two rounds agree, and records what it measured as the estimates'
      * priors. Called before the application joins its group, so that the first real frames meet warm kernels, a
      * warm decoder and calibrated estimates instead of being skipped for the cost of a cold start.
      */
@@ -251,26 +251,44 @@ public final class FrameAnalyzer {
         long start = System.nanoTime();
         BatchingEngine engine = model.engine();
         List<Long> prepareSamples = new ArrayList<>();
-        long[] settled = new long[engine.maxBatch() + 1];
         int rounds = 0;
-        for (int size = 1; size <= engine.maxBatch(); size++) {
+        long first = 0;
+        long last = 0;
+        for (int size : warmUpSizes(engine.maxBatch())) {
             long previous = -1;
+            long took = 0;
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 rounds++;
-                long took = warmUpBatch(model, jpegs, size, prepareSamples);
-                settled[size] = took;
+                took = warmUpBatch(model, jpegs, size, prepareSamples);
                 if (previous > 0 && Math.abs(took - previous) <= SETTLED * previous) {
                     break;
                 }
                 previous = took;
             }
-            engine.estimator().prior(size, settled[size]);
+            engine.estimator().prior(size, took);
+            first = first == 0 ? took : first;
+            last = took;
         }
         long[] p = prepareSamples.stream().mapToLong(Long::longValue).sorted().toArray();
         model.preparePrior(p[p.length / 2]);
         LOG.info("warm-up of {}: {} rounds in {} ms; batch 1 {} ms, batch {} {} ms; decode + preprocess {} ms",
                 model.ref().getName(), rounds, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-                fmt(settled[1]), engine.maxBatch(), fmt(settled[engine.maxBatch()]), fmt(p[p.length / 2]));
+                fmt(first), engine.maxBatch(), fmt(last), fmt(p[p.length / 2]));
+    }
+
+    /**
+     * The batch sizes warm-up measures: every size up to 16 (the sizes a small machine runs), then powers of two and
+     * the maximum; the estimates interpolate between measured sizes.
+     */
+    static List<Integer> warmUpSizes(int maxBatch) {
+        List<Integer> sizes = new ArrayList<>();
+        for (int size = 1; size <= maxBatch; size = size < 16 ? size + 1 : size * 2) {
+            sizes.add(size);
+        }
+        if (sizes.get(sizes.size() - 1) != maxBatch) {
+            sizes.add(maxBatch);
+        }
+        return sizes;
     }
 
     /** Prepares {@code size} frames, submits them together and returns how long their batch took. */

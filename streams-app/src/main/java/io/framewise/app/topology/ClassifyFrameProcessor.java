@@ -155,7 +155,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
             pending = null;
         } else {
             long interval = cadence.observe(frame.getCameraId(), micros(frame.getCaptureTimestamp()) * 1_000L);
-            boolean superseded = CameraCadence.superseded((long) (queueingMs * 1e6), interval);
+            boolean superseded = CameraCadence.superseded((long) (queueingMs * 1e6), interval, budgetMs * 1_000_000L);
             pending = analyzer.start(frame, deadlineNanos, superseded, policy);
         }
         inFlight.add(new InFlightFrames.Entry(offset, key, timestamp, frame, ec, pending), stored);

@@ -164,7 +164,7 @@ final class ControllerSimulation {
         }
         long deadline = captured + budgetNanos;
         long interval = cadence.observe(String.valueOf(thread), captured);
-        boolean superseded = freshness && CameraCadence.superseded(now - captured, interval);
+        boolean superseded = freshness && CameraCadence.superseded(now - captured, interval, budgetNanos);
         long completion = CompletionForecast.completionNanos(now + prepare.quantile(0.5, now), waiting.size() + preparing,
                 running.size(), runningSince, recentBatchSize, estimator);
         boolean probeDue = now - lastFeedback > ModelRuntime.PROBE_AFTER_NANOS && !probeOut;

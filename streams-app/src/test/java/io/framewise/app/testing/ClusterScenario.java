@@ -59,10 +59,12 @@ public final class ClusterScenario {
         s.put("framewise.inference.intra.op.threads", "1");
         s.put("framewise.latency.budget.ms", "600000"); // accounting, not speed, is under test: classify everything
         s.put("framewise.topics.partitions", "6");
-        // several frames of each task in flight, and held in the engine up to 50 ms for batches to fill, so that a
-        // kill, a rebalance or a SIGTERM always finds frames in flight
-        s.put("framewise.pipeline.depth", "8");
-        s.put("framewise.inference.max.wait.ms", "50");
+        // Frames held in the engine until 128 are waiting or 2 s have passed (about 1.7 s at 75 frames/s per
+        // instance), with room for all of them in flight: a commit finds no frame in flight only in the few ms
+        // after a batch is dispatched, so a kill, a rebalance or a SIGTERM almost always catches frames in flight.
+        s.put("framewise.pipeline.depth", "64");
+        s.put("framewise.inference.max.batch.size", "128");
+        s.put("framewise.inference.max.wait.ms", "2000");
         s.remove("bootstrap.servers");
         s.put("state.dir", s.get("state.dir") + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         s.forEach((k, v) -> {
