@@ -110,6 +110,11 @@ public final class ModelRuntime implements AutoCloseable {
         return new Outlook(completion, nowNanos - lastFeedbackNanos > probeAfterNanos && !probeOut.get());
     }
 
+    /** Admitted frames still being prepared (decoded, preprocessed) on stream threads. */
+    int preparing() {
+        return preparing.get();
+    }
+
     /**
      * Admits one frame: counted as being prepared until the ticket says it was queued (or is closed). Null when the
      * frame was to be a probe and another thread has just sent one.
