@@ -53,14 +53,15 @@ public final class SweepBenchmark {
     public record PointResult(Point point, long published, long missing, long duplicates, long deadLettered,
                               Map<Status, Long> steadyByStatus, double goodputFps, double classifiedFps, double skipRate,
                               double p50Ms, double p99Ms, double maxMs, double meanBatch, List<Second> series,
-                              Map<String, double[]> profileMeanP99) {
+                              Map<String, double[]> profileMeanP99, Map<String, Long> skipReasons) {
         public boolean accounted() {
             return missing == 0 && duplicates == 0;
         }
     }
 
     /** What a frame became, as the consumer saw it. */
-    private record Seen(double captureSeconds, double endToEndMs, Status status, int batchSize, double[] stages) {
+    private record Seen(double captureSeconds, double endToEndMs, Status status, int batchSize, double[] stages,
+                        String skipReason) {
     }
 
     /** Where a classified frame's time went, in the order of {@link #STAGES}. */
@@ -146,13 +147,16 @@ public final class SweepBenchmark {
             double processor = l.getTotalMs() - l.getQueueingMs();
             double[] stages = {l.getQueueingMs(), l.getDecodeMs() + l.getPreprocessMs(), l.getBatchWaitMs(),
                 l.getInferenceMs(), processor, endToEnd - l.getTotalMs()};
+            String note = e.getNote();
+            String reason = note != null && note.startsWith("skipped: ")
+                    ? note.substring("skipped: ".length()).split(";")[0] : e.getStatus() == Status.OK ? null : e.getStatus().name();
             seen = new Seen(Duration.between(origin, e.getCaptureTimestamp()).toNanos() / 1e9, endToEnd, e.getStatus(),
-                    e.getBatchSize(), stages);
+                    e.getBatchSize(), stages, reason);
         } else {
             deadLetters.incrementAndGet();
             Frame f = FramewiseSerdes.frame().decode(o.deadLetter().value());
             key = f.getCameraId() + "#" + f.getSequence();
-            seen = new Seen(Duration.between(origin, f.getCaptureTimestamp()).toNanos() / 1e9, Double.NaN, null, 0, null);
+            seen = new Seen(Duration.between(origin, f.getCaptureTimestamp()).toNanos() / 1e9, Double.NaN, null, 0, null, null);
         }
         if (outcomes.putIfAbsent(key, seen) != null) {
             duplicates.incrementAndGet();
@@ -193,6 +197,7 @@ public final class SweepBenchmark {
         double steadyFrom = startSeconds + p.warmupSeconds();
         long missing = 0;
         Map<Status, Long> byStatus = new EnumMap<>(Status.class);
+        Map<String, Long> skipReasons = new java.util.TreeMap<>();
         List<Double> latencies = new ArrayList<>();
         List<List<Double>> stages = new ArrayList<>();
         STAGES.forEach(x -> stages.add(new ArrayList<>()));
@@ -234,6 +239,9 @@ public final class SweepBenchmark {
             if (s.status() != null) {
                 byStatus.merge(s.status(), 1L, Long::sum);
             }
+            if (s.skipReason() != null) {
+                skipReasons.merge(s.skipReason(), 1L, Long::sum);
+            }
             if (ok) {
                 latencies.add(s.endToEndMs());
                 batchSum += s.batchSize();
@@ -265,7 +273,7 @@ public final class SweepBenchmark {
                 sorted.length == 0 ? Double.NaN : Percentiles.nearestRank(sorted, 0.5),
                 sorted.length == 0 ? Double.NaN : Percentiles.nearestRank(sorted, 0.99),
                 sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1],
-                latencies.isEmpty() ? Double.NaN : batchSum / (double) latencies.size(), series, profile);
+                latencies.isEmpty() ? Double.NaN : batchSum / (double) latencies.size(), series, profile, skipReasons);
     }
 
     private List<List<byte[]>> encodeFrames() {

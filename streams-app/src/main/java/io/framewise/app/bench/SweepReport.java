@@ -56,6 +56,12 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
             p.profileMeanP99().values().forEach(v -> s.append(String.format(Locale.ROOT, " %9.1f /%8.1f", v[0], v[1])));
             s.append('\n');
         }
+        s.append("skips by reason (steady state; the cold phase in full):\n");
+        for (PointResult p : all) {
+            if (!p.skipReasons().isEmpty()) {
+                s.append(String.format(Locale.ROOT, "%-8s %s%n", p.point().name(), p.skipReasons()));
+            }
+        }
         return s.toString();
     }
 

@@ -15,10 +15,32 @@ import io.framewise.inference.Prediction;
  *                       (declared JPEG)"), else null
  */
 public record Analysis(ModelRuntime model, List<Prediction> predictions, long decodeNanos, long preprocessNanos,
-                       long batchWaitNanos, long inferenceNanos, int batchSize, String decodedAs) {
+                       long batchWaitNanos, long inferenceNanos, int batchSize, String decodedAs, SkipReason skipReason) {
 
-    static Analysis skipped(ModelRuntime model) {
-        return new Analysis(model, null, 0, 0, 0, 0, 0, null);
+    /** Why a frame was not classified; said in its event's note. */
+    public enum SkipReason {
+        /** Its budget was spent before its processing started. */
+        EXPIRED("budget spent before processing"),
+        /** Newer frames of its camera were waiting behind it. */
+        SUPERSEDED("superseded by newer frames of its camera"),
+        /** The model's outlook missed its deadline: not decoded. */
+        FORECAST("the model could not answer in time"),
+        /** Decoded, but its batch could not have finished in time. */
+        SHED("shed at batch formation: its batch could not finish in time");
+
+        private final String text;
+
+        SkipReason(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+    }
+
+    static Analysis skipped(ModelRuntime model, SkipReason reason) {
+        return new Analysis(model, null, 0, 0, 0, 0, 0, null, reason);
     }
 
     public boolean classified() {

@@ -92,7 +92,10 @@ public final class FrameAnalyzer {
         Verdict verdict = AdmissionController.decide(now, deadlineNanos, superseded, policy, primary.outlook(now),
                 fallbackOutlook);
         if (!verdict.admitted()) {
-            return Pending.done(Analysis.skipped(primary));
+            Analysis.SkipReason reason = now >= deadlineNanos ? Analysis.SkipReason.EXPIRED
+                    : superseded && policy != BudgetPolicy.BEST_EFFORT ? Analysis.SkipReason.SUPERSEDED
+                    : Analysis.SkipReason.FORECAST;
+            return Pending.done(Analysis.skipped(primary, reason));
         }
         ModelRuntime model = verdict.fallback() ? fallback : primary;
         long stuckNanos = model.engine().runningForNanos(now);
@@ -105,7 +108,7 @@ public final class FrameAnalyzer {
         }
         ModelRuntime.Ticket ticket = model.admit(verdict.probe());
         if (ticket == null) {
-            return Pending.done(Analysis.skipped(primary)); // another thread is already probing
+            return Pending.done(Analysis.skipped(primary, Analysis.SkipReason.FORECAST)); // another thread is already probing
         }
         FloatBuffer input = null;
         try {
@@ -159,12 +162,12 @@ public final class FrameAnalyzer {
             pending.ticket.answered(System.nanoTime());
             if (result.shed()) {
                 return new Analysis(model, null, pending.decodeNanos, pending.preprocessNanos, result.queueNanos(), 0, 0,
-                        pending.decodedAs);
+                        pending.decodedAs, Analysis.SkipReason.SHED);
             }
             float[] probabilities = model.classifier().toProbabilities(new float[][] {result.output()})[0];
             List<Prediction> top = model.classifier().topK(probabilities, topK);
             return new Analysis(model, top, pending.decodeNanos, pending.preprocessNanos, result.queueNanos(),
-                    result.inferenceNanos(), result.batchSize(), pending.decodedAs);
+                    result.inferenceNanos(), result.batchSize(), pending.decodedAs, null);
         } finally {
             if (pending.future.isDone()) {
                 model.pool().release(pending.input); // otherwise the engine may still read it: left to the garbage collector

@@ -178,6 +178,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
                     if (a.classified()) {
                         emitClassified(head, a);
                     } else {
+                        head.context().event().setNote(skipNote(head.context().event().getNote(), a.skipReason()));
                         emitSkipped(head, Status.SKIPPED_LATE, a.decodeNanos(), a.preprocessNanos());
                     }
                 } catch (FrameAnalyzer.InferenceException e) {
@@ -213,6 +214,12 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
             return decoded;
         }
         return decoded == null ? a.model().note() : a.model().note() + "; " + decoded;
+    }
+
+    /** The event's note of a frame skipped as late: why, after the model's own note. */
+    private static String skipNote(String modelNote, Analysis.SkipReason reason) {
+        String why = "skipped: " + reason.text();
+        return modelNote == null ? why : why + "; " + modelNote;
     }
 
     /** A skipped frame's event; a frame shed after it was prepared says what preparing it cost. */

@@ -131,6 +131,7 @@ class BudgetPolicyTest {
             assertThat(late.getStatus()).isEqualTo(Status.SKIPPED_LATE);
             assertThat(decoded.get()).as("frames decoded").isEqualTo(before);
             assertThat(late.getLabels()).isEmpty();
+            assertThat(late.getNote()).startsWith("skipped: the model could not answer in time");
             assertThat(late.getLatency().getTotalMs() - late.getLatency().getQueueingMs()).as("answered at once").isLessThan(SLOW_MS);
             Classification timely = send(d, frame(1, BUDGET_MS - 1));
             assertThat(timely.getStatus()).isEqualTo(Status.OK);

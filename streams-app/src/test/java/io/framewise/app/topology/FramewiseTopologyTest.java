@@ -170,6 +170,7 @@ class FramewiseTopologyTest {
         assertThat(e.getDeadlineMet()).isFalse();
         assertThat(e.getLatency().getQueueingMs()).isGreaterThan(BUDGET_MS);
         assertThat(e.getLatency().getDecodeMs()).isZero();
+        assertThat(e.getNote()).startsWith("skipped: budget spent before processing");
     }
 
     @Test
