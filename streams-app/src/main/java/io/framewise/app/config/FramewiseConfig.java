@@ -47,6 +47,12 @@ public final class FramewiseConfig extends AbstractConfig {
             + "timestamp. A frame whose budget is spent when its processing starts is not classified; it yields a "
             + "SKIPPED_LATE event at once. A frame attribute of the same name overrides it for that frame's camera.";
 
+    public static final String DELIVERY_RESERVE_MS_CONFIG = "framewise.budget.delivery.reserve.ms";
+    private static final String DELIVERY_RESERVE_MS_DOC = "Part of each frame's budget kept for delivering its event "
+            + "(the producer's linger, the broker, the consumer's fetch), at most a quarter of the budget: a frame is "
+            + "admitted and batched only if it can be answered this long before its deadline. The event's deadlineMet "
+            + "still refers to the whole budget.";
+
     public static final String TOP_K_CONFIG = "framewise.top.k";
     private static final String TOP_K_DOC = "How many of the most probable classes each event lists.";
 
@@ -128,6 +134,8 @@ public final class FramewiseConfig extends AbstractConfig {
             .define(MODEL_DIR_CONFIG, Type.STRING, "", Importance.HIGH, MODEL_DIR_DOC)
             .define(LATENCY_BUDGET_MS_CONFIG, Type.LONG, 1000L, Range.between(1, 24L * 3600 * 1000), Importance.HIGH,
                     LATENCY_BUDGET_MS_DOC)
+            .define(DELIVERY_RESERVE_MS_CONFIG, Type.LONG, 20L, Range.between(0, 60_000), Importance.MEDIUM,
+                    DELIVERY_RESERVE_MS_DOC)
             .define(TOP_K_CONFIG, Type.INT, 5, Range.between(1, 100), Importance.MEDIUM, TOP_K_DOC)
             .define(DECODE_MAX_PIXELS_CONFIG, Type.LONG, 40_000_000L, Range.between(1, 1L << 31), Importance.MEDIUM,
                     DECODE_MAX_PIXELS_DOC)
@@ -265,6 +273,11 @@ public final class FramewiseConfig extends AbstractConfig {
 
     public String modelDir() {
         return getString(MODEL_DIR_CONFIG);
+    }
+
+    /** The delivery reserve for a frame of this budget: the setting, at most a quarter of the budget. */
+    public long deliveryReserveMs(long budgetMs) {
+        return Math.min(getLong(DELIVERY_RESERVE_MS_CONFIG), budgetMs / 4);
     }
 
     public int pipelineDepth() {

@@ -63,6 +63,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     private final long futureToleranceMs;
     private final int depth;
     private final String inputTopic;
+    private final FramewiseConfig config;
     /** Capture time (µs) of each camera's last classified frame; a camera's frames all come through this task. */
     private final Map<String, Long> lastSampled = new HashMap<>();
     /** Each camera's frame interval: a frame with newer ones behind it is superseded. */
@@ -82,6 +83,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         this.futureToleranceMs = config.getLong(FramewiseConfig.FUTURE_TOLERANCE_MS_CONFIG);
         this.depth = config.pipelineDepth();
         this.inputTopic = config.inputTopic();
+        this.config = config;
     }
 
     @Override
@@ -142,7 +144,8 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         }
         long budgetMs = budgetMs(frame);
         long remainingNanos = Duration.between(start, frame.getCaptureTimestamp().plusMillis(budgetMs)).toNanos();
-        long deadlineNanos = startNanos + remainingNanos;
+        // the processing deadline leaves the event time to reach its consumers
+        long deadlineNanos = startNanos + remainingNanos - config.deliveryReserveMs(budgetMs) * 1_000_000L;
         double queueingMs = Math.max(0, Duration.between(frame.getCaptureTimestamp(), start).toNanos() / 1e6);
         ModelRuntime primary = analyzer.models().primary();
         Classification.Builder event = Classification.newBuilder()
