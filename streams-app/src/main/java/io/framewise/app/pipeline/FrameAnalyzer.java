@@ -311,8 +311,11 @@ public final class FrameAnalyzer {
                 }
                 prepareSamples.add(System.nanoTime() - t0);
             }
+            // Due now and not sheddable: the batch runs as soon as it is queued, instead of waiting max.wait.ms for
+            // images that will not come.
+            long due = System.nanoTime();
             for (FloatBuffer input : inputs) {
-                futures.add(model.engine().submit(input, Long.MAX_VALUE, false));
+                futures.add(model.engine().submit(input, due, false));
             }
             long slowest = 0;
             for (CompletableFuture<BatchingEngine.Result> f : futures) {
