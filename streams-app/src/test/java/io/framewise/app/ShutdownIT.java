@@ -46,6 +46,9 @@ class ShutdownIT {
         int[] exit = {-1};
         try (FramewiseProcess first = FramewiseProcess.start(fixture.root.resolve("first.log"), args)) {
             assertThat(first.awaitLog("is RUNNING", Duration.ofSeconds(90))).as(first.log()).isTrue();
+            // warm before joining: the real path ran at every batch size before the instance reported RUNNING
+            String startLog = first.log();
+            assertThat(startLog.indexOf("warm-up of")).as(startLog).isNotNegative().isLessThan(startLog.indexOf("is RUNNING"));
             ClusterScenario.Accounting result = ClusterScenario.run(fixture, app, 1500, 12, List.of(
                     new ClusterScenario.Step(4, () -> exit[0] = first.terminate(Duration.ofSeconds(60))),
                     new ClusterScenario.Step(5, () -> next[0] = FramewiseProcess.start(fixture.root.resolve("next.log"), args))),

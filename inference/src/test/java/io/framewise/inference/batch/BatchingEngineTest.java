@@ -185,6 +185,18 @@ class BatchingEngineTest {
     }
 
     @Test
+    void closeSaysWhenABatchIsStillRunningSoThatTheModelIsNotClosedUnderIt() throws Exception {
+        RecordingRunner runner = new RecordingRunner();
+        runner.sleepMs = 1_500;
+        BatchingEngine engine = new BatchingEngine("t", runner, 2, 0, System::nanoTime);
+        CompletableFuture<BatchingEngine.Result> running = engine.submit(image(1), far());
+        Thread.sleep(100); // the batch is running
+        assertThat(engine.close(100)).as("closed while a batch runs").isFalse();
+        assertThat(running.get(5, TimeUnit.SECONDS).output()[0]).as("the running batch still completes").isEqualTo(1f);
+        assertThat(engine.close(5_000)).isTrue();
+    }
+
+    @Test
     void predictedCompletionGrowsWithTheQueue() throws Exception {
         RecordingRunner runner = new RecordingRunner();
         runner.sleepMs = 300;

@@ -14,6 +14,7 @@ import io.framewise.app.bench.ModelBenchmark;
 import io.framewise.app.bench.PipelineBenchmark;
 import io.framewise.app.bench.PipelineReport;
 import io.framewise.app.bench.ProgressBar;
+import io.framewise.app.bench.SoakVerdict;
 import io.framewise.app.broker.EmbeddedKafkaBroker;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.inference.CpuFeatures;
@@ -125,20 +126,18 @@ final class PipelineModes {
             progress.finish();
             io.framewise.app.bench.MemorySampler.Sample collectedEnd = sampler.sample(true);
             List<io.framewise.app.bench.MemorySampler.Sample> samples = sampler.samples();
-            // Like with like: the periodic samples (no forced GC) after warm-up against the last periodic one; the
-            // sample taken after a GC at the end is shown, not compared.
-            List<io.framewise.app.bench.MemorySampler.Sample> periodic = samples.stream().filter(x -> !x.collected()).toList();
-            if (periodic.isEmpty() || periodic.stream().anyMatch(x -> x.rssBytes() <= 0)) {
-                throw new CliException("cannot measure the process's resident memory here (no /proc/self/status)",
-                        "run the soak on Linux");
-            }
             // Warm-up: the JVM grows its heap to the working size over the first thousand or two frames (measured:
             // RSS plateaus after about 1,200 frames of L1); growth is judged after that.
             long warmFrames = Math.min(options.frames / 2, Math.max(2000, options.frames / 10));
-            io.framewise.app.bench.MemorySampler.Sample warm = periodic.stream().filter(x -> x.frames() >= warmFrames).findFirst()
-                    .orElse(periodic.get(0));
-            io.framewise.app.bench.MemorySampler.Sample end = periodic.get(periodic.size() - 1);
-            double growth = 100.0 * (end.rssBytes() - warm.rssBytes()) / warm.rssBytes();
+            SoakVerdict verdict;
+            try {
+                verdict = SoakVerdict.of(samples, warmFrames, options.maxRssGrowth);
+            } catch (SoakVerdict.Unmeasurable e) {
+                throw new CliException(e.getMessage(), "run the soak on Linux, where /proc/self/status gives the RSS");
+            }
+            io.framewise.app.bench.MemorySampler.Sample warm = verdict.warm();
+            io.framewise.app.bench.MemorySampler.Sample end = verdict.end();
+            double growth = verdict.growthPercent();
             System.out.printf(Locale.ROOT, "soak: %d frames (%s), %d dead letters, every frame %s%n", result.published(),
                     result.byStatus(), result.deadLettered(), result.complete() ? "accounted for" : "NOT accounted for");
             System.out.println("  seconds    frames    RSS MB   heap MB");
@@ -151,7 +150,7 @@ final class PipelineModes {
                     end.rssBytes() / 1e6, end.heapBytes() / 1e6);
             System.out.printf(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f  (after a GC, for the live heap; not compared)%n",
                     collectedEnd.atSeconds(), collectedEnd.frames(), collectedEnd.rssBytes() / 1e6, collectedEnd.heapBytes() / 1e6);
-            boolean flat = growth < options.maxRssGrowth;
+            boolean flat = verdict.flat();
             System.out.printf(Locale.ROOT, "  RSS after warm-up (%d frames): %.1f MB; at the end: %.1f MB; growth %.2f%% (limit %.1f%%): %s%n",
                     warm.frames(), warm.rssBytes() / 1e6, end.rssBytes() / 1e6, growth, options.maxRssGrowth, flat ? "FLAT" : "GROWING");
             if (options.json != null) {

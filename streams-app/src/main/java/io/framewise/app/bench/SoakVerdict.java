@@ -1,0 +1,36 @@
+package io.framewise.app.bench;
+
+import java.util.List;
+
+/**
+ * Whether a soak's memory stayed flat: the periodic RSS samples (taken without forcing a GC) after warm-up compared
+ * with the last periodic one, like with like; a sample taken right after a GC is never compared with one taken
+ * without. Refuses to judge when RSS could not be read.
+ *
+ * @param warm     the first periodic sample at or after the warm-up frame count
+ * @param end      the last periodic sample
+ * @param growthPercent RSS growth from {@code warm} to {@code end}
+ */
+public record SoakVerdict(MemorySampler.Sample warm, MemorySampler.Sample end, double growthPercent, boolean flat) {
+
+    /** Thrown when the samples cannot say anything (no RSS on this system, no periodic sample). */
+    public static final class Unmeasurable extends IllegalStateException {
+        public Unmeasurable(String message) {
+            super(message);
+        }
+    }
+
+    public static SoakVerdict of(List<MemorySampler.Sample> samples, long warmFrames, double maxGrowthPercent) {
+        List<MemorySampler.Sample> periodic = samples.stream().filter(x -> !x.collected()).toList();
+        if (periodic.isEmpty()) {
+            throw new Unmeasurable("no memory sample was taken during the soak");
+        }
+        if (periodic.stream().anyMatch(x -> x.rssBytes() <= 0)) {
+            throw new Unmeasurable("the process's resident memory cannot be read here (no /proc/self/status)");
+        }
+        MemorySampler.Sample warm = periodic.stream().filter(x -> x.frames() >= warmFrames).findFirst().orElse(periodic.get(0));
+        MemorySampler.Sample end = periodic.get(periodic.size() - 1);
+        double growth = 100.0 * (end.rssBytes() - warm.rssBytes()) / warm.rssBytes();
+        return new SoakVerdict(warm, end, growth, growth < maxGrowthPercent);
+    }
+}
