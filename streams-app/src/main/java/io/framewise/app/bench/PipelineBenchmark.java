@@ -17,14 +17,11 @@ import io.framewise.app.publish.FrameLedger;
 import io.framewise.app.publish.FramePublisher;
 import io.framewise.app.publish.Outcome;
 import io.framewise.app.publish.OutcomeReader;
-import io.framewise.decoder.ImageEncoder;
-import io.framewise.decoder.source.SyntheticScene;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.Status;
 import io.framewise.schema.serde.FramewiseSerdes;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * The whole path under load: K synthetic cameras publish JPEG frames (encoded before the run, so that the publisher
@@ -83,7 +80,7 @@ public final class PipelineBenchmark {
                            java.util.concurrent.atomic.AtomicLong accountedSoFar) throws Exception {
         FramewiseConfig config = new FramewiseConfig(settings);
         int window = 3 * config.getInt(FramewiseConfig.MAX_BATCH_SIZE_CONFIG);
-        List<List<byte[]>> payloads = encodeFrames();
+        List<List<byte[]>> payloads = SyntheticCameras.encode(cameras, width, height);
         Map<String, Object> client = FramewiseConfig.clientSettings(settings);
         FrameLedger ledger = new FrameLedger();
         try (InferenceService models = InferenceService.load(config, model);
@@ -186,21 +183,5 @@ public final class PipelineBenchmark {
             sequence[camera]++;
             sent++;
         }
-    }
-
-    private List<List<byte[]>> encodeFrames() {
-        ImageEncoder jpeg = new ImageEncoder(Codec.JPEG, 85);
-        List<List<byte[]>> all = new ArrayList<>();
-        for (int c = 0; c < cameras; c++) {
-            List<byte[]> frames = new ArrayList<>();
-            try (SyntheticScene scene = new SyntheticScene(width, height, c, "cam-" + c, 24)) {
-                Mat image;
-                while ((image = scene.next()) != null) {
-                    frames.add(jpeg.encode(image));
-                }
-            }
-            all.add(frames);
-        }
-        return all;
     }
 }

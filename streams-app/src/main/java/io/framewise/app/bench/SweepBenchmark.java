@@ -20,14 +20,11 @@ import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.publish.FramePublisher;
 import io.framewise.app.publish.Outcome;
 import io.framewise.app.publish.OutcomeReader;
-import io.framewise.decoder.ImageEncoder;
-import io.framewise.decoder.source.SyntheticScene;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.Status;
 import io.framewise.schema.serde.FramewiseSerdes;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Capacity, measured open loop: one running instance (started and warmed as {@code framewise run} does) is offered
@@ -86,7 +83,7 @@ public final class SweepBenchmark {
     public List<PointResult> run(Point cold, List<Point> points, ProgressBar progress) throws Exception {
         FramewiseConfig config = new FramewiseConfig(settings);
         long budgetMs = config.latencyBudgetMs();
-        List<List<byte[]>> payloads = encodeFrames();
+        List<List<byte[]>> payloads = SyntheticCameras.encode(cameras, width, height);
         Map<String, Object> client = FramewiseConfig.clientSettings(settings);
         Map<String, Seen> outcomes = new ConcurrentHashMap<>();
         AtomicLong duplicates = new AtomicLong();
@@ -274,21 +271,5 @@ public final class SweepBenchmark {
                 sorted.length == 0 ? Double.NaN : Percentiles.nearestRank(sorted, 0.99),
                 sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1],
                 latencies.isEmpty() ? Double.NaN : batchSum / (double) latencies.size(), series, profile, skipReasons);
-    }
-
-    private List<List<byte[]>> encodeFrames() {
-        ImageEncoder jpeg = new ImageEncoder(Codec.JPEG, 85);
-        List<List<byte[]>> all = new ArrayList<>();
-        for (int c = 0; c < cameras; c++) {
-            List<byte[]> frames = new ArrayList<>();
-            try (SyntheticScene scene = new SyntheticScene(width, height, c, "cam-" + c, 24)) {
-                Mat image;
-                while ((image = scene.next()) != null) {
-                    frames.add(jpeg.encode(image));
-                }
-            }
-            all.add(frames);
-        }
-        return all;
     }
 }

@@ -178,18 +178,27 @@ final class PipelineModes {
     }
 
     private Map<String, Object> soakSettings(String bootstrap, Path data) {
+        // classify every frame: the soak exercises decode, tensors and the engine, not the skip path
+        return benchSettings(options, "soak", bootstrap, data, 600_000);
+    }
+
+    /**
+     * The settings of a benchmark's instance: its own application id, state directory and topics (16 partitions), 16
+     * stream threads (they mostly wait on the engine; more of them fill its batches), the budget, the TensorFlow
+     * threads, then the user's --set overrides.
+     */
+    static Map<String, Object> benchSettings(BenchCommand options, String name, String bootstrap, Path data, long budgetMs) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("bootstrap.servers", bootstrap);
-        String run = "soak-" + System.currentTimeMillis();
+        String run = name + "-" + System.currentTimeMillis();
         settings.put("application.id", "framewise-bench-" + run);
-        settings.put("state.dir", data.resolve("streams").toString());
+        settings.put("state.dir", data.resolve("streams-" + run).toString());
         settings.put("num.stream.threads", "16");
         settings.put(FramewiseConfig.INPUT_TOPIC_CONFIG, "bench-frames-" + run);
         settings.put(FramewiseConfig.OUTPUT_TOPIC_CONFIG, "bench-events-" + run);
         settings.put(FramewiseConfig.DEAD_LETTER_TOPIC_CONFIG, "bench-dlq-" + run);
         settings.put(FramewiseConfig.TOPIC_PARTITIONS_CONFIG, "16");
-        // classify every frame: the soak exercises decode, tensors and the engine, not the skip path
-        settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, "600000");
+        settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, String.valueOf(budgetMs));
         settings.put(FramewiseConfig.INTRA_OP_THREADS_CONFIG, String.valueOf(options.threads));
         settings.putAll(options.overrides);
         return settings;
@@ -197,19 +206,7 @@ final class PipelineModes {
 
     private PipelineReport runOnce(String name, String bootstrap, Path data, Path dir, int[] wh, double fps, double seconds,
                                    long budget) throws Exception {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("bootstrap.servers", bootstrap);
-        String run = name + "-" + System.currentTimeMillis();
-        settings.put("application.id", "framewise-bench-" + run);
-        settings.put("state.dir", data.resolve("streams-" + run).toString());
-        settings.put("num.stream.threads", "16"); // stream threads mostly wait on the engine; more of them fill its batches
-        settings.put(FramewiseConfig.INPUT_TOPIC_CONFIG, "bench-frames-" + run);
-        settings.put(FramewiseConfig.OUTPUT_TOPIC_CONFIG, "bench-events-" + run);
-        settings.put(FramewiseConfig.DEAD_LETTER_TOPIC_CONFIG, "bench-dlq-" + run);
-        settings.put(FramewiseConfig.TOPIC_PARTITIONS_CONFIG, "16");
-        settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, String.valueOf(budget));
-        settings.put(FramewiseConfig.INTRA_OP_THREADS_CONFIG, String.valueOf(options.threads));
-        settings.putAll(options.overrides);
+        Map<String, Object> settings = benchSettings(options, name, bootstrap, data, budget);
         long ticks = (long) ((seconds + 30) * 4);
         PipelineBenchmark bench = new PipelineBenchmark(settings, dir, options.cameras, wh[0], wh[1]);
         ProgressBar progress = new ProgressBar(System.err, name, ticks);

@@ -3,7 +3,6 @@ package io.framewise.app.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +64,7 @@ final class SweepMode {
         EmbeddedKafkaBroker broker = options.bootstrapServers == null ? new EmbeddedKafkaBroker(data.resolve("kafka"), 0).start() : null;
         try {
             String bootstrap = broker != null ? broker.bootstrapServers() : options.bootstrapServers;
-            Map<String, Object> settings = settings(bootstrap, data, budget);
+            Map<String, Object> settings = PipelineModes.benchSettings(options, "sweep", bootstrap, data, budget);
             ProgressBar progress = new ProgressBar(System.err, "sweep", points.size() + (cold == null ? 0 : 1));
             List<SweepBenchmark.PointResult> results = new SweepBenchmark(settings, dir, options.cameras, wh[0], wh[1])
                     .run(cold, points, progress);
@@ -102,22 +101,5 @@ final class SweepMode {
             }
             Directories.deleteQuietly(data);
         }
-    }
-
-    private Map<String, Object> settings(String bootstrap, Path data, long budget) {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("bootstrap.servers", bootstrap);
-        String run = "sweep-" + System.currentTimeMillis();
-        settings.put("application.id", "framewise-bench-" + run);
-        settings.put("state.dir", data.resolve("streams").toString());
-        settings.put("num.stream.threads", "16"); // stream threads mostly wait on the engine; more of them fill its batches
-        settings.put(FramewiseConfig.INPUT_TOPIC_CONFIG, "bench-frames-" + run);
-        settings.put(FramewiseConfig.OUTPUT_TOPIC_CONFIG, "bench-events-" + run);
-        settings.put(FramewiseConfig.DEAD_LETTER_TOPIC_CONFIG, "bench-dlq-" + run);
-        settings.put(FramewiseConfig.TOPIC_PARTITIONS_CONFIG, "16");
-        settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, String.valueOf(budget));
-        settings.put(FramewiseConfig.INTRA_OP_THREADS_CONFIG, String.valueOf(options.threads));
-        settings.putAll(options.overrides);
-        return settings;
     }
 }
