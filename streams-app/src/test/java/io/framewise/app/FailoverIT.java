@@ -70,8 +70,9 @@ class FailoverIT {
             // The survivor notices the death after the session timeout (6 s here), then restores and resumes. Under
             // exactly-once, read_committed consumers also wait for the killed instance's open transaction to be
             // aborted: transaction.timeout.ms (Kafka Streams' 10 s) after it began, at the coordinator's next check
-            // for timed-out transactions (every 1 s on the test broker).
-            double bound = 6 + (eos ? 10 + 1 : 0) + 5;
+            // for timed-out transactions (every 1 s on the test broker). The margin covers the rebalance, restoring
+            // the in-flight store and working off the backlog; it stays below what the 45 s default session would give.
+            double bound = 6 + (eos ? 10 + 1 : 0) + 20;
             assertThat(result.takeoverSeconds()).as("takeover time against session (+ transaction) timeout").isLessThan(bound);
         }
     }
