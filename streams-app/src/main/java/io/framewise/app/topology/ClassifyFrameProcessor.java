@@ -184,7 +184,9 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
                         head.context().event().setNote(skipNote(head.context().event().getNote(), a.skipReason()));
                         emitSkipped(head, Status.SKIPPED_LATE, a.decodeNanos(), a.preprocessNanos());
                     }
-                } catch (FrameAnalyzer.InferenceException e) {
+                } catch (RuntimeException e) {
+                    // whatever failed, it failed for this frame: dead-letter it alone (Kafka Streams' own handler
+                    // would attribute it to the record being processed, another one) and go on with the others
                     deadLetter(head.offset(), head.key(), head.timestamp(), head.frame(), e);
                 }
             }
