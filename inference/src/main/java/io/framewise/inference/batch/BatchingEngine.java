@@ -126,11 +126,6 @@ public final class BatchingEngine implements AutoCloseable {
         return runningSize > 0 ? Math.max(0, nowNanos - since) : 0;
     }
 
-    /** Images submitted and not yet started. */
-    public int waiting() {
-        return waiting.get();
-    }
-
     private void dispatch() {
         List<Request> held = new ArrayList<>();
         while (true) {

@@ -30,12 +30,18 @@ public final class AdmissionController {
     public record Outlook(long completionNanos, boolean probeDue) {
     }
 
-    /** The verdict on one frame. */
+    /** The verdict on one frame; a skip says why. */
     public enum Verdict {
-        PRIMARY, FALLBACK, PROBE_PRIMARY, PROBE_FALLBACK, SKIP;
+        PRIMARY, FALLBACK, PROBE_PRIMARY, PROBE_FALLBACK,
+        /** The budget was spent before processing started. */
+        SKIP_EXPIRED,
+        /** Newer frames of the camera are waiting behind it. */
+        SKIP_SUPERSEDED,
+        /** No model is expected to answer in time, and none is due a probe. */
+        SKIP_FORECAST;
 
         public boolean admitted() {
-            return this != SKIP;
+            return this != SKIP_EXPIRED && this != SKIP_SUPERSEDED && this != SKIP_FORECAST;
         }
 
         public boolean probe() {
@@ -56,8 +62,11 @@ public final class AdmissionController {
      */
     public static Verdict decide(long nowNanos, long deadlineNanos, boolean superseded, BudgetPolicy policy,
                                  Outlook primary, Outlook fallback) {
-        if (nowNanos >= deadlineNanos || (superseded && policy != BudgetPolicy.BEST_EFFORT)) {
-            return Verdict.SKIP;
+        if (nowNanos >= deadlineNanos) {
+            return Verdict.SKIP_EXPIRED;
+        }
+        if (superseded && policy != BudgetPolicy.BEST_EFFORT) {
+            return Verdict.SKIP_SUPERSEDED;
         }
         if (primary.completionNanos() <= deadlineNanos || policy == BudgetPolicy.BEST_EFFORT) {
             return Verdict.PRIMARY;
@@ -72,6 +81,6 @@ public final class AdmissionController {
         if (useFallback && fallback.probeDue()) {
             return Verdict.PROBE_FALLBACK;
         }
-        return Verdict.SKIP;
+        return Verdict.SKIP_FORECAST;
     }
 }

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * The one owner of a frame's path, in the manner of DJL's {@code Predictor}: admission (the
  * {@link AdmissionController}'s verdict on each model's {@link ModelRuntime#outlook outlook}), decode and preprocess
  * on the calling stream thread (in parallel with inference of other frames), the batching engine, and the
- * post-processing into top-k predictions. It waits for the frame's own answer, so the event is produced before the
- * record's offset can be committed; the wait is bounded so a stuck model cannot hold the thread forever.
+ * post-processing into top-k predictions. {@link #start} queues a frame without waiting, {@link #finish} collects its
+ * answer (bounded by the inference timeout, so a stuck model cannot hold the thread forever), {@link #analyze} does
+ * both; the caller keeps a frame until its outcome is produced (see the topology's in-flight store).
  */
 public final class FrameAnalyzer {
     private static final Logger LOG = LoggerFactory.getLogger(FrameAnalyzer.class);
@@ -92,9 +93,11 @@ public final class FrameAnalyzer {
         Verdict verdict = AdmissionController.decide(now, deadlineNanos, superseded, policy, primary.outlook(now),
                 fallbackOutlook);
         if (!verdict.admitted()) {
-            Analysis.SkipReason reason = now >= deadlineNanos ? Analysis.SkipReason.EXPIRED
-                    : superseded && policy != BudgetPolicy.BEST_EFFORT ? Analysis.SkipReason.SUPERSEDED
-                    : Analysis.SkipReason.FORECAST;
+            Analysis.SkipReason reason = switch (verdict) {
+                case SKIP_EXPIRED -> Analysis.SkipReason.EXPIRED;
+                case SKIP_SUPERSEDED -> Analysis.SkipReason.SUPERSEDED;
+                default -> Analysis.SkipReason.FORECAST;
+            };
             return Pending.done(Analysis.skipped(primary, reason));
         }
         ModelRuntime model = verdict.fallback() ? fallback : primary;
@@ -219,20 +222,6 @@ public final class FrameAnalyzer {
         /** True when {@link #finish} would not wait: decided without inference, or the model has answered. */
         public boolean isDone() {
             return result != null || future.isDone();
-        }
-
-        /** When the frame was queued (monotonic ns), or 0 for a frame decided without inference. */
-        public long submittedNanos() {
-            return submittedNanos;
-        }
-
-        /** Runs {@code action} when the model answers (at once for a frame decided without inference). */
-        public void whenDone(Runnable action) {
-            if (result != null) {
-                action.run();
-            } else {
-                future.whenComplete((r, e) -> action.run());
-            }
         }
     }
 

@@ -22,7 +22,7 @@ class AdmissionControllerTest {
     @Test
     void aSpentBudgetIsSkippedWhateverThePolicyOrTheOutlook() {
         for (BudgetPolicy p : BudgetPolicy.values()) {
-            assertThat(decide(DEADLINE, false, p, IN_TIME, IN_TIME)).isEqualTo(Verdict.SKIP);
+            assertThat(decide(DEADLINE, false, p, IN_TIME, IN_TIME)).isEqualTo(Verdict.SKIP_EXPIRED);
         }
     }
 
@@ -33,10 +33,10 @@ class AdmissionControllerTest {
 
     @Test
     void aFrameExpectedLateIsSkippedOrFallsBackOrRunsAnywayPerPolicy() {
-        assertThat(decide(NOW, false, BudgetPolicy.SKIP, LATE, IN_TIME)).isEqualTo(Verdict.SKIP);
+        assertThat(decide(NOW, false, BudgetPolicy.SKIP, LATE, IN_TIME)).isEqualTo(Verdict.SKIP_FORECAST);
         assertThat(decide(NOW, false, BudgetPolicy.FALLBACK, LATE, IN_TIME)).isEqualTo(Verdict.FALLBACK);
-        assertThat(decide(NOW, false, BudgetPolicy.FALLBACK, LATE, LATE)).isEqualTo(Verdict.SKIP);
-        assertThat(decide(NOW, false, BudgetPolicy.FALLBACK, LATE, null)).isEqualTo(Verdict.SKIP);
+        assertThat(decide(NOW, false, BudgetPolicy.FALLBACK, LATE, LATE)).isEqualTo(Verdict.SKIP_FORECAST);
+        assertThat(decide(NOW, false, BudgetPolicy.FALLBACK, LATE, null)).isEqualTo(Verdict.SKIP_FORECAST);
         assertThat(decide(NOW, false, BudgetPolicy.BEST_EFFORT, LATE, null)).isEqualTo(Verdict.PRIMARY);
     }
 
@@ -47,13 +47,13 @@ class AdmissionControllerTest {
         assertThat(Verdict.PROBE_FALLBACK.fallback()).isTrue();
         assertThat(Verdict.PROBE_PRIMARY.probe()).isTrue();
         // but never for a frame whose budget is already spent
-        assertThat(decide(DEADLINE + 1, false, BudgetPolicy.SKIP, LATE_PROBE_DUE, null)).isEqualTo(Verdict.SKIP);
+        assertThat(decide(DEADLINE + 1, false, BudgetPolicy.SKIP, LATE_PROBE_DUE, null)).isEqualTo(Verdict.SKIP_EXPIRED);
     }
 
     @Test
     void aSupersededFrameIsSkippedUnlessTheUserWantsEveryFrame() {
-        assertThat(decide(NOW, true, BudgetPolicy.SKIP, IN_TIME, null)).isEqualTo(Verdict.SKIP);
-        assertThat(decide(NOW, true, BudgetPolicy.FALLBACK, IN_TIME, IN_TIME)).isEqualTo(Verdict.SKIP);
+        assertThat(decide(NOW, true, BudgetPolicy.SKIP, IN_TIME, null)).isEqualTo(Verdict.SKIP_SUPERSEDED);
+        assertThat(decide(NOW, true, BudgetPolicy.FALLBACK, IN_TIME, IN_TIME)).isEqualTo(Verdict.SKIP_SUPERSEDED);
         assertThat(decide(NOW, true, BudgetPolicy.BEST_EFFORT, IN_TIME, null)).isEqualTo(Verdict.PRIMARY);
     }
 
