@@ -2,12 +2,18 @@ package io.framewise.app;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.observability.InstanceHealth;
+import io.framewise.app.observability.Observability;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.topology.FramewiseTopology;
 import io.framewise.app.pipeline.InferenceService;
@@ -25,12 +31,29 @@ import org.slf4j.LoggerFactory;
 public final class FramewiseApplication implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FramewiseApplication.class);
 
+    /** One daemon thread for every instance of the process: it only re-reads the clients' metric maps. */
+    private static final ScheduledExecutorService METRICS_REFRESH = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "framewise-metrics-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final KafkaStreams streams;
+    private final Observability observability;
+    private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private FramewiseApplication(KafkaStreams streams) {
+    private FramewiseApplication(KafkaStreams streams, Observability observability, KafkaStreamsMetrics streamsMetrics) {
         this.streams = streams;
+        this.observability = observability;
+        this.streamsMetrics = streamsMetrics;
+    }
+
+    /** As below, with meters and health of its own (tests and tools that do not serve them). */
+    public static FramewiseApplication start(FramewiseConfig config, InferenceService models, Clock clock,
+                                             Duration startTimeout) throws Topics.BrokerUnavailableException {
+        return start(config, models, clock, startTimeout, new Observability(config.applicationId()));
     }
 
     /**
@@ -40,7 +63,9 @@ public final class FramewiseApplication implements AutoCloseable {
      * @throws Topics.BrokerUnavailableException when the cluster cannot be reached
      */
     public static FramewiseApplication start(FramewiseConfig config, InferenceService models, Clock clock,
-                                             Duration startTimeout) throws Topics.BrokerUnavailableException {
+                                             Duration startTimeout, Observability observability)
+            throws Topics.BrokerUnavailableException {
+        InstanceHealth health = observability.health();
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(props);
@@ -49,12 +74,19 @@ public final class FramewiseApplication implements AutoCloseable {
                 config.getLong(FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG));
         // Warm before joining the group: the first frames this instance is given must not pay for cold kernels, a
         // cold decoder or uncalibrated estimates (they would be skipped after every start and every scale-out).
+        health.phase(InstanceHealth.Phase.WARMING_UP);
         analyzer.warmUp();
-        KafkaStreams streams = new KafkaStreams(FramewiseTopology.build(config, analyzer, clock), props);
-        FramewiseApplication app = new FramewiseApplication(streams);
+        KafkaStreams streams = new KafkaStreams(FramewiseTopology.build(config, analyzer, clock, observability.frames()), props);
+        // Kafka Streams' and its clients' metrics (consumer lag per partition among them); new ones, of tasks
+        // assigned later, are picked up every 10 s.
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), METRICS_REFRESH, Duration.ofSeconds(10));
+        streamsMetrics.bindTo(observability.registry());
+        FramewiseApplication app = new FramewiseApplication(streams, observability, streamsMetrics);
+        health.streamsState(streams.state());
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             LOG.debug("streams state {} -> {}", before, now);
+            health.streamsState(now);
             if (now == KafkaStreams.State.RUNNING) {
                 if (running.getCount() > 0) {
                     LOG.info("framewise application '{}' is RUNNING", config.applicationId());
@@ -71,6 +103,7 @@ public final class FramewiseApplication implements AutoCloseable {
             LOG.error("stream thread failed; stopping this instance so that its partitions move to a healthy one: {}",
                     e.toString());
             app.failure.compareAndSet(null, e);
+            health.phase(InstanceHealth.Phase.FAILED);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.start();
@@ -128,6 +161,10 @@ public final class FramewiseApplication implements AutoCloseable {
         return stopped.getCount() > 0;
     }
 
+    public Observability observability() {
+        return observability;
+    }
+
     public Throwable failure() {
         return failure.get();
     }
@@ -139,9 +176,11 @@ public final class FramewiseApplication implements AutoCloseable {
      * caller must not report a clean stop then.
      */
     public boolean stop(Duration timeout) {
+        observability.health().phase(InstanceHealth.Phase.STOPPING);
         boolean stoppedInTime = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(timeout));
         stopped.countDown();
+        streamsMetrics.close();
         if (!stoppedInTime) {
             LOG.warn("Kafka Streams did not stop within {} ms (state {})", timeout.toMillis(), streams.state());
         }

@@ -1,5 +1,6 @@
 package io.framewise.app.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.Topics;
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.observability.InstanceHealth;
+import io.framewise.app.observability.Observability;
+import io.framewise.app.observability.OperationsServer;
 import io.framewise.app.pipeline.InferenceService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,12 +44,38 @@ final class RunCommand implements Callable<Integer> {
         if (config.modelDir().isBlank()) {
             throw new CliException("no model given", "pass --model DIR (see 'framewise demo' for one made on first use)");
         }
+        // Served from the start: a kubelet probes liveness while the model loads and warms up (ready comes later).
+        try (Observability observability = new Observability(config.applicationId());
+             OperationsServer server = startServer(config, observability)) {
+            return run(config, observability, stop);
+        }
+    }
+
+    private static OperationsServer startServer(FramewiseConfig config, Observability observability) {
+        if (config.httpPort() < 0) {
+            return null;
+        }
+        try {
+            OperationsServer server = OperationsServer.start(config.httpHost(), config.httpPort(), observability.registry(),
+                    observability.health());
+            System.err.println("framewise run: metrics and health on http://" + config.httpHost() + ":" + server.port()
+                    + "/metrics, /health/live, /health/ready");
+            return server;
+        } catch (IOException e) {
+            throw new CliException("cannot serve metrics and health on " + config.httpHost() + ":" + config.httpPort()
+                    + ": " + e.getMessage(), "choose another port with --set " + FramewiseConfig.HTTP_PORT_CONFIG
+                    + "=PORT (0: any free port; -1: none)");
+        }
+    }
+
+    private Integer run(FramewiseConfig config, Observability observability, CountDownLatch stop) throws Exception {
         InferenceService models = InferenceService.load(config, Path.of(config.modelDir()));
         FramewiseApplication app;
         try {
             // Not waiting for RUNNING here: the state listener reports it, and a SIGTERM meanwhile is served below.
-            app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ZERO);
+            app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ZERO, observability);
         } catch (Topics.BrokerUnavailableException | RuntimeException e) {
+            observability.health().phase(InstanceHealth.Phase.FAILED);
             models.close();
             // Admin and producer threads of a failed start must not keep the JVM from exiting.
             if (e instanceof Topics.BrokerUnavailableException) {

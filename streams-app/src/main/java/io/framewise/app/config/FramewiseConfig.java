@@ -125,6 +125,14 @@ public final class FramewiseConfig extends AbstractConfig {
     private static final String TOPIC_REPLICATION_DOC = "Replication factor of topics that framewise creates. -1: the "
             + "broker's default.";
 
+    public static final String HTTP_PORT_CONFIG = "framewise.http.port";
+    private static final String HTTP_PORT_DOC = "Port of framewise run's HTTP endpoints: /metrics (Prometheus text format), "
+            + "/health/live and /health/ready. 0 picks a free port (logged); -1 serves none.";
+
+    public static final String HTTP_HOST_CONFIG = "framewise.http.host";
+    private static final String HTTP_HOST_DOC = "Address the HTTP endpoints listen on: 0.0.0.0 so that a kubelet and "
+            + "Prometheus can reach a pod; 127.0.0.1 to keep them local.";
+
     public static final ConfigDef CONFIG = new ConfigDef()
             .define(INPUT_TOPIC_CONFIG, Type.STRING, "frames", new ConfigDef.NonEmptyString(), Importance.HIGH, INPUT_TOPIC_DOC)
             .define(OUTPUT_TOPIC_CONFIG, Type.STRING, "classifications", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -157,7 +165,9 @@ public final class FramewiseConfig extends AbstractConfig {
             .define(STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.between(100, 3_600_000), Importance.LOW,
                     STARTUP_TIMEOUT_MS_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
-            .define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) -1, replication(), Importance.LOW, TOPIC_REPLICATION_DOC);
+            .define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) -1, replication(), Importance.LOW, TOPIC_REPLICATION_DOC)
+            .define(HTTP_PORT_CONFIG, Type.INT, 9400, Range.between(-1, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
+            .define(HTTP_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW, HTTP_HOST_DOC);
 
     /** Kafka Streams settings framewise chooses unless the user sets them. */
     static Map<String, Object> streamsDefaults() {
@@ -286,6 +296,15 @@ public final class FramewiseConfig extends AbstractConfig {
 
     public BudgetPolicy budgetPolicy() {
         return BudgetPolicy.parse(getString(BUDGET_POLICY_CONFIG));
+    }
+
+    /** Port of the HTTP endpoints; -1 when they are off. */
+    public int httpPort() {
+        return getInt(HTTP_PORT_CONFIG);
+    }
+
+    public String httpHost() {
+        return getString(HTTP_HOST_CONFIG);
     }
 
     public String applicationId() {

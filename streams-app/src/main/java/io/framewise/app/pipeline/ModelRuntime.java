@@ -87,6 +87,11 @@ public final class ModelRuntime implements AutoCloseable {
         return ref;
     }
 
+    /** The precision it computes in, as a metric label: "float32" or "bfloat16". */
+    public String precisionTag() {
+        return classifier.precision().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Said in every event this model answers, e.g. that its weights are untrained; null when nothing needs saying. */
     public String note() {
         return note;

@@ -17,6 +17,7 @@ import io.framewise.app.pipeline.CameraCadence;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InvalidFrameException;
 import io.framewise.app.pipeline.ModelRuntime;
+import io.framewise.app.observability.FrameMetrics;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Frame;
 import io.framewise.schema.Label;
@@ -71,11 +72,12 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     /** Camera and attribute pairs already reported as unusable. */
     private final Set<String> warned = new HashSet<>();
     private ProcessorContext<String, Object> context;
-    private PipelineMetrics metrics;
+    private final FrameMetrics metrics;
     private InFlightFrames inFlight;
 
-    ClassifyFrameProcessor(FrameAnalyzer analyzer, FramewiseConfig config, Clock clock) {
+    ClassifyFrameProcessor(FrameAnalyzer analyzer, FramewiseConfig config, Clock clock, FrameMetrics metrics) {
         this.analyzer = analyzer;
+        this.metrics = metrics;
         this.defaultBudgetMs = config.latencyBudgetMs();
         this.policy = config.budgetPolicy();
         this.defaultMaxFps = config.getDouble(FramewiseConfig.CAMERA_MAX_FPS_CONFIG);
@@ -89,7 +91,6 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.metrics = new PipelineMetrics(context.metrics(), Thread.currentThread().getName());
         KeyValueStore<Long, byte[]> store = context.getStateStore(InFlightFrames.STORE);
         this.inFlight = new InFlightFrames(store);
         // Restoration is complete when init() runs: what the store holds was in flight when the task last committed
@@ -204,12 +205,12 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         c.event().setStatus(Status.OK).setModel(a.model().ref()).setNote(note(a))
                 .setLabels(a.predictions().stream().map(p -> new Label(p.index(), p.label(), p.score())).toList())
                 .setLatency(latency).setBatchSize(a.batchSize()).setDeadlineMet(met);
-        metrics.classified(a.batchSize(), met);
-        metrics.stage("decode", latency.getDecodeMs());
-        metrics.stage("preprocess", latency.getPreprocessMs());
-        metrics.stage("batch-wait", latency.getBatchWaitMs());
-        metrics.stage("inference", latency.getInferenceMs());
-        emit(e, Status.OK, totalMs);
+        metrics.classified(a.model().ref(), a.model().precisionTag(), a.batchSize(), met);
+        metrics.stage(FrameMetrics.Stage.DECODE, latency.getDecodeMs());
+        metrics.stage(FrameMetrics.Stage.PREPROCESS, latency.getPreprocessMs());
+        metrics.stage(FrameMetrics.Stage.BATCH_WAIT, latency.getBatchWaitMs());
+        metrics.stage(FrameMetrics.Stage.INFERENCE, latency.getInferenceMs());
+        emit(e, Status.OK, totalMs, a.model());
     }
 
     /** What the event says beside its labels: the model's note, and what the payload really was if not as declared. */
@@ -233,15 +234,15 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         double totalMs = c.queueingMs() + (System.nanoTime() - c.startNanos()) / 1e6;
         c.event().setStatus(status).setLabels(List.of()).setDeadlineMet(false)
                 .setLatency(new LatencyBreakdown(c.queueingMs(), decodeNanos / 1e6, preprocessNanos / 1e6, 0.0, 0.0, totalMs));
-        emit(e, status, totalMs);
+        emit(e, status, totalMs, analyzer.models().primary());
     }
 
-    private void emit(InFlightFrames.Entry e, Status status, double totalMs) {
+    private void emit(InFlightFrames.Entry e, Status status, double totalMs, ModelRuntime model) {
         EventContext c = e.context();
         c.event().setClassifiedTimestamp(c.start().plusNanos((long) ((totalMs - c.queueingMs()) * 1e6)));
-        metrics.event(status);
-        metrics.stage("queueing", c.queueingMs());
-        metrics.stage("total", totalMs);
+        metrics.event(status, model.ref(), model.precisionTag());
+        metrics.stage(FrameMetrics.Stage.QUEUEING, c.queueingMs());
+        metrics.stage(FrameMetrics.Stage.TOTAL, totalMs);
         context.forward(new Record<String, Object>(e.key(), c.event().build(), e.timestamp()), FramewiseTopology.SINK);
     }
 
@@ -251,6 +252,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
      */
     private void deadLetter(long offset, String key, long timestamp, Frame frame, RuntimeException e) {
         LOG.warn("frame {}#{} dead-lettered: {}", frame.getCameraId(), frame.getSequence(), e.getMessage());
+        metrics.deadLetter(e.getClass().getSimpleName());
         RecordHeaders headers = new RecordHeaders();
         headers.add("__streams.errors.exception", e.getClass().getName().getBytes(StandardCharsets.UTF_8));
         headers.add("__streams.errors.message", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));

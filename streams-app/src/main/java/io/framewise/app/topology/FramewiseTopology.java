@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.observability.FrameMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.schema.serde.FramewiseSerdes;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -40,11 +42,16 @@ public final class FramewiseTopology {
         return p;
     }
 
+    /** The topology with its meters in a registry of their own (tests, which read events, not meters). */
     public static Topology build(FramewiseConfig config, FrameAnalyzer analyzer, Clock clock) {
+        return build(config, analyzer, clock, new FrameMetrics(new SimpleMeterRegistry()));
+    }
+
+    public static Topology build(FramewiseConfig config, FrameAnalyzer analyzer, Clock clock, FrameMetrics metrics) {
         // The topology sees the application's real settings (not the defaults a bare Topology would invent).
         Topology topology = new Topology(new TopologyConfig(new StreamsConfig(withPlaceholders(config.streamsProperties()))));
         topology.addSource(SOURCE, new StringDeserializer(), FramewiseSerdes.frame().deserializer(), config.inputTopic());
-        topology.addProcessor(CLASSIFY, () -> new ClassifyFrameProcessor(analyzer, config, clock), SOURCE);
+        topology.addProcessor(CLASSIFY, () -> new ClassifyFrameProcessor(analyzer, config, clock, metrics), SOURCE);
         // In memory (frames in flight are few) with a changelog (they must survive the instance); the cache keeps
         // frames answered within a commit interval out of the changelog.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(InFlightFrames.STORE),

@@ -33,6 +33,9 @@ public final class FramewiseProcess implements AutoCloseable {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+        // several instances run at once: each serves its metrics and health on a free local port
+        pb.environment().put("FRAMEWISE_HTTP_PORT", "0");
+        pb.environment().put("FRAMEWISE_HTTP_HOST", "127.0.0.1");
         Process process = pb.start();
         // Whatever happens to the test, its instances must not outlive the test JVM and eat the machine's CPU.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "kill-" + process.pid()));

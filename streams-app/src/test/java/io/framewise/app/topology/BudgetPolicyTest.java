@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.observability.FrameMetrics;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.pipeline.ModelRuntime;
@@ -28,6 +29,8 @@ import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.Status;
 import io.framewise.schema.serde.FramewiseSerdes;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -98,6 +101,8 @@ class BudgetPolicyTest {
         }
     }
 
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
     private Driver driver(Map<String, Object> extra) {
         Map<String, Object> settings = new HashMap<>(extra);
         settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS);
@@ -107,7 +112,7 @@ class BudgetPolicyTest {
         FramewiseConfig config = new FramewiseConfig(settings);
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
-        TopologyTestDriver d = new TopologyTestDriver(FramewiseTopology.build(config, analyzer, clock), props, T0);
+        TopologyTestDriver d = new TopologyTestDriver(FramewiseTopology.build(config, analyzer, clock, new FrameMetrics(registry)), props, T0);
         return new Driver(d, d.createInputTopic(config.inputTopic(), new StringSerializer(), FramewiseSerdes.frame().serializer()),
                 d.createOutputTopic(config.outputTopic(), new StringDeserializer(), FramewiseSerdes.classification().deserializer()));
     }
@@ -195,21 +200,28 @@ class BudgetPolicyTest {
     }
 
     @Test
-    void metricsCountEventsByStatusAndRecordStageLatencies() {
+    void metricsCountEventsByStatusAndRecordStageLatenciesInPrometheusNames() {
         try (Driver d = driver(Map.of())) {
             send(d, frame(0, BUDGET_MS - 1));
             send(d, frame(1, -1));
-            var metrics = d.driver().metrics();
-            assertThat(value(metrics, "events-ok-total")).isEqualTo(1.0);
-            assertThat(value(metrics, "events-skipped-late-total")).isEqualTo(1.0);
-            assertThat(value(metrics, "inference-latency-ms-max")).isPositive();
-            assertThat(value(metrics, "batch-size-max")).isEqualTo(1.0);
-            assertThat(value(metrics, "deadline-miss-ratio")).isZero();
+            String scrape = registry.scrape();
+            String model = "model=\"" + analyzer.models().primary().ref().getName() + "\"";
+            assertThat(sample(scrape, "framewise_events_total", "status=\"ok\"", model)).isEqualTo(1.0);
+            assertThat(sample(scrape, "framewise_events_total", "status=\"skipped_late\"", model)).isEqualTo(1.0);
+            assertThat(sample(scrape, "framewise_goodput_frames_total", model, "precision=\"float32\"")).isEqualTo(1.0);
+            assertThat(sample(scrape, "framewise_stage_latency_seconds_count", "stage=\"inference\"")).isEqualTo(1.0);
+            assertThat(sample(scrape, "framewise_stage_latency_seconds_count", "stage=\"total\"")).isEqualTo(2.0);
+            assertThat(sample(scrape, "framewise_batch_size_bucket", "le=\"1.0\"")).isEqualTo(1.0);
+            assertThat(scrape).doesNotContain("framewise_deadline_misses_total{");
         }
     }
 
-    private static double value(Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics, String name) {
-        return metrics.entrySet().stream().filter(e -> e.getKey().group().equals(PipelineMetrics.GROUP) && e.getKey().name().equals(name))
-                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+    /** The value of the one sample of {@code name} whose labels contain every one of {@code labels}. */
+    private static double sample(String scrape, String name, String... labels) {
+        List<String> lines = scrape.lines()
+                .filter(l -> l.startsWith(name + "{") && List.of(labels).stream().allMatch(l::contains)).toList();
+        assertThat(lines).as("samples of %s with %s", name, List.of(labels)).hasSize(1);
+        String line = lines.get(0);
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.observability.FrameMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.pipeline.ModelRuntime;
@@ -100,7 +102,8 @@ class InFlightFramesTest {
         settings.put("bootstrap.servers", "unused:9092");
         settings.put(FramewiseConfig.PIPELINE_DEPTH_CONFIG, DEPTH);
         settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, 600_000);
-        ClassifyFrameProcessor p = new ClassifyFrameProcessor(analyzer, new FramewiseConfig(settings), Clock.systemUTC());
+        ClassifyFrameProcessor p = new ClassifyFrameProcessor(analyzer, new FramewiseConfig(settings), Clock.systemUTC(),
+                new FrameMetrics(new SimpleMeterRegistry()));
         p.init(ctx);
         return p;
     }
