@@ -74,6 +74,10 @@ public final class FramewiseApplication implements AutoCloseable {
                 config.getLong(FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG));
         // Warm before joining the group: the first frames this instance is given must not pay for cold kernels, a
         // cold decoder or uncalibrated estimates (they would be skipped after every start and every scale-out).
+        observability.frames().model(models.primary().ref(), models.primary().precisionTag());
+        if (models.fallback() != null) {
+            observability.frames().model(models.fallback().ref(), models.fallback().precisionTag());
+        }
         health.phase(InstanceHealth.Phase.WARMING_UP);
         analyzer.warmUp();
         KafkaStreams streams = new KafkaStreams(FramewiseTopology.build(config, analyzer, clock, observability.frames()), props);

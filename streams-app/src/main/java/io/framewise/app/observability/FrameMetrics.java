@@ -20,8 +20,8 @@ import io.micrometer.core.instrument.Timer;
  *   <li>{@code framewise_events_total{status,model,precision}}: events written, by status;</li>
  *   <li>{@code framewise_goodput_frames_total{model,precision}}: frames classified within their budget;</li>
  *   <li>{@code framewise_deadline_misses_total{model,precision}}: frames classified after their deadline;</li>
- *   <li>{@code framewise_dead_letters_total{reason}}: frames that failed once in flight (frames refused on arrival
- *       are Kafka Streams' {@code kafka_stream_task_dropped_records_total});</li>
+ *   <li>{@code framewise_dead_letters_total}: frames that failed once in flight (frames refused on arrival are
+ *       Kafka Streams' {@code kafka_stream_task_dropped_records_total});</li>
  *   <li>{@code framewise_stage_latency_seconds{stage}}: a histogram per stage (queueing, decode, preprocess,
  *       batch_wait, inference, total), so that percentiles aggregate across instances with
  *       {@code histogram_quantile(0.99, sum by (le) (rate(..._bucket[5m])))};</li>
@@ -43,13 +43,20 @@ public final class FrameMetrics {
     static final Duration[] LATENCY_BUCKETS = LongStream.of(1, 2, 5, 10, 20, 35, 50, 75, 100, 150, 200,
             300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10_000, 30_000, 60_000).mapToObj(Duration::ofMillis).toArray(Duration[]::new);
 
+    private static final String EVENTS_DOC = "Events written, by status";
+    private static final String GOODPUT_DOC = "Frames classified within their latency budget";
+    private static final String MISSES_DOC = "Frames classified after their deadline";
+
     private final MeterRegistry registry;
+    private final Counter deadLetters;
     private final Map<Stage, Timer> stages = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
 
     public FrameMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.deadLetters = Counter.builder("framewise.dead.letters")
+                .description("Frames dead-lettered after they were admitted (failed in flight)").register(registry);
         for (Stage stage : Stage.values()) {
             // Fixed buckets, the same on every instance so that they add up: 22 from 1 ms to 60 s, dense where
             // budgets usually are (50 ms to 2 s). Micrometer's own ladder would be 74 per stage, a third of a scrape.
@@ -61,38 +68,53 @@ public final class FrameMetrics {
         }
     }
 
+    /**
+     * Creates the meters of a model at zero, before its first frame: a counter that appears only with its first
+     * increment makes rate() and ratios over it return nothing, and alerts on it stay silent.
+     */
+    public void model(ModelRef model, String precision) {
+        for (Status status : Status.values()) {
+            if (status != Status.UNKNOWN) {
+                counter("framewise.events", EVENTS_DOC, model, precision, "status", status.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        counter("framewise.goodput.frames", GOODPUT_DOC, model, precision, null, null);
+        counter("framewise.deadline.misses", MISSES_DOC, model, precision, null, null);
+        batchSize(model, precision);
+    }
+
     /** An event was written with {@code status}, for a frame served by {@code model}. */
     public void event(Status status, ModelRef model, String precision) {
-        counter("framewise.events", "Events written, by status", model, precision, "status",
+        counter("framewise.events", EVENTS_DOC, model, precision, "status",
                 status.name().toLowerCase(Locale.ROOT)).increment();
     }
 
     /** A frame was classified, in a batch of {@code batch}, within its budget or not. */
     public void classified(ModelRef model, String precision, int batch, boolean deadlineMet) {
         if (deadlineMet) {
-            counter("framewise.goodput.frames", "Frames classified within their latency budget", model, precision,
-                    null, null).increment();
+            counter("framewise.goodput.frames", GOODPUT_DOC, model, precision, null, null).increment();
         } else {
-            counter("framewise.deadline.misses", "Frames classified after their deadline", model, precision,
-                    null, null).increment();
+            counter("framewise.deadline.misses", MISSES_DOC, model, precision, null, null).increment();
         }
-        batchSizes.computeIfAbsent(model.getName() + "\u0000" + precision, k -> DistributionSummary
+        batchSize(model, precision).record(batch);
+    }
+
+    private DistributionSummary batchSize(ModelRef model, String precision) {
+        return batchSizes.computeIfAbsent(model.getName() + "\u0000" + precision, k -> DistributionSummary
                 .builder("framewise.batch.size")
                 .description("Inference batch size of each classified frame")
                 .tags("model", model.getName(), "precision", precision)
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
-                .register(registry)).record(batch);
+                .register(registry));
     }
 
     public void stage(Stage stage, double ms) {
         stages.get(stage).record((long) (ms * 1e6), TimeUnit.NANOSECONDS);
     }
 
-    /** A frame failed once in flight and was dead-lettered; {@code reason} is the exception's simple class name. */
-    public void deadLetter(String reason) {
-        counters.computeIfAbsent("dl\u0000" + reason, k -> Counter.builder("framewise.dead.letters")
-                .description("Frames dead-lettered after they were admitted (failed in flight)")
-                .tag("reason", reason).register(registry)).increment();
+    /** A frame failed once in flight and was dead-lettered (its reason is in the dead letter's headers). */
+    public void deadLetter() {
+        deadLetters.increment();
     }
 
     private Counter counter(String name, String description, ModelRef model, String precision, String tag, String value) {

@@ -252,7 +252,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
      */
     private void deadLetter(long offset, String key, long timestamp, Frame frame, RuntimeException e) {
         LOG.warn("frame {}#{} dead-lettered: {}", frame.getCameraId(), frame.getSequence(), e.getMessage());
-        metrics.deadLetter(e.getClass().getSimpleName());
+        metrics.deadLetter();
         RecordHeaders headers = new RecordHeaders();
         headers.add("__streams.errors.exception", e.getClass().getName().getBytes(StandardCharsets.UTF_8));
         headers.add("__streams.errors.message", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));

@@ -212,7 +212,12 @@ class BudgetPolicyTest {
             assertThat(sample(scrape, "framewise_stage_latency_seconds_count", "stage=\"inference\"")).isEqualTo(1.0);
             assertThat(sample(scrape, "framewise_stage_latency_seconds_count", "stage=\"total\"")).isEqualTo(2.0);
             assertThat(sample(scrape, "framewise_batch_size_bucket", "le=\"1.0\"")).isEqualTo(1.0);
-            assertThat(scrape).doesNotContain("framewise_deadline_misses_total{");
+            assertThat(scrape).doesNotContain("framewise_deadline_misses_total{").doesNotContain("status=\"skipped_sampled\"");
+            // created at zero when the model is announced, so that rates and ratios over them exist before any frame
+            FrameMetrics announced = new FrameMetrics(registry);
+            announced.model(analyzer.models().primary().ref(), "float32");
+            assertThat(sample(registry.scrape(), "framewise_deadline_misses_total", model)).isZero();
+            assertThat(sample(registry.scrape(), "framewise_events_total", "status=\"skipped_sampled\"", model)).isZero();
         }
     }
 
