@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
 public final class FramewiseApplication implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FramewiseApplication.class);
 
+    /**
+     * How long {@code framewise run} lets a stop take (commit, leave the group, close): less than a Kubernetes pod's
+     * default 30 s grace period, and the chart's grace period is longer still.
+     */
+    public static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(25);
+
     /** One daemon thread for every instance of the process: it only re-reads the clients' metric maps. */
     private static final ScheduledExecutorService METRICS_REFRESH = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "framewise-metrics-refresh");

@@ -23,8 +23,6 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the Framewise streams application against a Kafka cluster until SIGTERM or Ctrl-C. Start more instances with the same application.id to share the load; they split the input partitions.")
 final class RunCommand implements Callable<Integer> {
-    /** How long a stop may take: less than a Kubernetes pod's default 30 s grace period. */
-    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(25);
 
     @Mixin
     KafkaOptions kafka;
@@ -94,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
             }
             System.err.println("framewise run: stopping (committing, leaving the group)");
         } finally {
-            stoppedInTime = app.stop(SHUTDOWN_TIMEOUT);
+            stoppedInTime = app.stop(FramewiseApplication.SHUTDOWN_TIMEOUT);
             models.close();
         }
         if (app.failure() != null) {
@@ -102,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
             return FramewiseCli.EXIT_FAILURE;
         }
         if (!stoppedInTime) {
-            System.err.println("framewise run: Kafka Streams did not stop within " + SHUTDOWN_TIMEOUT.toSeconds()
+            System.err.println("framewise run: Kafka Streams did not stop within " + FramewiseApplication.SHUTDOWN_TIMEOUT.toSeconds()
                     + " s; offsets and frames in flight since the last commit are handled by the next owner of the "
                     + "partitions (replayed under at_least_once, aborted and redone under exactly_once_v2)");
             return FramewiseCli.EXIT_FAILURE;
