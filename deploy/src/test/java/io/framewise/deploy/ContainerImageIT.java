@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * podman, started with its default command against a real broker (the embedded one, on the host network, 127.0.0.1),
  * given a model directory as a read-only volume. It must classify frames, dead-letter garbage, serve its probes and
  * metrics, and stop cleanly on SIGTERM. On these machines podman needs {@code --runtime runc} and explicit ulimits
- * within the sandbox's own (the defaults ask for more than it allows).
+ * within the sandbox's own (the defaults ask for more than it allows). It runs with a read-only root filesystem and
+ * no capabilities, as the Helm chart runs it.
  */
 class ContainerImageIT {
     static final Path IMAGE_TAR = Path.of("target", "framewise-image.tar");
@@ -68,6 +69,9 @@ class ContainerImageIT {
         String name = "framewise-it-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> run = Commands.list(podman, "run", "-d", "--name", name);
         run.addAll(RUN_OPTIONS);
+        // as the Helm chart runs it: read-only root, no capabilities, writable scratch only where the chart mounts it
+        run.addAll(List.of("--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+                "--tmpfs", "/tmp:rw,mode=1777", "--tmpfs", "/var/lib/framewise:rw,mode=1777"));
         run.addAll(List.of("-v", fixture.model.toAbsolutePath() + ":/models/current:ro",
                 "-e", "FRAMEWISE_KAFKA_BOOTSTRAP_SERVERS=" + fixture.broker.bootstrapServers(),
                 "-e", "FRAMEWISE_KAFKA_APPLICATION_ID=" + settings.get("application.id"),
