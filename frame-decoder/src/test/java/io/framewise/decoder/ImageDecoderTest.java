@@ -9,9 +9,9 @@ import java.util.Arrays;
 import io.framewise.decoder.FrameDecodeException.Reason;
 import io.framewise.schema.Codec;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
     private final ImageDecoder decoder = new ImageDecoder(50_000_000L);

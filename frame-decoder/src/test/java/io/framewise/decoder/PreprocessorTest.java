@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-
 import javax.imageio.ImageIO;
 
 import io.framewise.decoder.PreprocessSpec.ChannelOrder;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.framewise.decoder.PreprocessSpec;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
@@ -21,7 +22,6 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.RewriterConfig;
-import org.slf4j.LoggerFactory;
 import org.tensorflow.types.TFloat32;
 
 /**

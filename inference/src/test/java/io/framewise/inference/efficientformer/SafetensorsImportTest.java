@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import io.framewise.inference.efficientformer.weights.EvaluationCrop;
 import io.framewise.inference.efficientformer.weights.GoldenWeights;
 import io.framewise.inference.efficientformer.weights.Safetensors;
-import io.framewise.inference.efficientformer.weights.EvaluationCrop;
 import io.framewise.inference.efficientformer.weights.StateDictWeights;
 import io.framewise.inference.efficientformer.weights.WeightException;
 import org.junit.jupiter.api.Test;

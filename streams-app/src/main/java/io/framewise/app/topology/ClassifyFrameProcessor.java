@@ -12,12 +12,12 @@ import java.util.Set;
 
 import io.framewise.app.config.BudgetPolicy;
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.observability.FrameMetrics;
 import io.framewise.app.pipeline.Analysis;
 import io.framewise.app.pipeline.CameraCadence;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InvalidFrameException;
 import io.framewise.app.pipeline.ModelRuntime;
-import io.framewise.app.observability.FrameMetrics;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Frame;
 import io.framewise.schema.Label;

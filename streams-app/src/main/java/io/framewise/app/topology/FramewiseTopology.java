@@ -6,9 +6,9 @@ import java.util.Map;
 
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.observability.FrameMetrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.schema.serde.FramewiseSerdes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;

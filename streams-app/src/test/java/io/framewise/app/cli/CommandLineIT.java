@@ -15,10 +15,10 @@ import java.util.List;
 
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.decoder.source.SyntheticScene;
-import io.framewise.app.pipeline.InferenceService;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.OpenCVFrameConverter;

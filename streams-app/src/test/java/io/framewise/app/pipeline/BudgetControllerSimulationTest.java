@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.function.IntToLongFunction;
 
 import io.framewise.app.pipeline.ControllerSimulation.Outcome;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Stability of the budget controller under load, with a fake model and a virtual clock ({@link ControllerSimulation}):

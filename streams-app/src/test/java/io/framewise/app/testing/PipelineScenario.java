@@ -16,12 +16,12 @@ import java.util.Set;
 
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.publish.FramePublisher;
 import io.framewise.app.publish.Outcome;
 import io.framewise.app.publish.OutcomeReader;
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.SyntheticScene;
-import io.framewise.app.pipeline.InferenceService;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.LatencyBreakdown;

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
@@ -35,7 +34,6 @@ import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.tiny.TinyConvNet;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
-import io.framewise.schema.Frame;
 import io.framewise.schema.LatencyBreakdown;
 import io.framewise.schema.ModelRef;
 import io.framewise.schema.Status;

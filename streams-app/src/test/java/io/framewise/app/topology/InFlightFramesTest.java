@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.observability.FrameMetrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.pipeline.ModelRuntime;
@@ -30,6 +29,7 @@ import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.Status;
 import io.framewise.schema.serde.FramewiseSerdes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
