@@ -1,6 +1,7 @@
 package io.framewise.decoder;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Resizing as Pillow's {@code Image.resize} does it for 8-bit images ({@code ImagingResample} in Pillow's
@@ -173,7 +174,7 @@ public final class PillowResample {
             int row = y0 + yy;
             int base = (first[row] - rowFirst) * rowStride;
             int k = row * v.ksize();
-            java.util.Arrays.fill(acc, half);
+            Arrays.fill(acc, half);
             for (int y = 0; y < count[row]; y++) {
                 int w = weights[k + y];
                 int p = base + y * rowStride;

@@ -8,6 +8,7 @@ import java.util.Arrays;
 
 import io.framewise.decoder.FrameDecodeException.Reason;
 import io.framewise.schema.Codec;
+import org.assertj.core.data.Offset;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,7 +59,7 @@ class ImageDecoderTest {
                 assertThat(image.bgr().channels()).isEqualTo(3);
                 assertThat(image.bgr().depth()).isZero(); // CV_8U
                 // 16-bit values v*257 map back to v; alpha is dropped; gray replicates into B, G and R.
-                assertThat(idx.get(5, 7, 0)).isCloseTo(TestImages.value(5, 7, 0), org.assertj.core.data.Offset.offset(3));
+                assertThat(idx.get(5, 7, 0)).isCloseTo(TestImages.value(5, 7, 0), Offset.offset(3));
             }
         }
     }

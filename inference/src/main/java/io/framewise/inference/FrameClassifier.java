@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -197,7 +198,7 @@ public final class FrameClassifier implements AutoCloseable {
             values.asRawTensor().data().asFloats().read(flat);
             float[][] rows = new float[n][];
             for (int i = 0; i < n; i++) {
-                rows[i] = java.util.Arrays.copyOfRange(flat, i * metadata.numClasses(), (i + 1) * metadata.numClasses());
+                rows[i] = Arrays.copyOfRange(flat, i * metadata.numClasses(), (i + 1) * metadata.numClasses());
             }
             return rows;
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A model's label file: one class name per line, line i naming output index i. */
@@ -38,7 +39,7 @@ public final class Labels {
             if (names == null || !names.isArray()) {
                 throw new IOException(file + ": JSON label file needs an array of names or a 'label_names' array");
             }
-            java.util.List<String> labels = new java.util.ArrayList<>();
+            List<String> labels = new ArrayList<>();
             names.forEach(n -> labels.add(n.asText()));
             return labels;
         }

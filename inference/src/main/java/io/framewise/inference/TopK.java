@@ -1,5 +1,7 @@
 package io.framewise.inference;
 
+import java.util.Arrays;
+
 /** Indices of the k largest values, largest first; ties keep the lower index first. O(n k), for small k. */
 public final class TopK {
     private TopK() {
@@ -19,6 +21,6 @@ public final class TopK {
             }
             best[j] = i;
         }
-        return filled == k ? best : java.util.Arrays.copyOf(best, filled);
+        return filled == k ? best : Arrays.copyOf(best, filled);
     }
 }

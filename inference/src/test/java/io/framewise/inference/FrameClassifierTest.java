@@ -11,6 +11,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import io.framewise.inference.tiny.TinyConvNet;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ class FrameClassifierTest {
 
     static FloatBuffer batch(int n, long seed) {
         FloatBuffer b = ByteBuffer.allocateDirect(4 * n * SIZE * SIZE * 3).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        SplittableRandom r = new SplittableRandom(seed);
         for (int i = 0; i < b.capacity(); i++) {
             b.put(i, (float) r.nextGaussian());
         }

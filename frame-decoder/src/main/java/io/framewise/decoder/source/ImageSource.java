@@ -1,5 +1,7 @@
 package io.framewise.decoder.source;
 
+import java.io.IOException;
+
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -21,5 +23,5 @@ public interface ImageSource extends AutoCloseable {
     String describe();
 
     @Override
-    void close() throws java.io.IOException;
+    void close() throws IOException;
 }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
@@ -51,7 +52,7 @@ public final class BatchingEngine implements AutoCloseable {
     private final BatchLatencyEstimator estimator;
     private final LinkedBlockingQueue<Request> incoming = new LinkedBlockingQueue<>();
     /** Images submitted and not yet started or shed (incoming plus those the dispatcher holds). */
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
     private final Thread dispatcher;
     private final Object submitLock = new Object();
     private volatile boolean closing;

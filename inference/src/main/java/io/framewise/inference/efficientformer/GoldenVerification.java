@@ -14,6 +14,7 @@ import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.TopK;
 import io.framewise.inference.efficientformer.weights.GoldenWeights;
 import io.framewise.inference.export.Directories;
+import io.framewise.inference.export.ModelExporter;
 
 /**
  * Proves a build of a variant is the reference network: export it with the golden weights, reload the SavedModel as
@@ -48,7 +49,7 @@ public final class GoldenVerification {
         for (int i = 0; i < logits.length; i++) {
             max = Math.max(max, Math.abs(logits[i] - golden.get("logits").get(i).asDouble()));
         }
-        long bytes = io.framewise.inference.export.ModelExporter.sizeOnDisk(dir);
+        long bytes = ModelExporter.sizeOnDisk(dir);
         Directories.deleteQuietly(dir);
         return new Report(v, max, TopK.indices(logits, 1)[0], golden.get("argmax").asInt(), metadata.parameters(),
                 golden.get("params_incl_dist_head").asLong(), bytes);

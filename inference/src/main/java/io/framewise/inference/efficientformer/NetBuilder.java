@@ -1,5 +1,6 @@
 package io.framewise.inference.efficientformer;
 
+import java.util.Arrays;
 import java.util.List;
 
 import io.framewise.inference.efficientformer.weights.WeightSource;
@@ -105,7 +106,7 @@ public final class NetBuilder {
     public record Affine(float[] scale, float[] shift) {
         public static Affine identity(int channels) {
             float[] one = new float[channels];
-            java.util.Arrays.fill(one, 1f);
+            Arrays.fill(one, 1f);
             return new Affine(one, new float[channels]);
         }
 

@@ -2,6 +2,8 @@ package io.framewise.inference.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,7 @@ class BatchPlannerTest {
     @Test
     void imagesThatWouldMissInTheBatchTheQueueFormsAreShedAndTheBatchStaysFull() {
         // 10 waiting, batch of 4 takes 60 ms: the two oldest would finish after their 50 ms deadlines
-        List<Image> waiting = new java.util.ArrayList<>();
+        List<Image> waiting = new ArrayList<>();
         waiting.add(new Image(50 * MS, true));
         waiting.add(new Image(55 * MS, true));
         for (int i = 0; i < 8; i++) {
@@ -50,7 +52,7 @@ class BatchPlannerTest {
 
     @Test
     void theBatchNeverExceedsTheMaximumAndTheRestKeepWaiting() {
-        List<Image> waiting = java.util.Collections.nCopies(10, new Image(10_000 * MS, true));
+        List<Image> waiting = Collections.nCopies(10, new Image(10_000 * MS, true));
         BatchPlanner.Plan plan = BatchPlanner.plan(waiting, 0, BatchPlannerTest::latency, 4);
         assertThat(plan.batch()).containsExactly(0, 1, 2, 3);
         assertThat(plan.shed()).isEmpty();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -157,7 +158,7 @@ class BatchingEngineTest {
         runner.sleepMs = 1;
         BatchingEngine engine = new BatchingEngine("t", runner, 4, 0, System::nanoTime);
         List<CompletableFuture<BatchingEngine.Result>> futures = new CopyOnWriteArrayList<>();
-        java.util.concurrent.CountDownLatch someSubmitted = new java.util.concurrent.CountDownLatch(100);
+        CountDownLatch someSubmitted = new CountDownLatch(100);
         // submits until the engine refuses, so that submissions race the close from before it until after it
         Thread submitter = new Thread(() -> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.framewise.inference.efficientformer.weights.SeededWeights;
 import io.framewise.inference.efficientformer.weights.WeightSource;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -49,7 +50,7 @@ class EfficientFormerVariantsTest {
             JsonNode golden = Reference.golden(v);
             assertThat(out.parameters()).as("parameters incl. both heads").isEqualTo(v.referenceParameters())
                     .isEqualTo(golden.get("params_incl_dist_head").asLong());
-            assertThat(out.macs() / 1e9).as("GMACs").isCloseTo(v.referenceGmacs(), org.assertj.core.data.Percentage.withPercentage(1));
+            assertThat(out.macs() / 1e9).as("GMACs").isCloseTo(v.referenceGmacs(), Percentage.withPercentage(1));
 
             Map<String, long[]> expected = TimmKeys.of(v).stream()
                     .filter(k -> !k.name().endsWith("num_batches_tracked") && !k.name().endsWith("attention_bias_idxs"))

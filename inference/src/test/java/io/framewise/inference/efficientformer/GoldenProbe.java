@@ -1,9 +1,11 @@
 package io.framewise.inference.efficientformer;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.framewise.inference.efficientformer.weights.GoldenWeights;
+import io.framewise.inference.efficientformer.weights.WeightSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
@@ -22,7 +24,7 @@ final class GoldenProbe {
         return run(v, new GoldenWeights(), fold);
     }
 
-    static Result run(Variant v, io.framewise.inference.efficientformer.weights.WeightSource weights, boolean fold) {
+    static Result run(Variant v, WeightSource weights, boolean fold) {
         try (Graph g = new Graph(); Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             Placeholder<TFloat32> images = EfficientFormer.imagesPlaceholder(tf);
@@ -33,7 +35,7 @@ final class GoldenProbe {
                 try (var result = runner.run()) {
                     float[] logits = new float[1000];
                     ((TFloat32) result.get(0)).asRawTensor().data().asFloats().read(logits);
-                    Map<String, Double> sums = new java.util.LinkedHashMap<>();
+                    Map<String, Double> sums = new LinkedHashMap<>();
                     int i = 1;
                     for (String name : out.stages().keySet()) {
                         Tensor t = result.get(i++);

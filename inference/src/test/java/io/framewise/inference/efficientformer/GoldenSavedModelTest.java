@@ -17,6 +17,7 @@ import io.framewise.inference.ModelMetadata;
 import io.framewise.inference.TopK;
 import io.framewise.inference.efficientformer.weights.GoldenWeights;
 import io.framewise.inference.export.ModelExporter;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +50,7 @@ class GoldenSavedModelTest {
         GoldenProbe.Result unfolded = GoldenProbe.run(v, false);
         unfolded.stageSums().forEach((stage, sum) -> {
             double reference = golden.get("stage_sums").get(stage).asDouble();
-            assertThat(sum).as(stage + " sum").isCloseTo(reference, org.assertj.core.data.Offset.offset(1e-4 * Math.abs(reference) + 1e-3));
+            assertThat(sum).as(stage + " sum").isCloseTo(reference, Offset.offset(1e-4 * Math.abs(reference) + 1e-3));
         });
 
         Path dir = temp.resolve(v.timmName());

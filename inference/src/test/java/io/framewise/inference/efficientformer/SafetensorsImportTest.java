@@ -4,16 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import io.framewise.inference.FrameClassifier;
+import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.efficientformer.weights.EvaluationCrop;
 import io.framewise.inference.efficientformer.weights.GoldenWeights;
 import io.framewise.inference.efficientformer.weights.Safetensors;
+import io.framewise.inference.efficientformer.weights.SafetensorsHalf;
 import io.framewise.inference.efficientformer.weights.StateDictWeights;
 import io.framewise.inference.efficientformer.weights.WeightException;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,20 +142,20 @@ class SafetensorsImportTest {
         Safetensors.write(file, tensors);
 
         Path dir = temp.resolve("finetuned");
-        var labels = java.util.List.of("cat", "dog", "car", "bus", "tree");
+        var labels = List.of("cat", "dog", "car", "bus", "tree");
         var metadata = EfficientFormer.export(dir, v, StateDictWeights.open(file, true), labels, "finetuned");
         assertThat(metadata.numClasses()).isEqualTo(5);
         assertThat(metadata.parameters()).isEqualTo(v.referenceParameters() - 2L * (1000 * width + 1000) + (5L * width + 5));
         var reference = Reference.golden(v).get("logits");
-        try (var classifier = io.framewise.inference.FrameClassifier.load(dir, io.framewise.inference.InferenceOptions.defaults())) {
+        try (var classifier = FrameClassifier.load(dir, InferenceOptions.defaults())) {
             float[] input = GoldenWeights.inputNhwc(224);
-            var batch = java.nio.ByteBuffer.allocateDirect(4 * input.length).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            var batch = ByteBuffer.allocateDirect(4 * input.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
             batch.put(input).flip();
             float[] logits = classifier.run(batch, 1)[0];
             assertThat(logits).hasSize(rows.length);
             for (int i = 0; i < rows.length; i++) {
                 assertThat((double) logits[i]).as("logit of %s (reference class %d)", labels.get(i), rows[i])
-                        .isCloseTo(reference.get(rows[i]).asDouble(), org.assertj.core.data.Offset.offset(1e-3));
+                        .isCloseTo(reference.get(rows[i]).asDouble(), Offset.offset(1e-3));
             }
         }
     }
@@ -155,15 +163,15 @@ class SafetensorsImportTest {
     @Test
     void notASafetensorsFileIsRefusedClearly() throws IOException {
         Path junk = temp.resolve("junk.safetensors");
-        java.nio.file.Files.write(junk, new byte[] {(byte) 0xFF, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+        Files.write(junk, new byte[] {(byte) 0xFF, 1, 2, 3, 4, 5, 6, 7, 8, 9});
         assertThatThrownBy(() -> Safetensors.read(junk)).isInstanceOf(IOException.class).hasMessageContaining("not a safetensors file");
     }
 
     @Test
     void halfPrecisionValuesConvert() {
-        assertThat(io.framewise.inference.efficientformer.weights.SafetensorsHalf.toFloat((short) 0x3C00)).isEqualTo(1.0f);
-        assertThat(io.framewise.inference.efficientformer.weights.SafetensorsHalf.toFloat((short) 0xC000)).isEqualTo(-2.0f);
-        assertThat(io.framewise.inference.efficientformer.weights.SafetensorsHalf.toFloat((short) 0x0001)).isEqualTo(0x1p-24f);
+        assertThat(SafetensorsHalf.toFloat((short) 0x3C00)).isEqualTo(1.0f);
+        assertThat(SafetensorsHalf.toFloat((short) 0xC000)).isEqualTo(-2.0f);
+        assertThat(SafetensorsHalf.toFloat((short) 0x0001)).isEqualTo(0x1p-24f);
     }
 
     /** timm -> official names, written from the official repositories' module structure (independent of the loader). */

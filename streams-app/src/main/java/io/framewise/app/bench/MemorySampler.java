@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Samples the process's resident set size (native memory included: TensorFlow tensors, OpenCV Mats, JavaCPP
@@ -20,10 +21,10 @@ public final class MemorySampler implements AutoCloseable {
     private final List<Sample> samples = new ArrayList<>();
     private final Thread thread;
     private final long start = System.nanoTime();
-    private final java.util.function.LongSupplier frames;
+    private final LongSupplier frames;
     private volatile boolean running = true;
 
-    public MemorySampler(java.util.function.LongSupplier frames) {
+    public MemorySampler(LongSupplier frames) {
         this.frames = frames;
         this.thread = new Thread(this::loop, "memory-sampler");
         this.thread.setDaemon(true);

@@ -6,7 +6,10 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -17,6 +20,7 @@ import io.framewise.inference.TopK;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
@@ -63,13 +67,13 @@ public final class ModelBenchmark {
 
     public Result run(ProgressBar progress) throws Exception {
         List<Row> rows = new ArrayList<>();
-        Map<String, Double> calibration = new java.util.LinkedHashMap<>();
-        Map<Precision, float[][]> answers = new java.util.EnumMap<>(Precision.class);
+        Map<String, Double> calibration = new LinkedHashMap<>();
+        Map<Precision, float[][]> answers = new EnumMap<>(Precision.class);
         String name = null;
         long macs = 0;
         int maxBatch = batchSizes.stream().mapToInt(Integer::intValue).max().orElse(1);
         for (Precision precision : precisions) {
-            String label = precision.name().toLowerCase(java.util.Locale.ROOT);
+            String label = precision.name().toLowerCase(Locale.ROOT);
             double gflops = calibrate(precision);
             calibration.put(label, gflops);
             progress.step(label + " calibration " + Math.round(gflops) + " GFLOP/s");
@@ -137,8 +141,8 @@ public final class ModelBenchmark {
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) (r.nextDouble() - 0.5) * 0.05f;
             }
-            try (TFloat32 ta = TFloat32.tensorOf(Shape.of(n, n), org.tensorflow.ndarray.buffer.DataBuffers.of(values));
-                 TFloat32 tb = TFloat32.tensorOf(Shape.of(n, n), org.tensorflow.ndarray.buffer.DataBuffers.of(values))) {
+            try (TFloat32 ta = TFloat32.tensorOf(Shape.of(n, n), DataBuffers.of(values));
+                 TFloat32 tb = TFloat32.tensorOf(Shape.of(n, n), DataBuffers.of(values))) {
                 for (int i = 0; i < 2; i++) {
                     s.runner().feed(a, ta).feed(b, tb).fetch(sum).run().close();
                 }

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.config.FramewiseConfig;
@@ -66,18 +68,18 @@ public final class PipelineBenchmark {
      * @param seconds  how long to publish
      */
     public Result run(double totalFps, double seconds, ProgressBar progress) throws Exception {
-        return run(totalFps, seconds, progress, new java.util.concurrent.atomic.AtomicLong());
+        return run(totalFps, seconds, progress, new AtomicLong());
     }
 
     /** As above, counting accounted frames in {@code accountedSoFar} as they come (for samplers). */
-    public Result run(double totalFps, double seconds, ProgressBar progress, java.util.concurrent.atomic.AtomicLong accountedSoFar)
+    public Result run(double totalFps, double seconds, ProgressBar progress, AtomicLong accountedSoFar)
             throws Exception {
         return runUntil(totalFps, seconds, Long.MAX_VALUE, progress, accountedSoFar);
     }
 
     /** As above, publishing at most {@code maxFrames} frames. */
     public Result runUntil(double totalFps, double seconds, long maxFrames, ProgressBar progress,
-                           java.util.concurrent.atomic.AtomicLong accountedSoFar) throws Exception {
+                           AtomicLong accountedSoFar) throws Exception {
         FramewiseConfig config = new FramewiseConfig(settings);
         int window = 3 * config.getInt(FramewiseConfig.MAX_BATCH_SIZE_CONFIG);
         List<List<byte[]>> payloads = SyntheticCameras.encode(cameras, width, height);
@@ -93,7 +95,7 @@ public final class PipelineBenchmark {
             Map<Status, Long> byStatus = new EnumMap<>(Status.class);
             long[] deadLettered = {0};
             long start = System.nanoTime();
-            java.util.concurrent.atomic.AtomicLong accountedHere = new java.util.concurrent.atomic.AtomicLong();
+            AtomicLong accountedHere = new AtomicLong();
             Thread sender = new Thread(() -> publish(publisher, payloads, totalFps, seconds, start, accountedHere, window, maxFrames),
                     "bench-publisher");
             sender.start();
@@ -123,7 +125,7 @@ public final class PipelineBenchmark {
                 if (now - lastLag > 250_000_000L) {
                     lastLag = now;
                     lag.add(new LagPoint((now - start) / 1e9, publisher.acked() - accounted));
-                    String detail = String.format(java.util.Locale.ROOT, "%d published, %d accounted", publisher.acked(), accounted);
+                    String detail = String.format(Locale.ROOT, "%d published, %d accounted", publisher.acked(), accounted);
                     if (maxFrames != Long.MAX_VALUE) {
                         progress.update(accounted, detail); // a frame count is the goal: show it
                     } else {
@@ -150,7 +152,7 @@ public final class PipelineBenchmark {
     }
 
     private void publish(FramePublisher publisher, List<List<byte[]>> payloads, double totalFps, double seconds, long start,
-                         java.util.concurrent.atomic.AtomicLong accounted, int window, long maxFrames) {
+                         AtomicLong accounted, int window, long maxFrames) {
         long[] sequence = new long[cameras];
         long sent = 0;
         long end = start + (long) (seconds * 1e9);

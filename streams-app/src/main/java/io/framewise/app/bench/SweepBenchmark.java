@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -194,7 +196,7 @@ public final class SweepBenchmark {
         double steadyFrom = startSeconds + p.warmupSeconds();
         long missing = 0;
         Map<Status, Long> byStatus = new EnumMap<>(Status.class);
-        Map<String, Long> skipReasons = new java.util.TreeMap<>();
+        Map<String, Long> skipReasons = new TreeMap<>();
         List<Double> latencies = new ArrayList<>();
         List<List<Double>> stages = new ArrayList<>();
         STAGES.forEach(x -> stages.add(new ArrayList<>()));
@@ -259,7 +261,7 @@ public final class SweepBenchmark {
             series.add(new Second(i, offered[i], classified[i], inBudget[i], skipped[i],
                     v.length == 0 ? Double.NaN : Percentiles.nearestRank(v, 0.99)));
         }
-        Map<String, double[]> profile = new java.util.LinkedHashMap<>();
+        Map<String, double[]> profile = new LinkedHashMap<>();
         for (int i = 0; i < STAGES.size(); i++) {
             double[] v = stages.get(i).stream().mapToDouble(Double::doubleValue).sorted().toArray();
             profile.put(STAGES.get(i), v.length == 0 ? new double[] {Double.NaN, Double.NaN}

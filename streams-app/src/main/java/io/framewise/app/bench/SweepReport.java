@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.framewise.app.bench.SweepBenchmark.PointResult;
+import io.framewise.schema.Status;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -99,7 +100,7 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
                     "half load p99 %.1f ms <= 2 x batch-1 %.1f ms + 15 = %.1f ms", half.p99Ms(), modelBatch1P50Ms, limit)));
         });
         if (cold != null) {
-            v.add(verdict(cold.skipRate() <= 0.01 && cold.steadyByStatus().getOrDefault(io.framewise.schema.Status.OK, 0L) > 0,
+            v.add(verdict(cold.skipRate() <= 0.01 && cold.steadyByStatus().getOrDefault(Status.OK, 0L) > 0,
                     String.format(Locale.ROOT, "cold start: %.2f%% skipped over the first %.0f s at half load (target <= 1%%)",
                             100 * cold.skipRate(), cold.point().seconds())));
         }

@@ -7,6 +7,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -31,9 +35,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Map<String, String> extraConfig;
-    private final java.util.List<String[]> listeners = new java.util.ArrayList<>();
-    private final java.util.List<String> scramUsers = new java.util.ArrayList<>();
-    private final Map<String, String> extraListenerConfig = new java.util.HashMap<>();
+    private final List<String[]> listeners = new ArrayList<>();
+    private final List<String> scramUsers = new ArrayList<>();
+    private final Map<String, String> extraListenerConfig = new HashMap<>();
     private KafkaRaftServer server;
 
     /**
@@ -59,7 +63,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public synchronized EmbeddedKafkaBroker withListener(String name, String protocol, int listenerPort,
                                                          Map<String, String> listenerSettings) {
         listeners.add(new String[] {name, protocol, String.valueOf(listenerPort)});
-        listenerSettings.forEach((k, v) -> extraListenerConfig.put("listener.name." + name.toLowerCase(java.util.Locale.ROOT) + "." + k, v));
+        listenerSettings.forEach((k, v) -> extraListenerConfig.put("listener.name." + name.toLowerCase(Locale.ROOT) + "." + k, v));
         return this;
     }
 
@@ -142,7 +146,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.store(w, "embedded framewise broker");
         }
         String clusterId = Uuid.randomUuid().toString();
-        java.util.List<String> formatArgs = new java.util.ArrayList<>(java.util.List.of("format", "--cluster-id", clusterId,
+        List<String> formatArgs = new ArrayList<>(List.of("format", "--cluster-id", clusterId,
                 "--config", file.toString(), "--ignore-formatted", "--feature", "streams.version=1"));
         for (String user : scramUsers) {
             formatArgs.add("--add-scram");

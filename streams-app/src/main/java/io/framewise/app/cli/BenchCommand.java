@@ -1,10 +1,14 @@
 package io.framewise.app.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -76,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
     String bootstrapServers;
 
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any framewise or Kafka setting for the pipeline (repeatable).")
-    java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+    Map<String, String> overrides = new LinkedHashMap<>();
 
     @Option(names = "--plot", paramLabel = "FILE.png", description = "pipeline/overload: latency over time and its distribution.")
     Path plot;
@@ -190,10 +194,10 @@ final class BenchCommand implements Callable<Integer> {
     private Path exportedVariant() throws Exception {
         Variant v = ModelExportCommand.parseVariant(variant);
         Path dir = ModelCache.root().resolve("models").resolve(v.timmName() + "-bench-seed0");
-        if (!java.nio.file.Files.isRegularFile(dir.resolve("framewise-model.json"))) {
+        if (!Files.isRegularFile(dir.resolve("framewise-model.json"))) {
             System.err.println("framewise bench: exporting " + v.timmName() + " with seeded weights into " + dir);
             EfficientFormer.export(dir, v, new SeededWeights(0),
-                    java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "class " + i).toList(), "seed-0");
+                    IntStream.range(0, 1000).mapToObj(i -> "class " + i).toList(), "seed-0");
         }
         return dir;
     }

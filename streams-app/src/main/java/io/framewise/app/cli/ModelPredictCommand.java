@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -66,7 +67,7 @@ final class ModelPredictCommand implements Callable<Integer> {
                 long[] s = array.shape();
                 var spec = classifier.preprocessSpec();
                 if (s.length != 4 || s[1] != spec.height() || s[2] != spec.width() || s[3] != 3) {
-                    throw new CliException(input.tensor + " has shape " + java.util.Arrays.toString(s), "the model takes [N, "
+                    throw new CliException(input.tensor + " has shape " + Arrays.toString(s), "the model takes [N, "
                             + spec.height() + ", " + spec.width() + ", 3] float32 (NHWC)");
                 }
                 batch = array.values();

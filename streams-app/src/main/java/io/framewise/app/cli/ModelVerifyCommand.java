@@ -1,5 +1,6 @@
 package io.framewise.app.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ final class ModelVerifyCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ReferenceGoldens goldens() throws java.io.IOException {
+    private ReferenceGoldens goldens() throws IOException {
         if (reference == null) {
             return ReferenceGoldens.bundled();
         }

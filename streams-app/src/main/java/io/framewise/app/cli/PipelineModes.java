@@ -6,10 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.framewise.app.bench.MemorySampler;
 import io.framewise.app.bench.ModelBenchmark;
 import io.framewise.app.bench.PipelineBenchmark;
 import io.framewise.app.bench.PipelineReport;
@@ -113,8 +115,8 @@ final class PipelineModes {
         double fps = options.rate;
         Path data = Files.createTempDirectory("framewise-soak-");
         EmbeddedKafkaBroker broker = options.bootstrapServers == null ? new EmbeddedKafkaBroker(data.resolve("kafka"), 0).start() : null;
-        java.util.concurrent.atomic.AtomicLong accounted = new java.util.concurrent.atomic.AtomicLong();
-        try (io.framewise.app.bench.MemorySampler sampler = new io.framewise.app.bench.MemorySampler(accounted::get)) {
+        AtomicLong accounted = new AtomicLong();
+        try (MemorySampler sampler = new MemorySampler(accounted::get)) {
             String bootstrap = broker != null ? broker.bootstrapServers() : options.bootstrapServers;
             // Closed loop stops after the time it takes; the frame count is what the soak is about: estimate the time
             // from a target rate when one is given, else run until the count is reached (generous time bound).
@@ -124,8 +126,8 @@ final class PipelineModes {
             ProgressBar progress = new ProgressBar(System.err, "soak", options.frames);
             PipelineBenchmark.Result result = bench.runUntil(fps, seconds, options.frames, progress, accounted);
             progress.finish();
-            io.framewise.app.bench.MemorySampler.Sample collectedEnd = sampler.sample(true);
-            List<io.framewise.app.bench.MemorySampler.Sample> samples = sampler.samples();
+            MemorySampler.Sample collectedEnd = sampler.sample(true);
+            List<MemorySampler.Sample> samples = sampler.samples();
             // Warm-up: the JVM grows its heap to the working size over the first thousand or two frames (measured:
             // RSS plateaus after about 1,200 frames of L1); growth is judged after that.
             long warmFrames = Math.min(options.frames / 2, Math.max(2000, options.frames / 10));
@@ -135,8 +137,8 @@ final class PipelineModes {
             } catch (SoakVerdict.Unmeasurable e) {
                 throw new CliException(e.getMessage(), "run the soak on Linux, where /proc/self/status gives the RSS");
             }
-            io.framewise.app.bench.MemorySampler.Sample warm = verdict.warm();
-            io.framewise.app.bench.MemorySampler.Sample end = verdict.end();
+            MemorySampler.Sample warm = verdict.warm();
+            MemorySampler.Sample end = verdict.end();
             double growth = verdict.growthPercent();
             System.out.printf(Locale.ROOT, "soak: %d frames (%s), %d dead letters, every frame %s%n", result.published(),
                     result.byStatus(), result.deadLettered(), result.complete() ? "accounted for" : "NOT accounted for");

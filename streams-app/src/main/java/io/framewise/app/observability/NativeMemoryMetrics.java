@@ -34,7 +34,7 @@ public final class NativeMemoryMetrics implements MeterBinder {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("VmRSS:")) {
-                    // "VmRSS:	  123456 kB"
+                    // "VmRSS:    123456 kB" (a tab after the colon)
                     String[] parts = line.substring(6).trim().split("\\s+");
                     return Long.parseLong(parts[0]) * 1024.0;
                 }

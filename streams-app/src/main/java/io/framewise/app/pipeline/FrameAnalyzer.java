@@ -2,6 +2,7 @@ package io.framewise.app.pipeline;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -292,7 +293,7 @@ public final class FrameAnalyzer {
                 FloatBuffer input = model.pool().acquire();
                 inputs.add(input);
                 Frame frame = Frame.newBuilder().setCameraId("warm-up").setSequence(i)
-                        .setCaptureTimestamp(java.time.Instant.now()).setCodec(Codec.JPEG).setWidth(640).setHeight(480)
+                        .setCaptureTimestamp(Instant.now()).setCodec(Codec.JPEG).setWidth(640).setHeight(480)
                         .setPayload(ByteBuffer.wrap(jpegs.get(i % jpegs.size()))).setAttributes(Map.of()).build();
                 long t0 = System.nanoTime();
                 try (DecodedImage image = decoding.decode(frame)) {

@@ -1,5 +1,6 @@
 package io.framewise.app.pipeline;
 
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,7 +90,7 @@ public final class ModelRuntime implements AutoCloseable {
 
     /** The precision it computes in, as a metric label: "float32" or "bfloat16". */
     public String precisionTag() {
-        return classifier.precision().name().toLowerCase(java.util.Locale.ROOT);
+        return classifier.precision().name().toLowerCase(Locale.ROOT);
     }
 
     /** Said in every event this model answers, e.g. that its weights are untrained; null when nothing needs saying. */

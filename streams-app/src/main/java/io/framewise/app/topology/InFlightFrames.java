@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.schema.Frame;
@@ -39,7 +41,7 @@ final class InFlightFrames {
     private final KeyValueStore<Long, byte[]> store;
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     /** Offsets of the frames in the queue that are in the store. */
-    private final java.util.Set<Long> persisted = new java.util.HashSet<>();
+    private final Set<Long> persisted = new HashSet<>();
 
     InFlightFrames(KeyValueStore<Long, byte[]> store) {
         this.store = store;

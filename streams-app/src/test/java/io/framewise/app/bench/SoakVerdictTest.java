@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class SoakVerdictTest {
@@ -20,7 +21,7 @@ class SoakVerdictTest {
         assertThat(v.warm().frames()).isEqualTo(3000);
         assertThat(v.end().frames()).isEqualTo(9000);
         assertThat(v.end().collected()).as("the sample after the final GC is not compared").isFalse();
-        assertThat(v.growthPercent()).isCloseTo(10.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(v.growthPercent()).isCloseTo(10.0, Offset.offset(1e-9));
         assertThat(v.flat()).isFalse();
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewise.inference.tiny.TinyConvNet;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,7 @@ class BenchIT {
             assertThat(row.get("imagesPerSecond").asDouble()).isPositive();
             assertThat(row.get("p99Ms").asDouble()).isGreaterThanOrEqualTo(row.get("p50Ms").asDouble());
             double achieved = 2.0 * r.get("macsPerImage").asLong() * row.get("imagesPerSecond").asDouble() / 1e9;
-            assertThat(row.get("achievedGflops").asDouble()).isCloseTo(achieved, org.assertj.core.data.Percentage.withPercentage(0.1));
+            assertThat(row.get("achievedGflops").asDouble()).isCloseTo(achieved, Percentage.withPercentage(0.1));
         }
     }
 
@@ -82,7 +83,7 @@ class BenchIT {
         assertThat(run.out()).contains("verdict:");
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         assertThat(r.get("offeredFramesPerSecond").asDouble())
-                .isCloseTo(2 * r.get("modelOnlyImagesPerSecond").asDouble(), org.assertj.core.data.Percentage.withPercentage(0.1));
+                .isCloseTo(2 * r.get("modelOnlyImagesPerSecond").asDouble(), Percentage.withPercentage(0.1));
         assertThat(r.get("overload").get("complete").asBoolean()).isTrue();
         assertThat(r.has("lagBounded")).isTrue();
         assertThat(r.has("p99WithinBudget")).isTrue();
@@ -109,7 +110,7 @@ class BenchIT {
             assertThat(p.get("series")).isNotEmpty();
             assertThat(p.get("point").get("offeredFps").asDouble())
                     .isCloseTo(p.get("point").get("multiple").asDouble() * report.get("modelBestFps").asDouble(),
-                            org.assertj.core.data.Percentage.withPercentage(0.1));
+                            Percentage.withPercentage(0.1));
         }
         assertThat(report.get("cold").get("published").asLong()).isPositive();
     }

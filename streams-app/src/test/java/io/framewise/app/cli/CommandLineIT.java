@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,16 +13,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 import io.framewise.app.FramewiseApplication;
+import io.framewise.app.Topics;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.decoder.source.SyntheticScene;
+import io.framewise.inference.ModelMetadata;
+import io.framewise.inference.tiny.TinyConvNet;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,8 +61,8 @@ class CommandLineIT {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
             var cli = FramewiseCli.commandLine();
-            cli.setOut(new java.io.PrintWriter(System.out, true));
-            cli.setErr(new java.io.PrintWriter(System.err, true));
+            cli.setOut(new PrintWriter(System.out, true));
+            cli.setErr(new PrintWriter(System.err, true));
             int code = cli.execute(args);
             return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
@@ -147,14 +153,14 @@ class CommandLineIT {
     void aFrameOverKafkasMessageLimitIsReportedByThePublisher() throws Exception {
         Path big = Files.createDirectories(temp.resolve("big"));
         byte[] twoMegabytes = new byte[2 * 1024 * 1024];
-        new java.util.Random(1).nextBytes(twoMegabytes);
+        new Random(1).nextBytes(twoMegabytes);
         Files.write(big.resolve("huge.jpg"), twoMegabytes);
         Run missingTopic = framewise("publish", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--topic", "nowhere",
                 "--camera", "giant", "--source", big.toString(), "--passthrough");
         assertThat(missingTopic.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(missingTopic.err()).contains("topic 'nowhere' does not exist").contains("fix:");
 
-        io.framewise.app.Topics.ensure(fixture.client(), java.util.List.of("big-frames"), 1, (short) 1, 10_000);
+        Topics.ensure(fixture.client(), List.of("big-frames"), 1, (short) 1, 10_000);
         Run publish = framewise("publish", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--topic", "big-frames",
                 "--camera", "giant", "--source", big.toString(), "--passthrough");
         assertThat(publish.exitCode()).isEqualTo(FramewiseCli.EXIT_FAILURE);
@@ -165,8 +171,8 @@ class CommandLineIT {
     @Test
     void aModelWhoseSignatureDoesNotFitItsMetadataIsRefusedWithTheReason() throws Exception {
         Path model = temp.resolve("misfit");
-        io.framewise.inference.tiny.TinyConvNet.export(model, 3, 224);
-        Path metadata = model.resolve(io.framewise.inference.ModelMetadata.FILE_NAME);
+        TinyConvNet.export(model, 3, 224);
+        Path metadata = model.resolve(ModelMetadata.FILE_NAME);
         Files.writeString(metadata, Files.readString(metadata).replace("\"height\" : 224", "\"height\" : 128"));
         Run run = framewise("run", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--model", model.toString());
         assertThat(run.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
@@ -183,7 +189,7 @@ class CommandLineIT {
             recorder.setFrameRate(10);
             recorder.setVideoBitrate(800_000);
             recorder.start();
-            org.bytedeco.opencv.opencv_core.Mat image;
+            Mat image;
             while ((image = scene.next()) != null) {
                 recorder.record(converter.convert(image));
             }

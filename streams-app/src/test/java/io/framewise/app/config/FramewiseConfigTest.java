@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.common.config.ConfigException;
@@ -69,7 +70,7 @@ class FramewiseConfigTest {
         assertThat(settings).containsOnly(Map.entry("framewise.latency.budget.ms", "250"),
                 Map.entry("bootstrap.servers", "k:9092"));
         // and what is taken builds a valid configuration (this failed with "unknown framewise setting" before)
-        new FramewiseConfig(new java.util.HashMap<>(settings));
+        new FramewiseConfig(new HashMap<>(settings));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -178,7 +179,7 @@ public final class ClusterScenario {
             }
         }
         int duplicates = seen.values().stream().mapToInt(c -> c - 1).sum();
-        Set<String> expected = new java.util.HashSet<>();
+        Set<String> expected = new HashSet<>();
         for (int i = 0; i < frames; i++) {
             expected.add("cam-" + (i % CAMERAS) + "/" + (i / CAMERAS));
         }

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import io.framewise.app.cli.FramewiseCli;
 
@@ -90,10 +92,10 @@ public final class FramewiseProcess implements AutoCloseable {
     }
 
     /** What a waiting test last observed, for its failure message. */
-    public static final java.util.concurrent.atomic.AtomicReference<String> DIAGNOSTIC = new java.util.concurrent.atomic.AtomicReference<>("");
+    public static final AtomicReference<String> DIAGNOSTIC = new AtomicReference<>("");
 
     /** Time-bounded poll helper. */
-    public static void await(Duration timeout, java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    public static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

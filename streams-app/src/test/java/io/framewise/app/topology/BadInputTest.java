@@ -50,6 +50,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.indexer.UShortIndexer;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,11 +192,11 @@ class BadInputTest {
 
     @Test
     void unusualButValidImagesClassify() throws IOException {
-        classified(encode(new Mat(1, 1, CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(10, 200, 30, 0)), ".jpg"), Codec.JPEG);
-        classified(encode(new Mat(90, 120, CV_8UC1, new org.bytedeco.opencv.opencv_core.Scalar(128)), ".jpg"), Codec.JPEG);
+        classified(encode(new Mat(1, 1, CV_8UC3, new Scalar(10, 200, 30, 0)), ".jpg"), Codec.JPEG);
+        classified(encode(new Mat(90, 120, CV_8UC1, new Scalar(128)), ".jpg"), Codec.JPEG);
         classified(encode(gray16Color(), ".png"), Codec.PNG);
         classified(cmykJpeg(80, 60), Codec.JPEG);
-        Classification pngAsJpeg = classified(encode(new Mat(60, 80, CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(1, 2, 3, 0)), ".png"), Codec.JPEG);
+        Classification pngAsJpeg = classified(encode(new Mat(60, 80, CV_8UC3, new Scalar(1, 2, 3, 0)), ".png"), Codec.JPEG);
         assertThat(pngAsJpeg.getStatus()).isEqualTo(Status.OK);
         assertThat(pngAsJpeg.getNote()).as("the event says what the payload was").contains("payload decoded as PNG (declared JPEG)");
     }

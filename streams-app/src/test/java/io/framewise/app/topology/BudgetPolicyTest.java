@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,7 +181,7 @@ class BudgetPolicyTest {
     void samplingKeepsAtMostMaxFpsPerCameraWithoutDecodingTheRest() {
         try (Driver d = driver(Map.of(FramewiseConfig.CAMERA_MAX_FPS_CONFIG, "5"))) {
             List<Long> offsetsMs = List.of(0L, 100L, 199L, 200L, 350L, 420L);
-            List<Status> statuses = new java.util.ArrayList<>();
+            List<Status> statuses = new ArrayList<>();
             int before = decoded.get();
             for (int i = 0; i < offsetsMs.size(); i++) {
                 Frame f = TestFrames.frame("cam", i, T0.plusMillis(offsetsMs.get(i)), jpeg, Codec.JPEG);

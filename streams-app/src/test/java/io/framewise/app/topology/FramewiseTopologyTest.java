@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ import io.framewise.schema.Frame;
 import io.framewise.schema.Status;
 import io.framewise.schema.serde.FramewiseSerdes;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -35,6 +37,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,8 +92,8 @@ class FramewiseTopologyTest {
         rawFrames = driver.createInputTopic(config.inputTopic(), new StringSerializer(), new ByteArraySerializer());
         events = driver.createOutputTopic(config.outputTopic(), new StringDeserializer(), FramewiseSerdes.classification().deserializer());
         deadLetters = driver.createOutputTopic(config.deadLetterTopic(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -115,7 +118,7 @@ class FramewiseTopologyTest {
         assertThat(e.getLabels()).allSatisfy(l -> assertThat(TinyConvNet.LABELS.get(l.getIndex())).isEqualTo(l.getLabel()));
         assertThat(e.getLabels().get(0).getScore()).isGreaterThanOrEqualTo(e.getLabels().get(1).getScore());
         var latency = e.getLatency();
-        assertThat(latency.getQueueingMs()).isCloseTo(20.0, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(latency.getQueueingMs()).isCloseTo(20.0, Offset.offset(0.001));
         assertThat(latency.getDecodeMs()).isPositive();
         assertThat(latency.getInferenceMs()).isPositive();
         assertThat(latency.getTotalMs()).isGreaterThanOrEqualTo(latency.getQueueingMs() + latency.getDecodeMs()
@@ -216,7 +219,7 @@ class FramewiseTopologyTest {
         Map<String, List<Long>> byCamera = new HashMap<>();
         for (TestRecord<String, Classification> r : events.readRecordsToList()) {
             assertThat(r.key()).isEqualTo(r.value().getCameraId());
-            byCamera.computeIfAbsent(r.key(), k -> new java.util.ArrayList<>()).add(r.value().getSequence());
+            byCamera.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value().getSequence());
         }
         assertThat(byCamera).hasSize(3);
         assertThat(byCamera.values()).allSatisfy(seqs -> assertThat(seqs).containsExactly(0L, 1L, 2L, 3L, 4L, 5L));

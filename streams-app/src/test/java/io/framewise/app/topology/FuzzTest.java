@@ -3,6 +3,7 @@ package io.framewise.app.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -163,7 +164,7 @@ class FuzzTest {
                 frame.setHeight(r.nextBoolean() ? null : r.nextInt(5000) - 10);
             }
         }
-        frame.setPayload(java.nio.ByteBuffer.wrap(payload));
+        frame.setPayload(ByteBuffer.wrap(payload));
         return FramewiseSerdes.frame().encode(frame);
     }
 }

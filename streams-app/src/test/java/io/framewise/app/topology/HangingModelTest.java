@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.FrameAnalyzer;
@@ -88,7 +89,7 @@ class HangingModelTest {
                 assertThat(letters.subList(1, FRAMES)).allSatisfy(l ->
                         assertThat(message(l)).contains("has not answered for").contains("frame not queued"));
                 assertThat(letters).extracting(l -> FramewiseSerdes.frame().decode(l.value()).getSequence())
-                        .containsExactlyElementsOf(java.util.stream.LongStream.range(0, FRAMES).boxed().toList());
+                        .containsExactlyElementsOf(LongStream.range(0, FRAMES).boxed().toList());
                 // one timeout for the first frame, not one per frame (that would be 20 s)
                 assertThat(seconds).as("time the thread was held").isLessThan(4 * TIMEOUT_MS / 1000.0);
             } finally {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,7 +217,7 @@ class InFlightFramesTest {
     }
 
     private List<Long> storedOffsets() {
-        List<Long> offsets = new java.util.ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
         try (var it = store.all()) {
             it.forEachRemaining(kv -> offsets.add(kv.key));
         }

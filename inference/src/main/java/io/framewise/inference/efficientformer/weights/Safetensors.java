@@ -1,5 +1,6 @@
 package io.framewise.inference.efficientformer.weights;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -128,7 +130,7 @@ public final class Safetensors {
         long expected = elements * bytesPer(dtype);
         if (begin < 0 || end < begin || end > dataSize || (bytesPer(dtype) > 0 && end - begin != expected)) {
             throw new IOException(file + ": tensor " + name + " has data offsets [" + begin + ", " + end + "] that do not fit "
-                    + dtype + " " + java.util.Arrays.toString(shape) + " in " + dataSize + " bytes of data");
+                    + dtype + " " + Arrays.toString(shape) + " in " + dataSize + " bytes of data");
         }
         ByteBuffer slice = data.duplicate().position((int) begin).limit((int) end).slice();
         return new Entry(name, dtype, shape, slice);
@@ -176,7 +178,7 @@ public final class Safetensors {
         }
         byte[] headerBytes = JSON.writeValueAsBytes(header);
         int padding = (8 - headerBytes.length % 8) % 8;
-        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length + padding).array());
             out.write(headerBytes);
             out.write(" ".repeat(padding).getBytes(StandardCharsets.US_ASCII));

@@ -1,5 +1,6 @@
 package io.framewise.inference.efficientformer.weights;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -22,9 +23,9 @@ public final class SeededWeights implements WeightSource {
         }
         float[] out = new float[(int) n];
         if (key.endsWith("running_var")) {
-            java.util.Arrays.fill(out, 1f);
+            Arrays.fill(out, 1f);
         } else if (key.endsWith(".gamma")) {
-            java.util.Arrays.fill(out, 1e-5f);
+            Arrays.fill(out, 1e-5f);
         } else if (shape.length >= 2 || key.endsWith("attention_biases")) {
             SplittableRandom random = new SplittableRandom(seed ^ key.hashCode() * 0x9E3779B97F4A7C15L);
             for (int i = 0; i < n; i++) {
@@ -35,7 +36,7 @@ public final class SeededWeights implements WeightSource {
                 out[i] = (float) (0.02 * v);
             }
         } else if (key.endsWith(".weight")) {
-            java.util.Arrays.fill(out, 1f);
+            Arrays.fill(out, 1f);
         }
         return out;
     }

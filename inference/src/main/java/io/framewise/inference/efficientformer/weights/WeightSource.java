@@ -9,7 +9,7 @@ public interface WeightSource {
     /**
      * The values of {@code key}, which the network expects to have {@code shape}. A source that lacks the key or has
      * it with another shape throws {@link WeightException}, or records the problem and returns placeholder values
-     * when it reports all problems at once (see {@link CheckedWeights}).
+     * when it reports all problems at once (see {@link StateDictWeights}).
      */
     float[] tensor(String key, long[] shape);
 

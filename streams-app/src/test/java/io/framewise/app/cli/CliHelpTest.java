@@ -1,0 +1,70 @@
+package io.framewise.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/**
+ * In the spirit of the Quarkus CLI's help tests: {@code --help} of every command and subcommand works, prints its
+ * usage to standard output (nothing to standard error) and says what the command does. A command added without a
+ * description, or whose options picocli cannot build, fails here.
+ */
+class CliHelpTest {
+
+    /** Every command's path below {@code framewise}, e.g. "model export", found from the command tree itself. */
+    static Stream<String> commands() {
+        List<String> paths = new ArrayList<>();
+        paths.add("");
+        collect(FramewiseCli.commandLine(), "", paths);
+        return paths.stream();
+    }
+
+    private static void collect(CommandLine cli, String prefix, List<String> paths) {
+        cli.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help") || !sub.getCommandName().equals(name)) {
+                return; // picocli's help command has no --help of its own; aliases are the same command
+            }
+            String path = (prefix + " " + name).trim();
+            paths.add(path);
+            collect(sub, path, paths);
+        });
+    }
+
+    @ParameterizedTest(name = "framewise {0} --help")
+    @MethodSource("commands")
+    void helpOfEveryCommandWorksAndSaysWhatItDoes(String path) {
+        CommandLine cli = FramewiseCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        List<String> args = new ArrayList<>(path.isEmpty() ? List.of() : List.of(path.split(" ")));
+        args.add("--help");
+
+        int code = cli.execute(args.toArray(String[]::new));
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).isEmpty();
+        assertThat(out.toString()).startsWith("Usage: framewise" + (path.isEmpty() ? "" : " " + path));
+        CommandLine command = path.isEmpty() ? cli : find(cli, path);
+        String[] description = command.getCommandSpec().usageMessage().description();
+        String[] header = command.getCommandSpec().usageMessage().header();
+        assertThat(description.length + header.length).as("a description or header of 'framewise %s'", path).isPositive();
+    }
+
+    private static CommandLine find(CommandLine cli, String path) {
+        CommandLine c = cli;
+        for (String name : path.split(" ")) {
+            c = c.getSubcommands().get(name);
+        }
+        return c;
+    }
+}
