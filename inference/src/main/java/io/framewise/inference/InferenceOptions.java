@@ -12,7 +12,22 @@ package io.framewise.inference;
 public record InferenceOptions(int intraOpThreads, int interOpThreads, Precision precision) {
 
     /** Compute precision. BFLOAT16 is TF's oneDNN auto mixed precision: weights stay float32 on disk. */
-    public enum Precision { MODEL, FLOAT32, BFLOAT16 }
+    public enum Precision {
+        MODEL("what the model directory asks for"),
+        FLOAT32("32-bit floating point everywhere"),
+        BFLOAT16("TF's oneDNN auto mixed precision; float32 on CPUs without AVX-512 BF16 or AMX");
+
+        private final String description;
+
+        Precision(String description) {
+            this.description = description;
+        }
+
+        /** What this precision means, for documentation. */
+        public String description() {
+            return description;
+        }
+    }
 
     public InferenceOptions {
         if (intraOpThreads < 0 || interOpThreads < 0) {

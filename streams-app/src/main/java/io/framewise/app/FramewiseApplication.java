@@ -77,7 +77,7 @@ public final class FramewiseApplication implements AutoCloseable {
         StreamsConfig streamsConfig = new StreamsConfig(props);
         Topics.ensure(streamsConfig.getAdminConfigs("framewise-admin"), config);
         FrameAnalyzer analyzer = new FrameAnalyzer(models, config.maxPixels(), config.topK(),
-                config.getLong(FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG));
+                config.inferenceTimeoutMs());
         // Warm before joining the group: the first frames this instance is given must not pay for cold kernels, a
         // cold decoder or uncalibrated estimates (they would be skipped after every start and every scale-out).
         observability.frames().model(models.primary().ref(), models.primary().precisionTag());

@@ -26,8 +26,8 @@ public final class Topics {
 
     public static void ensure(Map<String, Object> adminConfig, FramewiseConfig config) throws BrokerUnavailableException {
         ensure(adminConfig, List.of(config.inputTopic(), config.outputTopic(), config.deadLetterTopic()),
-                config.getInt(FramewiseConfig.TOPIC_PARTITIONS_CONFIG), config.getShort(FramewiseConfig.TOPIC_REPLICATION_CONFIG),
-                config.getLong(FramewiseConfig.STARTUP_TIMEOUT_MS_CONFIG));
+                config.topicPartitions(), config.topicReplicationFactor(),
+                config.startupTimeoutMs());
     }
 
     /** Creates whichever of {@code names} are missing. */

@@ -81,7 +81,7 @@ public final class PipelineBenchmark {
     public Result runUntil(double totalFps, double seconds, long maxFrames, ProgressBar progress,
                            AtomicLong accountedSoFar) throws Exception {
         FramewiseConfig config = new FramewiseConfig(settings);
-        int window = 3 * config.getInt(FramewiseConfig.MAX_BATCH_SIZE_CONFIG);
+        int window = 3 * config.maxBatchSize();
         List<List<byte[]>> payloads = SyntheticCameras.encode(cameras, width, height);
         Map<String, Object> client = FramewiseConfig.clientSettings(settings);
         FrameLedger ledger = new FrameLedger();

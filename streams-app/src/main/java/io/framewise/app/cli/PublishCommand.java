@@ -80,7 +80,7 @@ final class PublishCommand implements Callable<Integer> {
         int[] wh = parseSize(size);
         FramewiseConfig own = new FramewiseConfig(FramewiseConfig.ownSettings(settings));
         try {
-            if (!Topics.exists(FramewiseConfig.clientSettings(settings), target, own.getLong(FramewiseConfig.STARTUP_TIMEOUT_MS_CONFIG))) {
+            if (!Topics.exists(FramewiseConfig.clientSettings(settings), target, own.startupTimeoutMs())) {
                 throw new CliException("topic '" + target + "' does not exist on " + settings.get("bootstrap.servers"),
                         "start 'framewise run' first (it creates its topics), or create the topic");
             }

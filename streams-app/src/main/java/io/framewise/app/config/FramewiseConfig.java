@@ -1,13 +1,17 @@
 package io.framewise.app.config;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.framewise.inference.InferenceOptions.Precision;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.CaseInsensitiveValidString;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -77,8 +81,8 @@ public final class FramewiseConfig extends AbstractConfig {
             + "A batch is dispatched earlier when its most urgent frame would otherwise miss its deadline.";
 
     public static final String PRECISION_CONFIG = "framewise.inference.precision";
-    private static final String PRECISION_DOC = "Compute precision: model (what the model directory asks for), float32, "
-            + "or bfloat16 (TF's oneDNN auto mixed precision; float32 on CPUs without AVX-512 BF16 or AMX).";
+    private static final String PRECISION_DOC = "Compute precision: " + describe(Precision.values(),
+            p -> p.name().toLowerCase(Locale.ROOT), Precision::description) + ".";
 
     public static final String INFERENCE_TIMEOUT_MS_CONFIG = "framewise.inference.timeout.ms";
     private static final String INFERENCE_TIMEOUT_MS_DOC = "Longest a frame waits for its inference; beyond it the frame "
@@ -95,9 +99,8 @@ public final class FramewiseConfig extends AbstractConfig {
 
     public static final String BUDGET_POLICY_CONFIG = "framewise.budget.policy";
     private static final String BUDGET_POLICY_DOC = "What happens to a frame predicted to miss its deadline (predicted "
-            + "from the queue and the measured batch latencies): skip (a SKIPPED_LATE event at once, not decoded), "
-            + "fallback (classified by framewise.fallback.model.dir if that one can make it, else skipped), "
-            + "best-effort (classified anyway; the event says deadlineMet=false).";
+            + "from the queue and the measured batch latencies): " + describe(BudgetPolicy.values(),
+            BudgetPolicy::configValue, BudgetPolicy::description) + ".";
 
     public static final String FALLBACK_MODEL_DIR_CONFIG = "framewise.fallback.model.dir";
     private static final String FALLBACK_MODEL_DIR_DOC = "A faster model directory for the fallback policy (e.g. "
@@ -133,6 +136,7 @@ public final class FramewiseConfig extends AbstractConfig {
     private static final String HTTP_HOST_DOC = "Address the HTTP endpoints listen on: 0.0.0.0 so that a kubelet and "
             + "Prometheus can reach a pod; 127.0.0.1 to keep them local.";
 
+    /** Declared in order of importance: what every deployment sets first, what tuning needs, what rarely changes. */
     public static final ConfigDef CONFIG = new ConfigDef()
             .define(INPUT_TOPIC_CONFIG, Type.STRING, "frames", new ConfigDef.NonEmptyString(), Importance.HIGH, INPUT_TOPIC_DOC)
             .define(OUTPUT_TOPIC_CONFIG, Type.STRING, "classifications", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -142,31 +146,31 @@ public final class FramewiseConfig extends AbstractConfig {
             .define(MODEL_DIR_CONFIG, Type.STRING, "", Importance.HIGH, MODEL_DIR_DOC)
             .define(LATENCY_BUDGET_MS_CONFIG, Type.LONG, 1000L, Range.between(1, 24L * 3600 * 1000), Importance.HIGH,
                     LATENCY_BUDGET_MS_DOC)
+            .define(MAX_BATCH_SIZE_CONFIG, Type.INT, 8, Range.between(1, 256), Importance.HIGH, MAX_BATCH_SIZE_DOC)
+            .define(MAX_WAIT_MS_CONFIG, Type.LONG, 5L, Range.between(0, 10_000), Importance.HIGH, MAX_WAIT_MS_DOC)
+            .define(PIPELINE_DEPTH_CONFIG, Type.INT, 4, Range.between(1, 64), Importance.HIGH, PIPELINE_DEPTH_DOC)
+            .define(BUDGET_POLICY_CONFIG, Type.STRING, BudgetPolicy.SKIP.configValue(), CaseInsensitiveValidString.in(configValues(BudgetPolicy.values(), BudgetPolicy::configValue)),
+                    Importance.HIGH, BUDGET_POLICY_DOC)
             .define(DELIVERY_RESERVE_MS_CONFIG, Type.LONG, 20L, Range.between(0, 60_000), Importance.MEDIUM,
                     DELIVERY_RESERVE_MS_DOC)
             .define(TOP_K_CONFIG, Type.INT, 5, Range.between(1, 100), Importance.MEDIUM, TOP_K_DOC)
             .define(DECODE_MAX_PIXELS_CONFIG, Type.LONG, 40_000_000L, Range.between(1, 1L << 31), Importance.MEDIUM,
                     DECODE_MAX_PIXELS_DOC)
             .define(INTRA_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.MEDIUM, INTRA_OP_THREADS_DOC)
-            .define(INTER_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.LOW, INTER_OP_THREADS_DOC)
-            .define(MAX_BATCH_SIZE_CONFIG, Type.INT, 8, Range.between(1, 256), Importance.HIGH, MAX_BATCH_SIZE_DOC)
-            .define(MAX_WAIT_MS_CONFIG, Type.LONG, 5L, Range.between(0, 10_000), Importance.HIGH, MAX_WAIT_MS_DOC)
-            .define(PRECISION_CONFIG, Type.STRING, "model", ConfigDef.ValidString.in("model", "float32", "bfloat16"),
+            .define(PRECISION_CONFIG, Type.STRING, Precision.MODEL.name().toLowerCase(Locale.ROOT), CaseInsensitiveValidString.in(configValues(Precision.values(), p -> p.name().toLowerCase(Locale.ROOT))),
                     Importance.MEDIUM, PRECISION_DOC)
-            .define(INFERENCE_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.between(1, 600_000), Importance.LOW,
-                    INFERENCE_TIMEOUT_MS_DOC)
-            .define(PIPELINE_DEPTH_CONFIG, Type.INT, 4, Range.between(1, 64), Importance.HIGH, PIPELINE_DEPTH_DOC)
-            .define(BUDGET_POLICY_CONFIG, Type.STRING, "skip", ConfigDef.ValidString.in("skip", "fallback", "best-effort"),
-                    Importance.HIGH, BUDGET_POLICY_DOC)
             .define(FALLBACK_MODEL_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM, FALLBACK_MODEL_DIR_DOC)
             .define(CAMERA_MAX_FPS_CONFIG, Type.DOUBLE, 0.0, Range.between(0, 1000), Importance.MEDIUM, CAMERA_MAX_FPS_DOC)
+            .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
+            .define(HTTP_PORT_CONFIG, Type.INT, 9400, Range.between(-1, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
+            .define(INTER_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.LOW, INTER_OP_THREADS_DOC)
+            .define(INFERENCE_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.between(1, 600_000), Importance.LOW,
+                    INFERENCE_TIMEOUT_MS_DOC)
             .define(FUTURE_TOLERANCE_MS_CONFIG, Type.LONG, 5_000L, Range.between(0, 24L * 3600 * 1000), Importance.LOW,
                     FUTURE_TOLERANCE_MS_DOC)
             .define(STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.between(100, 3_600_000), Importance.LOW,
                     STARTUP_TIMEOUT_MS_DOC)
-            .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) -1, replication(), Importance.LOW, TOPIC_REPLICATION_DOC)
-            .define(HTTP_PORT_CONFIG, Type.INT, 9400, Range.between(-1, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
             .define(HTTP_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW, HTTP_HOST_DOC);
 
     /** Kafka Streams settings framewise chooses unless the user sets them. */
@@ -307,6 +311,61 @@ public final class FramewiseConfig extends AbstractConfig {
         return getString(HTTP_HOST_CONFIG);
     }
 
+    public long deliveryReserveMs() {
+        return getLong(DELIVERY_RESERVE_MS_CONFIG);
+    }
+
+    public int intraOpThreads() {
+        return getInt(INTRA_OP_THREADS_CONFIG);
+    }
+
+    public int interOpThreads() {
+        return getInt(INTER_OP_THREADS_CONFIG);
+    }
+
+    public int maxBatchSize() {
+        return getInt(MAX_BATCH_SIZE_CONFIG);
+    }
+
+    public long maxWaitMs() {
+        return getLong(MAX_WAIT_MS_CONFIG);
+    }
+
+    public Precision precision() {
+        return Precision.valueOf(getString(PRECISION_CONFIG).trim().toUpperCase(Locale.ROOT));
+    }
+
+    public long inferenceTimeoutMs() {
+        return getLong(INFERENCE_TIMEOUT_MS_CONFIG);
+    }
+
+    /** The fallback model's directory; empty when there is none. */
+    public String fallbackModelDir() {
+        return getString(FALLBACK_MODEL_DIR_CONFIG);
+    }
+
+    /** Per-camera sampling rate; 0 when off. */
+    public double cameraMaxFps() {
+        return getDouble(CAMERA_MAX_FPS_CONFIG);
+    }
+
+    public long futureToleranceMs() {
+        return getLong(FUTURE_TOLERANCE_MS_CONFIG);
+    }
+
+    public long startupTimeoutMs() {
+        return getLong(STARTUP_TIMEOUT_MS_CONFIG);
+    }
+
+    public int topicPartitions() {
+        return getInt(TOPIC_PARTITIONS_CONFIG);
+    }
+
+    /** Replication factor of created topics; -1 for the broker's default. */
+    public short topicReplicationFactor() {
+        return getShort(TOPIC_REPLICATION_CONFIG);
+    }
+
     public String applicationId() {
         return String.valueOf(passThrough.get(StreamsConfig.APPLICATION_ID_CONFIG));
     }
@@ -321,6 +380,18 @@ public final class FramewiseConfig extends AbstractConfig {
                     .append(" | ").append(key.documentation).append(" |\n");
         }
         return s.toString();
+    }
+
+    /** "a (what a does), b (what b does)": the documentation of an enum-valued setting, from the enum. */
+    private static <E extends Enum<E>> String describe(E[] values, Function<E, String> configValue,
+                                                       Function<E, String> description) {
+        return Arrays.stream(values).map(v -> configValue.apply(v) + " (" + description.apply(v) + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The allowed values of an enum-valued setting, as the setting spells them. */
+    private static <E extends Enum<E>> String[] configValues(E[] values, Function<E, String> configValue) {
+        return Arrays.stream(values).map(configValue).toArray(String[]::new);
     }
 
     private static Validator replication() {

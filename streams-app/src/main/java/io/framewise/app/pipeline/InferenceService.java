@@ -2,7 +2,6 @@ package io.framewise.app.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 import io.framewise.app.config.BudgetPolicy;
 import io.framewise.app.config.FramewiseConfig;
@@ -25,12 +24,12 @@ public final class InferenceService implements AutoCloseable {
 
     /** Loads the configured model(s) (the primary from {@code modelDir}) and warms them up. */
     public static InferenceService load(FramewiseConfig config, Path modelDir) throws IOException {
-        InferenceOptions options = new InferenceOptions(config.getInt(FramewiseConfig.INTRA_OP_THREADS_CONFIG),
-                config.getInt(FramewiseConfig.INTER_OP_THREADS_CONFIG),
-                InferenceOptions.Precision.valueOf(config.getString(FramewiseConfig.PRECISION_CONFIG).toUpperCase(Locale.ROOT)));
-        int maxBatch = config.getInt(FramewiseConfig.MAX_BATCH_SIZE_CONFIG);
-        long maxWait = config.getLong(FramewiseConfig.MAX_WAIT_MS_CONFIG);
-        String fallbackDir = config.getString(FramewiseConfig.FALLBACK_MODEL_DIR_CONFIG);
+        InferenceOptions options = new InferenceOptions(config.intraOpThreads(),
+                config.interOpThreads(),
+                config.precision());
+        int maxBatch = config.maxBatchSize();
+        long maxWait = config.maxWaitMs();
+        String fallbackDir = config.fallbackModelDir();
         if (config.budgetPolicy() == BudgetPolicy.FALLBACK && fallbackDir.isBlank()) {
             throw new ConfigException(FramewiseConfig.BUDGET_POLICY_CONFIG, "fallback",
                     "the fallback policy needs " + FramewiseConfig.FALLBACK_MODEL_DIR_CONFIG);

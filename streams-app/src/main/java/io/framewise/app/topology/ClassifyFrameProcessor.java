@@ -80,9 +80,9 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         this.metrics = metrics;
         this.defaultBudgetMs = config.latencyBudgetMs();
         this.policy = config.budgetPolicy();
-        this.defaultMaxFps = config.getDouble(FramewiseConfig.CAMERA_MAX_FPS_CONFIG);
+        this.defaultMaxFps = config.cameraMaxFps();
         this.clock = clock;
-        this.futureToleranceMs = config.getLong(FramewiseConfig.FUTURE_TOLERANCE_MS_CONFIG);
+        this.futureToleranceMs = config.futureToleranceMs();
         this.depth = config.pipelineDepth();
         this.inputTopic = config.inputTopic();
         this.config = config;
