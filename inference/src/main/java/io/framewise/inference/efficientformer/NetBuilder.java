@@ -153,24 +153,21 @@ public final class NetBuilder {
     }
 
     /**
-     * Convolution (+ bias) with optional BatchNorm and layer scale after it.
-     *
-     * @param convKey   timm key prefix of the convolution ({@code .weight}, {@code .bias})
-     * @param depthwise one filter per channel (groups = channels)
-     * @param padding   explicit padding on every side (stride-2 convolutions pad 1 everywhere; TF SAME would pad 0/1)
-     * @param bnKey     BatchNorm after the convolution, or null
-     * @param gammaKey  layer scale after that, or null
+     * A convolution (+ bias), with the BatchNorm and layer scale its spec names after it (folded into it when
+     * folding). Its operations are named after its weights (the graph's nodes read {@code stages.2.blocks.3.mlp.fc1/...}),
+     * so that a SavedModel can be read against timm's modules.
      */
-    public Operand<TFloat32> conv(Operand<TFloat32> x, String convKey, int out, int kernel, int stride, int padding,
-                           boolean depthwise, String bnKey, String gammaKey) {
+    public Operand<TFloat32> conv(Operand<TFloat32> x, Conv spec) {
+        Ops t = tf.withSubScope(spec.key());
         int in = dim(x, 3);
-        long[] torchShape = depthwise ? new long[] {out, 1, kernel, kernel} : new long[] {out, in, kernel, kernel};
-        float[] w = param(convKey + ".weight", torchShape);
-        float[] b = param(convKey + ".bias", out);
-        int outH = (dim(x, 1) + 2 * padding - kernel) / stride + 1;
-        int outW = (dim(x, 2) + 2 * padding - kernel) / stride + 1;
-        Affine post = bnKey == null ? null : batchNorm(bnKey, out, (long) outH * outW * out);
-        float[] gamma = gammaKey == null ? null : param(gammaKey, out);
+        int out = spec.out();
+        int kernel = spec.kernelSize();
+        long[] torchShape = spec.isDepthwise() ? new long[] {out, 1, kernel, kernel} : new long[] {out, in, kernel, kernel};
+        float[] w = param(spec.key() + ".weight", torchShape);
+        float[] b = param(spec.key() + ".bias", out);
+        long outputElements = (long) spec.outputSize(dim(x, 1)) * spec.outputSize(dim(x, 2)) * out;
+        Affine post = spec.normKey() == null ? null : batchNorm(spec.normKey(), out, outputElements);
+        float[] gamma = spec.layerScaleKey() == null ? null : param(spec.layerScaleKey(), out);
         if (post != null && gamma != null) {
             post = post.then(gamma);
         } else if (gamma != null) {
@@ -188,19 +185,21 @@ public final class NetBuilder {
             }
             post = null;
         }
+        int padding = spec.padding();
         Operand<TFloat32> input = padding > 0
-                ? tf.pad(x, tf.constant(new int[][] {{0, 0}, {padding, padding}, {padding, padding}, {0, 0}}), scalar(0f))
+                ? t.pad(x, t.constant(new int[][] {{0, 0}, {padding, padding}, {padding, padding}, {0, 0}}), t.constant(0f))
                 : x;
-        List<Long> strides = List.of(1L, (long) stride, (long) stride, 1L);
+        List<Long> strides = List.of(1L, (long) spec.stride(), (long) spec.stride(), 1L);
         Operand<TFloat32> y;
-        if (depthwise) {
-            y = tf.nn.depthwiseConv2dNative(input, constant(Shape.of(kernel, kernel, out, 1), depthwiseToHwc1(w, out, kernel)),
-                    strides, "VALID");
+        if (spec.isDepthwise()) {
+            y = t.nn.depthwiseConv2dNative(input, t.constant(Shape.of(kernel, kernel, out, 1),
+                    DataBuffers.of(depthwiseToHwc1(w, out, kernel), true, false)), strides, "VALID");
         } else {
-            y = tf.nn.conv2d(input, constant(Shape.of(kernel, kernel, in, out), oihwToHwio(w, out, in, kernel)), strides, "VALID");
+            y = t.nn.conv2d(input, t.constant(Shape.of(kernel, kernel, in, out),
+                    DataBuffers.of(oihwToHwio(w, out, in, kernel), true, false)), strides, "VALID");
         }
-        y = tf.nn.biasAdd(y, constant(Shape.of(out), b));
-        countMacs((long) dim(y, 1) * dim(y, 2) * out * (depthwise ? 1 : in) * kernel * kernel);
+        y = t.nn.biasAdd(y, t.constant(Shape.of(out), DataBuffers.of(b, true, false)));
+        countMacs((long) dim(y, 1) * dim(y, 2) * out * (spec.isDepthwise() ? 1 : in) * kernel * kernel);
         return post == null ? y : applyAffine(y, post);
     }
 

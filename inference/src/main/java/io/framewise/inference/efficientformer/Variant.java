@@ -11,19 +11,19 @@ import java.util.stream.Collectors;
  * reference figures (parameters with both heads, GMACs at 224x224, ImageNet top-1) the implementation is held to.
  */
 public enum Variant {
-    EFFICIENTFORMER_L1("efficientformer_l1", Version.V1, new int[] {48, 96, 224, 448}, new int[] {3, 2, 6, 4}, 1, 1,
+    EFFICIENTFORMER_L1("efficientformer_l1", Version.V1, new int[] {48, 96, 224, 448}, new int[] {3, 2, 6, 4}, 1,
             null, 12_289_928L, 1.30, 80.50),
-    EFFICIENTFORMER_L3("efficientformer_l3", Version.V1, new int[] {64, 128, 320, 512}, new int[] {4, 4, 12, 6}, 4, 4,
+    EFFICIENTFORMER_L3("efficientformer_l3", Version.V1, new int[] {64, 128, 320, 512}, new int[] {4, 4, 12, 6}, 4,
             null, 31_406_000L, 3.93, 82.56),
-    EFFICIENTFORMER_L7("efficientformer_l7", Version.V1, new int[] {96, 192, 384, 768}, new int[] {6, 6, 18, 8}, 8, 8,
+    EFFICIENTFORMER_L7("efficientformer_l7", Version.V1, new int[] {96, 192, 384, 768}, new int[] {6, 6, 18, 8}, 8,
             null, 82_229_328L, 10.17, 83.40),
-    EFFICIENTFORMERV2_S0("efficientformerv2_s0", Version.V2, new int[] {32, 48, 96, 176}, new int[] {2, 2, 6, 4}, 2, 2,
+    EFFICIENTFORMERV2_S0("efficientformerv2_s0", Version.V2, new int[] {32, 48, 96, 176}, new int[] {2, 2, 6, 4}, 2,
             new int[][] {{4, 3, 3, 3, 4, 4}, {4, 3, 3, 4}}, 3_600_256L, 0.41, 76.10),
-    EFFICIENTFORMERV2_S1("efficientformerv2_s1", Version.V2, new int[] {32, 48, 120, 224}, new int[] {3, 3, 9, 6}, 2, 2,
+    EFFICIENTFORMERV2_S1("efficientformerv2_s1", Version.V2, new int[] {32, 48, 120, 224}, new int[] {3, 3, 9, 6}, 2,
             new int[][] {{4, 4, 3, 3, 3, 3, 4, 4, 4}, {4, 4, 3, 3, 4, 4}}, 6_185_560L, 0.67, 79.68),
-    EFFICIENTFORMERV2_S2("efficientformerv2_s2", Version.V2, new int[] {32, 64, 144, 288}, new int[] {4, 4, 12, 8}, 4, 4,
+    EFFICIENTFORMERV2_S2("efficientformerv2_s2", Version.V2, new int[] {32, 64, 144, 288}, new int[] {4, 4, 12, 8}, 4,
             new int[][] {{4, 4, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4}, {4, 4, 3, 3, 3, 3, 4, 4}}, 12_710_112L, 1.27, 82.16),
-    EFFICIENTFORMERV2_L("efficientformerv2_l", Version.V2, new int[] {40, 80, 192, 384}, new int[] {5, 5, 15, 10}, 6, 6,
+    EFFICIENTFORMERV2_L("efficientformerv2_l", Version.V2, new int[] {40, 80, 192, 384}, new int[] {5, 5, 15, 10}, 6,
             new int[][] {{4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4}, {4, 4, 4, 3, 3, 3, 3, 4, 4, 4}}, 26_322_288L, 2.59, 83.64);
 
     public enum Version { V1, V2 }
@@ -36,22 +36,19 @@ public enum Variant {
     private final Version version;
     private final int[] widths;
     private final int[] depths;
-    private final int stage2AttentionBlocks;
-    private final int stage3AttentionBlocks;
+    private final int numVit;
     private final int[][] mlpRatiosStage23;
     private final long referenceParameters;
     private final double referenceGmacs;
     private final double timmTop1;
 
-    Variant(String timmName, Version version, int[] widths, int[] depths, int stage2AttentionBlocks,
-            int stage3AttentionBlocks, int[][] mlpRatiosStage23, long referenceParameters, double referenceGmacs,
-            double timmTop1) {
+    Variant(String timmName, Version version, int[] widths, int[] depths, int numVit, int[][] mlpRatiosStage23,
+            long referenceParameters, double referenceGmacs, double timmTop1) {
         this.timmName = timmName;
         this.version = version;
         this.widths = widths;
         this.depths = depths;
-        this.stage2AttentionBlocks = stage2AttentionBlocks;
-        this.stage3AttentionBlocks = stage3AttentionBlocks;
+        this.numVit = numVit;
         this.mlpRatiosStage23 = mlpRatiosStage23;
         this.referenceParameters = referenceParameters;
         this.referenceGmacs = referenceGmacs;
@@ -74,14 +71,20 @@ public enum Variant {
         return depths[stage];
     }
 
-    /** V1: the number of Meta3D (attention) blocks at the end of the last stage ("vit_num"). */
-    public int vitNum() {
-        return stage3AttentionBlocks;
+    /**
+     * timm's {@code num_vit}: how many of the last blocks carry attention. V1: of the last stage (its Meta3D blocks);
+     * V2: of each of the last two stages.
+     */
+    public int numVit() {
+        return numVit;
     }
 
-    /** V2: how many of the last blocks of stage 2 or 3 carry an attention token mixer; 0 for stages 0 and 1. */
+    /** How many of the last blocks of {@code stage} carry attention: {@link #numVit()} where timm puts them, else 0. */
     public int attentionBlocks(int stage) {
-        return stage == 2 ? stage2AttentionBlocks : stage == 3 ? stage3AttentionBlocks : 0;
+        if (version == Version.V1) {
+            return stage == 3 ? numVit : 0;
+        }
+        return stage >= 2 ? numVit : 0;
     }
 
     /** MLP hidden ratio of block {@code block} of {@code stage} (V1: always 4). */

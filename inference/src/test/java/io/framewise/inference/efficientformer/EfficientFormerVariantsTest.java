@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -36,6 +38,23 @@ class EfficientFormerVariantsTest {
         @Override
         public String describe() {
             return "recording";
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Variant.class, names = {"EFFICIENTFORMER_L1", "EFFICIENTFORMERV2_S0"})
+    void graphNodesAreNamedAfterTheirTimmWeights(Variant v) {
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g);
+            EfficientFormer.build(tf, EfficientFormer.imagesPlaceholder(tf), v, new SeededWeights(1), true);
+            List<String> names = new ArrayList<>();
+            g.operations().forEachRemaining(op -> names.add(op.name()));
+            // every convolution of the network sits in a scope named after its timm key
+            assertThat(names).filteredOn(n -> n.endsWith("/Conv2d") || n.endsWith("/DepthwiseConv2dNative"))
+                    .isNotEmpty()
+                    .allSatisfy(n -> assertThat(n).matches("(stem|stages)\\.[a-z0-9_.]+/[A-Za-z0-9]+"));
+            String fc1 = v.version() == Variant.Version.V2 ? "stages.2.blocks.0.mlp.fc1.conv/Conv2d" : "stages.2.blocks.0.mlp.fc1/Conv2d";
+            assertThat(names).contains(fc1);
         }
     }
 

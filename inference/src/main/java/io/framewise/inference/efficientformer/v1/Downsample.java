@@ -1,5 +1,7 @@
 package io.framewise.inference.efficientformer.v1;
 
+import static io.framewise.inference.efficientformer.Conv.conv;
+
 import io.framewise.inference.efficientformer.NetBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -10,6 +12,6 @@ final class Downsample {
     }
 
     static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> x, String prefix, int out) {
-        return net.conv(x, prefix + ".conv", out, 3, 2, 1, false, prefix + ".norm", null);
+        return net.conv(x, conv(prefix + ".conv", out).kernelSize(3).stride(2).padding(1).norm(prefix + ".norm"));
     }
 }

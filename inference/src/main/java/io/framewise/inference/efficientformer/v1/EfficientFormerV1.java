@@ -29,7 +29,7 @@ public final class EfficientFormerV1 {
             if (s > 0) {
                 x = Downsample.apply(net, x, stage + ".downsample", dim);
             }
-            int meta4d = s == 3 ? variant.depth(s) - variant.vitNum() : variant.depth(s);
+            int meta4d = variant.depth(s) - variant.attentionBlocks(s);
             for (int b = 0; b < meta4d; b++) {
                 x = MetaBlock2d.apply(net, x, stage + ".blocks." + b, dim, variant.mlpRatio(s, b));
             }

@@ -1,5 +1,7 @@
 package io.framewise.inference.efficientformer.v1;
 
+import static io.framewise.inference.efficientformer.Conv.conv;
+
 import io.framewise.inference.efficientformer.NetBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -16,7 +18,7 @@ final class MetaBlock2d {
         var tf = net.tf();
         Operand<TFloat32> pooled = tf.math.sub(net.avgPool3x3(x), x);
         x = tf.math.add(x, net.mulChannels(pooled, net.param(prefix + ".ls1.gamma", dim)));
-        Operand<TFloat32> h = net.gelu(net.conv(x, prefix + ".mlp.fc1", dim * mlpRatio, 1, 1, 0, false, prefix + ".mlp.norm1", null));
-        return tf.math.add(x, net.conv(h, prefix + ".mlp.fc2", dim, 1, 1, 0, false, prefix + ".mlp.norm2", prefix + ".ls2.gamma"));
+        Operand<TFloat32> h = net.gelu(net.conv(x, conv(prefix + ".mlp.fc1", dim * mlpRatio).norm(prefix + ".mlp.norm1")));
+        return tf.math.add(x, net.conv(h, conv(prefix + ".mlp.fc2", dim).norm(prefix + ".mlp.norm2").layerScale(prefix + ".ls2.gamma")));
     }
 }

@@ -1,5 +1,7 @@
 package io.framewise.inference.efficientformer.v1;
 
+import static io.framewise.inference.efficientformer.Conv.conv;
+
 import io.framewise.inference.efficientformer.NetBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -10,7 +12,7 @@ final class Stem4 {
     }
 
     static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> x, int width) {
-        x = net.relu(net.conv(x, "stem.conv1", width / 2, 3, 2, 1, false, "stem.norm1", null));
-        return net.relu(net.conv(x, "stem.conv2", width, 3, 2, 1, false, "stem.norm2", null));
+        x = net.relu(net.conv(x, conv("stem.conv1", width / 2).kernelSize(3).stride(2).padding(1).norm("stem.norm1")));
+        return net.relu(net.conv(x, conv("stem.conv2", width).kernelSize(3).stride(2).padding(1).norm("stem.norm2")));
     }
 }

@@ -1,5 +1,7 @@
 package io.framewise.inference.efficientformer.v2;
 
+import static io.framewise.inference.efficientformer.Conv.convNorm;
+
 import io.framewise.inference.efficientformer.NetBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -24,15 +26,15 @@ final class Attention2d {
     static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> x, String prefix, int dim, int stride, String gammaKey) {
         var tf = net.tf();
         if (stride > 1) {
-            x = net.conv(x, prefix + ".stride_conv.conv", dim, 3, stride, 1, true, prefix + ".stride_conv.bn", null);
+            x = net.conv(x, convNorm(prefix + ".stride_conv", dim).kernelSize(3).stride(stride).padding(1).depthwise());
         }
         int h = NetBuilder.dim(x, 1);
         int w = NetBuilder.dim(x, 2);
         int n = h * w;
-        Operand<TFloat32> q = net.toHeads(net.conv(x, prefix + ".q.conv", HEADS * KEY_DIM, 1, 1, 0, false, prefix + ".q.bn", null), HEADS);
-        Operand<TFloat32> k = net.toHeads(net.conv(x, prefix + ".k.conv", HEADS * KEY_DIM, 1, 1, 0, false, prefix + ".k.bn", null), HEADS);
-        Operand<TFloat32> v = net.conv(x, prefix + ".v.conv", HEADS * VALUE_DIM, 1, 1, 0, false, prefix + ".v.bn", null);
-        Operand<TFloat32> vLocal = net.conv(v, prefix + ".v_local.conv", HEADS * VALUE_DIM, 3, 1, 1, true, prefix + ".v_local.bn", null);
+        Operand<TFloat32> q = net.toHeads(net.conv(x, convNorm(prefix + ".q", HEADS * KEY_DIM)), HEADS);
+        Operand<TFloat32> k = net.toHeads(net.conv(x, convNorm(prefix + ".k", HEADS * KEY_DIM)), HEADS);
+        Operand<TFloat32> v = net.conv(x, convNorm(prefix + ".v", HEADS * VALUE_DIM));
+        Operand<TFloat32> vLocal = net.conv(v, convNorm(prefix + ".v_local", HEADS * VALUE_DIM).kernelSize(3).padding(1).depthwise());
 
         // The scale goes on q (small) rather than on the logits: same result, and oneDNN's remapper handles it.
         q = tf.math.mul(q, net.scalar((float) Math.pow(KEY_DIM, -0.5)));
@@ -47,7 +49,7 @@ final class Attention2d {
         if (stride > 1) {
             out = net.upsample2x(out);
         }
-        return net.conv(net.geluStandalone(out), prefix + ".proj.conv", dim, 1, 1, 0, false, prefix + ".proj.bn", gammaKey);
+        return net.conv(net.geluStandalone(out), convNorm(prefix + ".proj", dim).layerScale(gammaKey));
     }
 
     /** A 1x1 convolution across the head axis of [B, heads, N, N] logits: a matrix product with a [heads, heads] weight. */

@@ -1,5 +1,7 @@
 package io.framewise.inference.efficientformer.v2;
 
+import static io.framewise.inference.efficientformer.Conv.convNorm;
+
 import io.framewise.inference.efficientformer.NetBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.op.train.BatchMatMul;
@@ -26,9 +28,9 @@ final class Attention2dDownsample {
         int h = NetBuilder.dim(q, 1);
         int w = NetBuilder.dim(q, 2);
         int nq = h * w;
-        Operand<TFloat32> k = net.conv(x, prefix + ".k.conv", HEADS * KEY_DIM, 1, 1, 0, false, prefix + ".k.bn", null);
-        Operand<TFloat32> v = net.conv(x, prefix + ".v.conv", HEADS * VALUE_DIM, 1, 1, 0, false, prefix + ".v.bn", null);
-        Operand<TFloat32> vLocal = net.conv(v, prefix + ".v_local.conv", HEADS * VALUE_DIM, 3, 2, 1, true, prefix + ".v_local.bn", null);
+        Operand<TFloat32> k = net.conv(x, convNorm(prefix + ".k", HEADS * KEY_DIM));
+        Operand<TFloat32> v = net.conv(x, convNorm(prefix + ".v", HEADS * VALUE_DIM));
+        Operand<TFloat32> vLocal = net.conv(v, convNorm(prefix + ".v_local", HEADS * VALUE_DIM).kernelSize(3).stride(2).padding(1).depthwise());
 
         // The scale goes on q (small) rather than on the logits: same result, and oneDNN's remapper handles it.
         Operand<TFloat32> scaledQ = tf.math.mul(net.toHeads(q, HEADS), net.scalar((float) Math.pow(KEY_DIM, -0.5)));
@@ -39,6 +41,6 @@ final class Attention2dDownsample {
         Operand<TFloat32> attn = tf.nn.softmax(logits);
         Operand<TFloat32> o = net.fromHeads(net.batchMatMul(attn, net.toHeads(v, HEADS), (long) HEADS * nq * nk * VALUE_DIM), h, w);
         o = net.addToDepthwise(vLocal, o);
-        return net.conv(net.geluStandalone(o), prefix + ".proj.conv", out, 1, 1, 0, false, prefix + ".proj.bn", null);
+        return net.conv(net.geluStandalone(o), convNorm(prefix + ".proj", out));
     }
 }

@@ -1,5 +1,7 @@
 package io.framewise.inference.efficientformer.v2;
 
+import static io.framewise.inference.efficientformer.Conv.convNorm;
+
 import io.framewise.inference.efficientformer.NetBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -13,8 +15,8 @@ final class ConvMlpWithNorm {
     }
 
     static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> x, String prefix, int dim, int hidden, String gammaKey) {
-        Operand<TFloat32> h = net.gelu(net.conv(x, prefix + ".fc1.conv", hidden, 1, 1, 0, false, prefix + ".fc1.bn", null));
-        h = net.gelu(net.conv(h, prefix + ".mid.conv", hidden, 3, 1, 1, true, prefix + ".mid.bn", null));
-        return net.conv(h, prefix + ".fc2.conv", dim, 1, 1, 0, false, prefix + ".fc2.bn", gammaKey);
+        Operand<TFloat32> h = net.gelu(net.conv(x, convNorm(prefix + ".fc1", hidden)));
+        h = net.gelu(net.conv(h, convNorm(prefix + ".mid", hidden).kernelSize(3).padding(1).depthwise()));
+        return net.conv(h, convNorm(prefix + ".fc2", dim).layerScale(gammaKey));
     }
 }

@@ -1,5 +1,7 @@
 package io.framewise.inference.efficientformer.v2;
 
+import static io.framewise.inference.efficientformer.Conv.convNorm;
+
 import io.framewise.inference.efficientformer.NetBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -13,7 +15,7 @@ final class Downsample {
     }
 
     static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> x, String prefix, int out, boolean withAttention) {
-        Operand<TFloat32> conv = net.conv(x, prefix + ".conv.conv", out, 3, 2, 1, false, prefix + ".conv.bn", null);
+        Operand<TFloat32> conv = net.conv(x, convNorm(prefix + ".conv", out).kernelSize(3).stride(2).padding(1));
         return withAttention ? net.tf().math.add(conv, Attention2dDownsample.apply(net, x, prefix + ".attn", out)) : conv;
     }
 }

@@ -1,5 +1,8 @@
 package io.framewise.inference.efficientformer.v2;
 
+import static io.framewise.inference.efficientformer.Conv.conv;
+import static io.framewise.inference.efficientformer.Conv.convNorm;
+
 import java.util.List;
 
 import io.framewise.inference.efficientformer.NetBuilder;
@@ -16,8 +19,8 @@ final class LGQuery {
 
     static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> x, String prefix, int out) {
         int in = NetBuilder.dim(x, 3);
-        Operand<TFloat32> local = net.conv(x, prefix + ".local", in, 3, 2, 1, true, null, null);
+        Operand<TFloat32> local = net.conv(x, conv(prefix + ".local", in).kernelSize(3).stride(2).padding(1).depthwise());
         Operand<TFloat32> pool = net.tf().nn.avgPool(x, List.of(1L, 1L, 1L, 1L), List.of(1L, 2L, 2L, 1L), "VALID");
-        return net.conv(net.addToDepthwise(local, pool), prefix + ".proj.conv", out, 1, 1, 0, false, prefix + ".proj.bn", null);
+        return net.conv(net.addToDepthwise(local, pool), convNorm(prefix + ".proj", out));
     }
 }

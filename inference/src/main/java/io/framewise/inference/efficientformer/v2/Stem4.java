@@ -1,5 +1,7 @@
 package io.framewise.inference.efficientformer.v2;
 
+import static io.framewise.inference.efficientformer.Conv.convNorm;
+
 import io.framewise.inference.efficientformer.NetBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -10,7 +12,7 @@ final class Stem4 {
     }
 
     static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> x, int width) {
-        x = net.gelu(net.conv(x, "stem.conv1.conv", width / 2, 3, 2, 1, false, "stem.conv1.bn", null));
-        return net.gelu(net.conv(x, "stem.conv2.conv", width, 3, 2, 1, false, "stem.conv2.bn", null));
+        x = net.gelu(net.conv(x, convNorm("stem.conv1", width / 2).kernelSize(3).stride(2).padding(1)));
+        return net.gelu(net.conv(x, convNorm("stem.conv2", width).kernelSize(3).stride(2).padding(1)));
     }
 }
