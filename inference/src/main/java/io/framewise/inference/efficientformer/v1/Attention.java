@@ -1,8 +1,8 @@
 package io.framewise.inference.efficientformer.v1;
 
+import io.framewise.inference.efficientformer.AttentionCore;
 import io.framewise.inference.efficientformer.NetBuilder;
 import org.tensorflow.Operand;
-import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -30,14 +30,9 @@ final class Attention {
         Operand<TFloat32> q = parts.get(0);
         Operand<TFloat32> k = parts.get(1);
         Operand<TFloat32> v = parts.get(2);
-        // The scale goes on q (small) rather than on the logits: same result, and oneDNN's remapper handles it.
-        q = tf.math.mul(q, net.scalar((float) Math.pow(KEY_DIM, -0.5)));
-        Operand<TFloat32> logits = tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true));
-        net.countMacs((long) HEADS * n * n * KEY_DIM);
-        logits = tf.math.add(logits, net.attentionBias(prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
-                NetBuilder.relativeIndex(RESOLUTION, 1)));
-        Operand<TFloat32> attn = tf.nn.softmax(logits);
-        Operand<TFloat32> out = net.batchMatMul(attn, v, (long) HEADS * n * n * VALUE_DIM);
+        Operand<TFloat32> bias = net.attentionBias(prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
+                NetBuilder.relativeIndex(RESOLUTION, 1));
+        Operand<TFloat32> out = AttentionCore.attend(net, q, k, v, bias);
         out = tf.reshape(tf.linalg.transpose(out, tf.constant(new int[] {0, 2, 1, 3})),
                 tf.constant(new int[] {-1, n, HEADS * VALUE_DIM}));
         return net.linear(out, prefix + ".proj", dim, gammaKey);

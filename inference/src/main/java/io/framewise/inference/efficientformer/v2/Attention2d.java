@@ -2,10 +2,10 @@ package io.framewise.inference.efficientformer.v2;
 
 import static io.framewise.inference.efficientformer.Conv.convNorm;
 
+import io.framewise.inference.efficientformer.AttentionCore;
 import io.framewise.inference.efficientformer.NetBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -24,7 +24,6 @@ final class Attention2d {
     }
 
     static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> x, String prefix, int dim, int stride, String gammaKey) {
-        var tf = net.tf();
         if (stride > 1) {
             x = net.conv(x, convNorm(prefix + ".stride_conv", dim).kernelSize(3).stride(stride).padding(1).depthwise());
         }
@@ -36,15 +35,11 @@ final class Attention2d {
         Operand<TFloat32> v = net.conv(x, convNorm(prefix + ".v", HEADS * VALUE_DIM));
         Operand<TFloat32> vLocal = net.conv(v, convNorm(prefix + ".v_local", HEADS * VALUE_DIM).kernelSize(3).padding(1).depthwise());
 
-        // The scale goes on q (small) rather than on the logits: same result, and oneDNN's remapper handles it.
-        q = tf.math.mul(q, net.scalar((float) Math.pow(KEY_DIM, -0.5)));
-        Operand<TFloat32> logits = tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true));
-        net.countMacs((long) HEADS * n * n * KEY_DIM);
-        logits = tf.math.add(logits, net.attentionBias(prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
-                NetBuilder.relativeIndex(RESOLUTION, 1)));
-        logits = talkingHead(net, logits, prefix + ".talking_head1", n);
-        Operand<TFloat32> attn = talkingHead(net, tf.nn.softmax(logits), prefix + ".talking_head2", n);
-        Operand<TFloat32> out = net.fromHeads(net.batchMatMul(attn, net.toHeads(v, HEADS), (long) HEADS * n * n * VALUE_DIM), h, w);
+        Operand<TFloat32> bias = net.attentionBias(prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
+                NetBuilder.relativeIndex(RESOLUTION, 1));
+        Operand<TFloat32> out = net.fromHeads(AttentionCore.attend(net, q, k, net.toHeads(v, HEADS), bias,
+                logits -> talkingHead(net, logits, prefix + ".talking_head1", n),
+                attn -> talkingHead(net, attn, prefix + ".talking_head2", n)), h, w);
         out = net.addToDepthwise(vLocal, out);
         if (stride > 1) {
             out = net.upsample2x(out);
