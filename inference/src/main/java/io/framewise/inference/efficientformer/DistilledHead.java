@@ -28,9 +28,9 @@ public final class DistilledHead {
         net.countMacs((distilled ? 2L : 1L) * c * classes);
         if (!net.folding()) {
             Operand<TFloat32> x = before == null ? pooled : net.applyAffine(pooled, before);
-            Operand<TFloat32> y1 = net.tf().math.add(net.matmulLastAxis(x, NetBuilder.transpose2d(w1, classes, c), c, classes),
+            Operand<TFloat32> y1 = net.tf().math.add(net.matmulLastAxis(x, TorchLayout.transpose2d(w1, classes, c), c, classes),
                     net.constant(Shape.of(classes), b1));
-            Operand<TFloat32> y2 = net.tf().math.add(net.matmulLastAxis(x, NetBuilder.transpose2d(w2, classes, c), c, classes),
+            Operand<TFloat32> y2 = net.tf().math.add(net.matmulLastAxis(x, TorchLayout.transpose2d(w2, classes, c), c, classes),
                     net.constant(Shape.of(classes), b2));
             return net.tf().math.mul(net.tf().math.add(y1, y2), net.scalar(0.5f));
         }
@@ -48,7 +48,7 @@ public final class DistilledHead {
             }
             b[o] = (float) bias;
         }
-        return net.tf().math.add(net.matmulLastAxis(pooled, NetBuilder.transpose2d(w, classes, c), c, classes),
+        return net.tf().math.add(net.matmulLastAxis(pooled, TorchLayout.transpose2d(w, classes, c), c, classes),
                 net.constant(Shape.of(classes), b));
     }
 }

@@ -193,10 +193,10 @@ public final class NetBuilder {
         Operand<TFloat32> y;
         if (spec.isDepthwise()) {
             y = t.nn.depthwiseConv2dNative(input, t.constant(Shape.of(kernel, kernel, out, 1),
-                    DataBuffers.of(depthwiseToHwc1(w, out, kernel), true, false)), strides, "VALID");
+                    DataBuffers.of(TorchLayout.depthwiseToHwc1(w, out, kernel), true, false)), strides, "VALID");
         } else {
             y = t.nn.conv2d(input, t.constant(Shape.of(kernel, kernel, in, out),
-                    DataBuffers.of(oihwToHwio(w, out, in, kernel), true, false)), strides, "VALID");
+                    DataBuffers.of(TorchLayout.oihwToHwio(w, out, in, kernel), true, false)), strides, "VALID");
         }
         y = t.nn.biasAdd(y, t.constant(Shape.of(out), DataBuffers.of(b, true, false)));
         countMacs((long) dim(y, 1) * dim(y, 2) * out * (spec.isDepthwise() ? 1 : in) * kernel * kernel);
@@ -221,7 +221,7 @@ public final class NetBuilder {
             }
             gamma = null;
         }
-        Operand<TFloat32> y = tf.nn.biasAdd(matmulLastAxis(x, transpose2d(w, out, in), in, out), constant(Shape.of(out), b));
+        Operand<TFloat32> y = tf.nn.biasAdd(matmulLastAxis(x, TorchLayout.transpose2d(w, out, in), in, out), constant(Shape.of(out), b));
         countMacs((rank == 3 ? dim(x, 1) : 1L) * in * out);
         return gamma == null ? y : mulChannels(y, gamma);
     }
@@ -296,86 +296,7 @@ public final class NetBuilder {
         return tf.train.batchMatMul(a, b, TFloat32.class);
     }
 
-    /** [B, H, W, C] -> [B, heads, H*W, C/heads]: channel c = head * (C/heads) + j, as PyTorch's reshape of NCHW. */
-    public Operand<TFloat32> toHeads(Operand<TFloat32> x, int heads) {
-        int n = dim(x, 1) * dim(x, 2);
-        int d = dim(x, 3) / heads;
-        return tf.linalg.transpose(tf.reshape(x, tf.constant(new int[] {-1, n, heads, d})), tf.constant(new int[] {0, 2, 1, 3}));
-    }
 
-    /** [B, heads, N, d] -> [B, H, W, heads*d]. */
-    public Operand<TFloat32> fromHeads(Operand<TFloat32> x, int h, int w) {
-        int heads = dim(x, 1);
-        int d = dim(x, 3);
-        return tf.reshape(tf.linalg.transpose(x, tf.constant(new int[] {0, 2, 1, 3})), tf.constant(new int[] {-1, h, w, heads * d}));
-    }
 
-    /** Learned attention biases {@code [heads, table]} gathered by an index map {@code [Nq, Nk]} into a constant [heads, Nq, Nk]. */
-    public Operand<TFloat32> attentionBias(String key, int heads, int tableSize, int[][] index) {
-        float[] table = param(key, heads, tableSize);
-        int nq = index.length;
-        int nk = index[0].length;
-        float[] bias = new float[heads * nq * nk];
-        for (int h = 0; h < heads; h++) {
-            for (int q = 0; q < nq; q++) {
-                for (int k = 0; k < nk; k++) {
-                    bias[(h * nq + q) * nk + k] = table[h * tableSize + index[q][k]];
-                }
-            }
-        }
-        return constant(Shape.of(heads, nq, nk), bias);
-    }
 
-    /** Relative position index of a square grid of {@code resolution}: |dy| * resolution + |dx| (timm's formula). */
-    public static int[][] relativeIndex(int resolution, int queryStride) {
-        int qSide = (resolution + queryStride - 1) / queryStride;
-        int[][] idx = new int[qSide * qSide][resolution * resolution];
-        for (int qy = 0; qy < qSide; qy++) {
-            for (int qx = 0; qx < qSide; qx++) {
-                for (int ky = 0; ky < resolution; ky++) {
-                    for (int kx = 0; kx < resolution; kx++) {
-                        idx[qy * qSide + qx][ky * resolution + kx] =
-                                Math.abs(qy * queryStride - ky) * resolution + Math.abs(qx * queryStride - kx);
-                    }
-                }
-            }
-        }
-        return idx;
-    }
-
-    public static float[] oihwToHwio(float[] w, int out, int in, int k) {
-        float[] r = new float[w.length];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < in; i++) {
-                for (int y = 0; y < k; y++) {
-                    for (int x = 0; x < k; x++) {
-                        r[((y * k + x) * in + i) * out + o] = w[((o * in + i) * k + y) * k + x];
-                    }
-                }
-            }
-        }
-        return r;
-    }
-
-    public static float[] depthwiseToHwc1(float[] w, int channels, int k) {
-        float[] r = new float[w.length];
-        for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < k; y++) {
-                for (int x = 0; x < k; x++) {
-                    r[(y * k + x) * channels + c] = w[(c * k + y) * k + x];
-                }
-            }
-        }
-        return r;
-    }
-
-    public static float[] transpose2d(float[] w, int rows, int cols) {
-        float[] r = new float[w.length];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                r[j * rows + i] = w[i * cols + j];
-            }
-        }
-        return r;
-    }
 }

@@ -44,7 +44,7 @@ class SafetensorsImportTest {
             if (!k.isFloat()) {
                 long[] values = new long[(int) k.elements()];
                 if (k.name().endsWith("attention_bias_idxs")) {
-                    int[][] idx = NetBuilder.relativeIndex(7, 1);
+                    int[][] idx = AttentionCore.relativeIndex(7, 1);
                     for (int i = 0; i < values.length; i++) {
                         values[i] = idx[i / 49][i % 49];
                     }

@@ -30,8 +30,8 @@ final class Attention {
         Operand<TFloat32> q = parts.get(0);
         Operand<TFloat32> k = parts.get(1);
         Operand<TFloat32> v = parts.get(2);
-        Operand<TFloat32> bias = net.attentionBias(prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
-                NetBuilder.relativeIndex(RESOLUTION, 1));
+        Operand<TFloat32> bias = AttentionCore.attentionBias(net, prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
+                AttentionCore.relativeIndex(RESOLUTION, 1));
         Operand<TFloat32> out = AttentionCore.attend(net, q, k, v, bias);
         out = tf.reshape(tf.linalg.transpose(out, tf.constant(new int[] {0, 2, 1, 3})),
                 tf.constant(new int[] {-1, n, HEADS * VALUE_DIM}));

@@ -30,14 +30,14 @@ final class Attention2d {
         int h = NetBuilder.dim(x, 1);
         int w = NetBuilder.dim(x, 2);
         int n = h * w;
-        Operand<TFloat32> q = net.toHeads(net.conv(x, convNorm(prefix + ".q", HEADS * KEY_DIM)), HEADS);
-        Operand<TFloat32> k = net.toHeads(net.conv(x, convNorm(prefix + ".k", HEADS * KEY_DIM)), HEADS);
+        Operand<TFloat32> q = AttentionCore.toHeads(net, net.conv(x, convNorm(prefix + ".q", HEADS * KEY_DIM)), HEADS);
+        Operand<TFloat32> k = AttentionCore.toHeads(net, net.conv(x, convNorm(prefix + ".k", HEADS * KEY_DIM)), HEADS);
         Operand<TFloat32> v = net.conv(x, convNorm(prefix + ".v", HEADS * VALUE_DIM));
         Operand<TFloat32> vLocal = net.conv(v, convNorm(prefix + ".v_local", HEADS * VALUE_DIM).kernelSize(3).padding(1).depthwise());
 
-        Operand<TFloat32> bias = net.attentionBias(prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
-                NetBuilder.relativeIndex(RESOLUTION, 1));
-        Operand<TFloat32> out = net.fromHeads(AttentionCore.attend(net, q, k, net.toHeads(v, HEADS), bias,
+        Operand<TFloat32> bias = AttentionCore.attentionBias(net, prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
+                AttentionCore.relativeIndex(RESOLUTION, 1));
+        Operand<TFloat32> out = AttentionCore.fromHeads(net, AttentionCore.attend(net, q, k, AttentionCore.toHeads(net, v, HEADS), bias,
                 logits -> talkingHead(net, logits, prefix + ".talking_head1", n),
                 attn -> talkingHead(net, attn, prefix + ".talking_head2", n)), h, w);
         out = net.addToDepthwise(vLocal, out);

@@ -28,10 +28,10 @@ final class Attention2dDownsample {
         Operand<TFloat32> k = net.conv(x, convNorm(prefix + ".k", HEADS * KEY_DIM));
         Operand<TFloat32> v = net.conv(x, convNorm(prefix + ".v", HEADS * VALUE_DIM));
         Operand<TFloat32> vLocal = net.conv(v, convNorm(prefix + ".v_local", HEADS * VALUE_DIM).kernelSize(3).stride(2).padding(1).depthwise());
-        Operand<TFloat32> bias = net.attentionBias(prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
-                NetBuilder.relativeIndex(RESOLUTION, 2));
-        Operand<TFloat32> o = net.fromHeads(AttentionCore.attend(net, net.toHeads(q, HEADS), net.toHeads(k, HEADS),
-                net.toHeads(v, HEADS), bias), h, w);
+        Operand<TFloat32> bias = AttentionCore.attentionBias(net, prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
+                AttentionCore.relativeIndex(RESOLUTION, 2));
+        Operand<TFloat32> o = AttentionCore.fromHeads(net, AttentionCore.attend(net, AttentionCore.toHeads(net, q, HEADS), AttentionCore.toHeads(net, k, HEADS),
+                AttentionCore.toHeads(net, v, HEADS), bias), h, w);
         o = net.addToDepthwise(vLocal, o);
         return net.conv(net.geluStandalone(o), convNorm(prefix + ".proj", out));
     }
