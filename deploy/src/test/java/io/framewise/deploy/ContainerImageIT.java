@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.framewise.app.publish.Outcome;
 import io.framewise.app.testing.BrokerFixture;
+import io.framewise.app.tools.client.Outcome;
 import io.framewise.schema.Status;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.framewise.app.publish.FrameLedger;
-import io.framewise.app.publish.Outcome;
-import io.framewise.app.publish.OutcomeReader;
 import io.framewise.app.testing.TestFrames;
+import io.framewise.app.tools.client.FrameLedger;
+import io.framewise.app.tools.client.Outcome;
+import io.framewise.app.tools.client.OutcomeReader;
 import io.framewise.schema.Codec;
 import io.framewise.schema.serde.FramewiseSerdes;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -13,14 +13,15 @@ import java.util.stream.IntStream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.framewise.app.bench.ModelBenchmark;
-import io.framewise.app.bench.PreprocessBenchmark;
-import io.framewise.app.bench.ProgressBar;
+import io.framewise.app.tools.bench.ModelBenchmark;
+import io.framewise.app.tools.bench.PreprocessBenchmark;
+import io.framewise.app.tools.bench.ProgressBar;
 import io.framewise.inference.CpuFeatures;
 import io.framewise.inference.InferenceOptions.Precision;
 import io.framewise.inference.efficientformer.EfficientFormer;
 import io.framewise.inference.efficientformer.Variant;
 import io.framewise.inference.efficientformer.weights.SeededWeights;
+import io.framewise.inference.export.ModelCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import io.framewise.app.broker.EmbeddedKafkaBroker;
+import io.framewise.app.tools.broker.EmbeddedKafkaBroker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -6,9 +6,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.publish.EventFormat;
-import io.framewise.app.publish.Outcome;
-import io.framewise.app.publish.OutcomeReader;
+import io.framewise.app.tools.client.EventFormat;
+import io.framewise.app.tools.client.Outcome;
+import io.framewise.app.tools.client.OutcomeReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,12 +1,7 @@
 package io.framewise.app.cli;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,6 +14,7 @@ import io.framewise.inference.efficientformer.Variant;
 import io.framewise.inference.efficientformer.weights.SeededWeights;
 import io.framewise.inference.efficientformer.weights.StateDictWeights;
 import io.framewise.inference.efficientformer.weights.WeightSource;
+import io.framewise.inference.export.ModelCache;
 import io.framewise.inference.export.ModelExporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +56,7 @@ final class ModelExportCommand implements Callable<Integer> {
             }
             System.err.println("framewise model export: reading " + weights);
             source = StateDictWeights.open(weights, v.version() == Variant.Version.V2);
-            version = weights.getFileName() + "@sha256:" + sha256(weights).substring(0, 12);
+            version = weights.getFileName() + "@sha256:" + ModelCache.sha256(weights).substring(0, 12);
         } else {
             source = new SeededWeights(seed);
             version = "seed-" + seed;
@@ -104,13 +100,5 @@ final class ModelExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), "pick one of: " + String.join(", ", Variant.names()));
         }
-    }
-
-    static String sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 import io.framewise.app.Topics;
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.publish.FramePublisher;
+import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.ImageSource;
 import io.framewise.decoder.source.ImageSources;

@@ -10,12 +10,12 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.framewise.app.bench.ModelBenchmark;
-import io.framewise.app.bench.ProgressBar;
-import io.framewise.app.bench.SweepBenchmark;
-import io.framewise.app.bench.SweepReport;
-import io.framewise.app.broker.EmbeddedKafkaBroker;
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.tools.bench.ModelBenchmark;
+import io.framewise.app.tools.bench.ProgressBar;
+import io.framewise.app.tools.bench.SweepBenchmark;
+import io.framewise.app.tools.bench.SweepReport;
+import io.framewise.app.tools.broker.EmbeddedKafkaBroker;
 import io.framewise.inference.InferenceOptions.Precision;
 import io.framewise.inference.export.Directories;
 

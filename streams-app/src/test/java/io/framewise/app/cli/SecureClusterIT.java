@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.framewise.app.broker.EmbeddedKafkaBroker;
 import io.framewise.app.testing.FramewiseProcess;
+import io.framewise.app.tools.broker.EmbeddedKafkaBroker;
 import io.framewise.inference.tiny.TinyConvNet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.framewise.app.broker.EmbeddedKafkaBroker;
+import io.framewise.app.tools.broker.EmbeddedKafkaBroker;
 import io.framewise.inference.tiny.TinyConvNet;
 
 /** One embedded broker and one tiny model per test class: the real components, started once. */

@@ -15,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.framewise.app.publish.FramePublisher;
-import io.framewise.app.publish.Outcome;
-import io.framewise.app.publish.OutcomeReader;
+import io.framewise.app.tools.client.FramePublisher;
+import io.framewise.app.tools.client.Outcome;
+import io.framewise.app.tools.client.OutcomeReader;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;

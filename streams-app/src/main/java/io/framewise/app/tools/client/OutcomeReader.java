@@ -1,4 +1,4 @@
-package io.framewise.app.publish;
+package io.framewise.app.tools.client;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

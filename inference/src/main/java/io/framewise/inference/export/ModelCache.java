@@ -1,10 +1,18 @@
-package io.framewise.app.cli;
+package io.framewise.inference.export;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import io.framewise.inference.InvalidModelException;
 import io.framewise.inference.Labels;
 import io.framewise.inference.ModelMetadata;
 import io.framewise.inference.efficientformer.EfficientFormer;
@@ -19,19 +27,19 @@ import io.framewise.inference.efficientformer.weights.StateDictWeights;
  * {@code $FRAMEWISE_CACHE/weights/efficientformer_l1.safetensors} (with {@code imagenet-1k-labels.txt} beside them)
  * or passes them, otherwise with seeded random weights.
  */
-final class ModelCache {
+public final class ModelCache {
     static final long DEMO_SEED = 42;
     static final Variant DEMO_VARIANT = Variant.EFFICIENTFORMER_L1;
 
     private ModelCache() {
     }
 
-    static Path root() {
+    public static Path root() {
         String env = System.getenv("FRAMEWISE_CACHE");
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "framewise");
     }
 
-    static Path defaultWeights() {
+    public static Path defaultWeights() {
         return root().resolve("weights").resolve(DEMO_VARIANT.timmName() + ".safetensors");
     }
 
@@ -41,7 +49,21 @@ final class ModelCache {
      * @param weights ImageNet weights to use, or null for the default location (seeded weights when nothing is there)
      * @param labels  their class names, or null for imagenet-1k-labels.txt beside the weights
      */
-    static Path demoModel(Path weights, Path labels) throws Exception {
+    /** The file's SHA-256, in hex: names a model exported from it, so that other weights get another directory. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    public static Path demoModel(Path weights, Path labels) throws Exception {
         Path w = weights != null ? weights : Files.isRegularFile(defaultWeights()) ? defaultWeights() : null;
         if (w == null) {
             Path dir = root().resolve("models").resolve(DEMO_VARIANT.timmName() + "-seed" + DEMO_SEED);
@@ -55,10 +77,10 @@ final class ModelCache {
         }
         Path l = labels != null ? labels : w.resolveSibling("imagenet-1k-labels.txt");
         if (!Files.isRegularFile(l)) {
-            throw new CliException("the ImageNet weights " + w + " need their class names, " + l + " is missing",
+            throw new InvalidModelException(w, "the ImageNet weights need their class names, " + l + " is missing",
                     "write the 1000 ImageNet-1k class names there, one per line (README, section Models)");
         }
-        String hash = ModelExportCommand.sha256(w).substring(0, 12);
+        String hash = sha256(w).substring(0, 12);
         Path dir = root().resolve("models").resolve(DEMO_VARIANT.timmName() + "-" + hash);
         if (!Files.isRegularFile(dir.resolve(ModelMetadata.FILE_NAME))) {
             System.err.println("framewise: exporting " + DEMO_VARIANT.timmName() + " with the weights of " + w + " into " + dir

@@ -1,4 +1,4 @@
-package io.framewise.app.publish;
+package io.framewise.app.tools.client;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package io.framewise.app.bench;
+package io.framewise.app.tools.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.framewise.app.bench.SweepBenchmark.PointResult;
+import io.framewise.app.tools.bench.SweepBenchmark.PointResult;
 import io.framewise.schema.Status;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;

@@ -1,4 +1,4 @@
-package io.framewise.app.bench;
+package io.framewise.app.tools.bench;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.InferenceService;
-import io.framewise.app.publish.FramePublisher;
-import io.framewise.app.publish.Outcome;
-import io.framewise.app.publish.OutcomeReader;
+import io.framewise.app.tools.client.FramePublisher;
+import io.framewise.app.tools.client.Outcome;
+import io.framewise.app.tools.client.OutcomeReader;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;

@@ -1,4 +1,4 @@
-package io.framewise.app.broker;
+package io.framewise.app.tools.broker;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.framewise.app.publish;
+package io.framewise.app.tools.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

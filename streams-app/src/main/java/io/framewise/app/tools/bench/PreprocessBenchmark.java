@@ -1,4 +1,4 @@
-package io.framewise.app.bench;
+package io.framewise.app.tools.bench;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package io.framewise.app.bench;
+package io.framewise.app.tools.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
