@@ -1,0 +1,166 @@
+package io.framewise.app.tools.demo;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.framewise.app.FramewiseApplication;
+import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.tools.bench.Percentiles;
+import io.framewise.app.tools.broker.EmbeddedKafkaBroker;
+import io.framewise.app.tools.client.FrameLedger;
+import io.framewise.app.tools.client.FramePublisher;
+import io.framewise.app.tools.client.Outcome;
+import io.framewise.app.tools.client.OutcomeReader;
+import io.framewise.decoder.ImageEncoder;
+import io.framewise.decoder.source.ImageSource;
+import io.framewise.decoder.source.ImageSources;
+import io.framewise.inference.ModelMetadata;
+import io.framewise.inference.export.Directories;
+import io.framewise.schema.Codec;
+import io.framewise.schema.Status;
+
+/**
+ * Everything in one process: an embedded broker, the application, and cameras publishing frames, every outcome
+ * handed to a listener as it arrives, until every published frame is accounted for (or the stop latch, or the
+ * timeout). Returns what it saw; {@code framewise demo} prints it.
+ */
+public final class Demo {
+    private final DemoOptions options;
+    private final PrintWriter log;
+
+    /** @param log where progress notes go (the model used, the cameras started, a camera that stopped) */
+    public Demo(DemoOptions options, PrintWriter log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    public DemoReport run(CountDownLatch stop, Consumer<Outcome> outcomes) throws Exception {
+        boolean temporary = options.dataDir() == null;
+        Path data = temporary ? Files.createTempDirectory("framewise-demo-") : options.dataDir();
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(data.resolve("kafka"), 0).start()) {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("bootstrap.servers", broker.bootstrapServers());
+            settings.put("application.id", "framewise-demo");
+            settings.put("state.dir", data.resolve("streams").toString());
+            settings.put(FramewiseConfig.TOPIC_PARTITIONS_CONFIG, String.valueOf(Math.max(3, options.cameras())));
+            settings.putAll(options.overrides());
+            FramewiseConfig config = new FramewiseConfig(settings);
+            try (InferenceService models = InferenceService.load(config, options.modelDir());
+                 FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60))) {
+                describeModel(models.primary().classifier().metadata(), options.modelDir());
+                return runCameras(config, FramewiseConfig.clientSettings(settings), stop, app, outcomes);
+            }
+        } finally {
+            if (temporary) {
+                Directories.deleteQuietly(data);
+            }
+        }
+    }
+
+    private DemoReport runCameras(FramewiseConfig config, Map<String, Object> client, CountDownLatch stop,
+                                  FramewiseApplication app, Consumer<Outcome> outcomes) throws Exception {
+        long startNanos = System.nanoTime();
+        int cameras = options.cameras();
+        ExecutorService pool = Executors.newFixedThreadPool(cameras, r -> new Thread(r, "camera"));
+        FrameLedger ledger = new FrameLedger();
+        Map<Status, Long> byStatus = new EnumMap<>(Status.class);
+        List<Double> latencies = new ArrayList<>();
+        long deadLettered = 0;
+        try (FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger);
+             OutcomeReader reader = new OutcomeReader(client, config.outputTopic(), config.deadLetterTopic(), true)) {
+            List<Future<Long>> publishing = new ArrayList<>();
+            ImageEncoder encoder = new ImageEncoder(Codec.JPEG, 90);
+            long frames = options.frames();
+            for (int i = 0; i < cameras; i++) {
+                int index = i;
+                long share = frames < 0 ? -1 : frames / cameras + (i < frames % cameras ? 1 : 0);
+                String camera = "cam-" + (i + 1);
+                publishing.add(pool.submit(() -> {
+                    try (ImageSource images = ImageSources.open(options.source(), index, camera, options.width(),
+                            options.height(), share)) {
+                        if (index == 0) {
+                            log.println("framewise demo: " + cameras + " camera(s) filming " + images.describe()
+                                    + (options.fps() > 0 ? " at " + options.fps() + " fps each" : ", as fast as possible"));
+                            log.flush();
+                        }
+                        return publisher.publish(camera, images, encoder, options.fps(), 0, Map.of(), null);
+                    }
+                }));
+            }
+            long accounted = 0;
+            long deadline = Long.MAX_VALUE;
+            boolean publishingDone = false;
+            while (true) {
+                for (Outcome o : reader.poll(Duration.ofMillis(100))) {
+                    if (o.isEvent()) {
+                        byStatus.merge(o.event().getStatus(), 1L, Long::sum);
+                        if (o.event().getStatus() == Status.OK) {
+                            latencies.add(o.event().getLatency().getTotalMs());
+                        }
+                    } else {
+                        deadLettered++;
+                    }
+                    ledger.outcome(o);
+                    outcomes.accept(o);
+                    accounted++;
+                }
+                if (!publishingDone && (publishing.stream().allMatch(Future::isDone) || stop.getCount() == 0)) {
+                    publishingDone = true;
+                    publishing.forEach(f -> f.cancel(true));
+                    publisher.flush();
+                    deadline = System.nanoTime() + (stop.getCount() == 0 ? TimeUnit.SECONDS.toNanos(10)
+                            : options.drainTimeout().toNanos());
+                    publishing.forEach(this::reportPublishFailure);
+                }
+                if (publishingDone && accounted >= publisher.acked()
+                        || System.nanoTime() > deadline || !app.isAlive()) {
+                    break;
+                }
+            }
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            return new DemoReport(publisher.acked(), cameras, seconds, byStatus, deadLettered,
+                    Percentiles.of(latencies.stream().mapToDouble(Double::doubleValue).toArray()), ledger.verdict(),
+                    publisher.failed(), publisher.firstError(), ledger.complete() && publisher.failed() == 0);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void reportPublishFailure(Future<Long> f) {
+        if (f.isCancelled()) {
+            return;
+        }
+        try {
+            f.get();
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            log.println("framewise demo: a camera stopped: " + cause.getMessage());
+            log.flush();
+        }
+    }
+
+    private void describeModel(ModelMetadata m, Path dir) {
+        log.println("framewise demo: model " + m.name() + " " + m.version() + " from " + dir + " ("
+                + m.preprocessSpec().height() + "x" + m.preprocessSpec().width() + " input, " + m.numClasses() + " classes)");
+        if (m.untrained()) {
+            log.println("framewise demo: NOTE the model has random weights (" + m.weights()
+                    + "): the pipeline is real, the labels are not meaningful.");
+        }
+        log.flush();
+    }
+}
