@@ -12,14 +12,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.MutableClock;
 import io.framewise.app.testing.TestFrames;
+import io.framewise.app.testing.TopologyHarness;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.tiny.TinyConvNet;
@@ -29,10 +28,6 @@ import io.framewise.schema.Frame;
 import io.framewise.schema.Status;
 import io.framewise.schema.serde.FramewiseSerdes;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -55,6 +50,7 @@ class FramewiseTopologyTest {
     static byte[] jpeg;
 
     private final MutableClock clock = new MutableClock(T0);
+    private TopologyHarness harness;
     private TopologyTestDriver driver;
     private TestInputTopic<String, Frame> frames;
     private TestInputTopic<String, byte[]> rawFrames;
@@ -77,28 +73,20 @@ class FramewiseTopologyTest {
 
     @BeforeEach
     void start() {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS);
-        settings.put(FramewiseConfig.TOP_K_CONFIG, 3);
-        settings.put("bootstrap.servers", "unused:9092");
-        // one frame at a time: each frame's outcome is read right after it is piped in (depth > 1: InFlightFramesTest)
-        settings.put(FramewiseConfig.PIPELINE_DEPTH_CONFIG, 1);
-        config = new FramewiseConfig(settings);
-        Properties props = new Properties();
-        props.putAll(config.streamsProperties());
-        driver = new TopologyTestDriver(FramewiseTopology.build(config, new FrameAnalyzer(models, 10_000_000, 3, 10_000), clock),
-                props, T0);
-        frames = driver.createInputTopic(config.inputTopic(), new StringSerializer(), FramewiseSerdes.frame().serializer());
-        rawFrames = driver.createInputTopic(config.inputTopic(), new StringSerializer(), new ByteArraySerializer());
-        events = driver.createOutputTopic(config.outputTopic(), new StringDeserializer(), FramewiseSerdes.classification().deserializer());
-        deadLetters = driver.createOutputTopic(config.deadLetterTopic(),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        harness = new TopologyHarness(models, clock, T0, Map.of(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS,
+                FramewiseConfig.TOP_K_CONFIG, 3, FramewiseConfig.DECODE_MAX_PIXELS_CONFIG, 10_000_000L,
+                FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG, 10_000L));
+        config = harness.config;
+        driver = harness.driver;
+        frames = harness.frames;
+        rawFrames = harness.rawFrames;
+        events = harness.events;
+        deadLetters = harness.deadLetters;
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        harness.close();
     }
 
     private Frame frame(String camera, long sequence, byte[] payload) {
