@@ -25,7 +25,7 @@ import io.framewise.inference.export.ModelCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, header = "Measure the model, the pipeline and the budget controller on this machine.",
         description = "Measure what this machine can do. --mode model: model-only throughput and latency per batch size "
                 + "and precision, with the GFLOP/s TensorFlow reaches on large matrix products as calibration. "
                 + "--mode pipeline: the whole path on the embedded broker (or --bootstrap-servers) with K synthetic "

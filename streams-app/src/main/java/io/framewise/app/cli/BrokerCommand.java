@@ -9,7 +9,7 @@ import io.framewise.app.tools.broker.EmbeddedKafkaBroker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "broker", mixinStandardHelpOptions = true,
+@Command(name = "broker", mixinStandardHelpOptions = true, header = "Run a single-node Kafka broker in this process.",
         description = "Run a real single-node Kafka broker (KRaft) in this process, on 127.0.0.1 only, until interrupted.")
 final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "9092", description = "Client port (default ${DEFAULT-VALUE}; 0 for any free port).")

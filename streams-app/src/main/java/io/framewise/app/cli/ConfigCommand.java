@@ -3,7 +3,7 @@ package io.framewise.app.cli;
 import io.framewise.app.config.FramewiseConfig;
 import picocli.CommandLine.Command;
 
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(name = "config", mixinStandardHelpOptions = true, header = "Print every framewise setting.",
         description = "Print every framewise.* setting with its default, valid values and meaning (Markdown). "
                 + "Any other key is passed to Kafka Streams and its clients.")
 final class ConfigCommand implements Runnable {

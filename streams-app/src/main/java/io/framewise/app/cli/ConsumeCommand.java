@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "consume", mixinStandardHelpOptions = true,
+@Command(name = "consume", mixinStandardHelpOptions = true, header = "Print the events and dead letters of a topic.",
         description = "Print classification events (and, with --dead-letters, dead-lettered frames) from the beginning of the topic. "
                 + "Reads committed records only (as exactly-once consumers do) unless --set isolation.level=read_uncommitted.")
 final class ConsumeCommand implements Callable<Integer> {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, header = "Run a broker, the application and cameras in one process.",
         description = "Everything in one process: an embedded Kafka broker, the Framewise streams application, and synthetic cameras (or your video) publishing frames; prints the classification events as they arrive and a summary. With --frames it exits 0 once every published frame is accounted for.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--frames", defaultValue = "-1", description = "Frames to publish in all (default: until interrupted).")

@@ -4,11 +4,12 @@ import java.io.PrintWriter;
 
 import io.framewise.inference.InvalidModelException;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code framewise}: streaming video classification on Apache Kafka. */
-@Command(name = "framewise", mixinStandardHelpOptions = true, version = "framewise 0.1.0",
+@Command(name = "framewise", mixinStandardHelpOptions = true, versionProvider = FramewiseCli.Version.class, header = "Classify camera frames flowing through Apache Kafka.",
         description = "Classifies camera frames flowing through Apache Kafka with EfficientFormer models.",
         subcommands = {DemoCommand.class, BrokerCommand.class, RunCommand.class, PublishCommand.class,
                 ConsumeCommand.class, ModelCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
@@ -22,6 +23,16 @@ public final class FramewiseCli implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version from the jar's manifest (Maven's project version), so that --version never goes stale. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = FramewiseCli.class.getPackage().getImplementationVersion();
+            return new String[] {"framewise " + (v == null ? "(development build)" : v),
+                "Kafka " + AppInfoParser.getVersion() + ", Java " + Runtime.version()};
+        }
     }
 
     public static CommandLine commandLine() {

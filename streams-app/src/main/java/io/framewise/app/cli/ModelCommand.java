@@ -3,7 +3,7 @@ package io.framewise.app.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "model", mixinStandardHelpOptions = true,
+@Command(name = "model", mixinStandardHelpOptions = true, header = "Build, inspect, try and verify model directories.",
         description = "Build, import, inspect, try and verify EfficientFormer model directories.",
         subcommands = {ModelExportCommand.class, ModelInfoCommand.class, ModelPredictCommand.class,
                 ModelVerifyCommand.class, CommandLine.HelpCommand.class})

@@ -19,7 +19,7 @@ import io.framewise.inference.export.ModelExporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export", mixinStandardHelpOptions = true, header = "Export an EfficientFormer variant as a model directory.",
         description = "Build an EfficientFormer variant and export it as a model directory: with the weights of a timm "
                 + "(or official) .safetensors file, or with seeded random weights.")
 final class ModelExportCommand implements Callable<Integer> {

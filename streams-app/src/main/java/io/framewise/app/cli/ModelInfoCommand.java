@@ -12,7 +12,7 @@ import io.framewise.inference.export.ModelExporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Describe a model directory: variant, parameters, MACs, input, signature, size on disk.")
+@Command(name = "info", mixinStandardHelpOptions = true, header = "Describe a model directory.", description = "Describe a model directory: variant, parameters, MACs, input, signature, size on disk.")
 final class ModelInfoCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "Model directory.")
     Path dir;

@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(name = "predict", mixinStandardHelpOptions = true, header = "Classify an image file with a model directory.",
         description = "Classify an image file (decoded and preprocessed as the pipeline does) or a float32 NHWC batch (.npy).")
 final class ModelPredictCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "Model directory.")

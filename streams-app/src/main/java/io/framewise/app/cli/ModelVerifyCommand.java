@@ -15,7 +15,7 @@ import io.framewise.inference.export.Directories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify", mixinStandardHelpOptions = true, header = "Check a variant against the reference logits.",
         description = "Rebuild a variant with the reference's deterministic weights, export and reload it, and compare "
                 + "its logits with the reference goldens (golden-logits.json); prints the max deviation.")
 final class ModelVerifyCommand implements Callable<Integer> {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "publish", mixinStandardHelpOptions = true,
+@Command(name = "publish", mixinStandardHelpOptions = true, header = "Publish camera frames to Kafka.",
         description = "Publish camera frames to Kafka: from a video file, a directory of images, a webcam (/dev/video0), a network stream (rtsp://...), or the built-in synthetic scene ('synthetic'). Frames get per-camera sequence numbers from --start-sequence and their capture time.")
 final class PublishCommand implements Callable<Integer> {
     @Mixin

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, header = "Run the streams application against a Kafka cluster.",
         description = "Run the Framewise streams application against a Kafka cluster until SIGTERM or Ctrl-C. Start more instances with the same application.id to share the load; they split the input partitions.")
 final class RunCommand implements Callable<Integer> {
 

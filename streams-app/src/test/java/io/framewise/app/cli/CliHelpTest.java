@@ -14,8 +14,8 @@ import picocli.CommandLine;
 
 /**
  * In the spirit of the Quarkus CLI's help tests: {@code --help} of every command and subcommand works, prints its
- * usage to standard output (nothing to standard error) and says what the command does. A command added without a
- * description, or whose options picocli cannot build, fails here.
+ * usage to standard output (nothing to standard error) headed by one imperative sentence saying what the command
+ * does. A command added without that header, or whose options picocli cannot build, fails here.
  */
 class CliHelpTest {
 
@@ -24,6 +24,7 @@ class CliHelpTest {
         List<String> paths = new ArrayList<>();
         paths.add("");
         collect(FramewiseCli.commandLine(), "", paths);
+        assertThat(paths).as("every command is found").hasSizeGreaterThanOrEqualTo(13);
         return paths.stream();
     }
 
@@ -53,11 +54,13 @@ class CliHelpTest {
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(err.toString()).isEmpty();
-        assertThat(out.toString()).startsWith("Usage: framewise" + (path.isEmpty() ? "" : " " + path));
+        assertThat(out.toString()).contains("Usage: framewise" + (path.isEmpty() ? "" : " " + path));
         CommandLine command = path.isEmpty() ? cli : find(cli, path);
-        String[] description = command.getCommandSpec().usageMessage().description();
         String[] header = command.getCommandSpec().usageMessage().header();
-        assertThat(description.length + header.length).as("a description or header of 'framewise %s'", path).isPositive();
+        assertThat(header).as("the header of 'framewise %s'", path).hasSize(1);
+        assertThat(header[0]).as("one imperative sentence").matches("[A-Z][a-z]+\\b[^.]*\\.")
+                .doesNotStartWith("Runs").doesNotStartWith("Prints").doesNotStartWith("Classifies");
+        assertThat(out.toString()).as("the header heads the help").startsWith(header[0]);
     }
 
     private static CommandLine find(CommandLine cli, String path) {
