@@ -1,6 +1,5 @@
 package io.framewise.app.cli;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,8 +18,6 @@ import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.ImageSource;
 import io.framewise.decoder.source.ImageSources;
 import io.framewise.schema.Codec;
-import io.framewise.schema.Frame;
-import io.framewise.schema.serde.FramewiseSerdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -132,10 +129,7 @@ final class PublishCommand implements Callable<Integer> {
             byte[] bytes = Files.readAllBytes(file);
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             Codec c = name.endsWith(".png") ? Codec.PNG : name.endsWith(".jpg") || name.endsWith(".jpeg") ? Codec.JPEG : Codec.UNKNOWN;
-            Frame frame = Frame.newBuilder().setCameraId(camera).setSequence(sequence)
-                    .setCaptureTimestamp(Clock.systemUTC().instant()).setCodec(c).setPayload(ByteBuffer.wrap(bytes))
-                    .setAttributes(attributes).build();
-            publisher.send(camera, sequence, FramewiseSerdes.frame().encode(frame));
+            publisher.sendFrame(camera, sequence, c, bytes, 0, 0, attributes);
             progress.framePublished(camera, sequence, bytes.length);
             sequence++;
         }

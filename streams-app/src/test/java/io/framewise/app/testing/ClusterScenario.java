@@ -1,6 +1,5 @@
 package io.framewise.app.testing;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.Outcome;
 import io.framewise.app.tools.client.OutcomeReader;
+import io.framewise.app.tools.client.Pacer;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
@@ -115,17 +115,11 @@ public final class ClusterScenario {
         disturber.start();
         try (FramePublisher publisher = new FramePublisher(fixture.client(), input, Clock.systemUTC())) {
             long[] seq = new long[CAMERAS];
+            Pacer pacer = new Pacer(frames / seconds, start);
             for (int i = 0; i < frames; i++) {
-                long due = start + (long) (i * seconds * 1e9 / frames);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
+                pacer.awaitFrame(i);
                 int camera = i % CAMERAS;
-                Frame f = Frame.newBuilder().setCameraId("cam-" + camera).setSequence(seq[camera]++)
-                        .setCaptureTimestamp(Instant.now()).setCodec(Codec.JPEG).setPayload(ByteBuffer.wrap(jpeg))
-                        .setAttributes(Map.of()).build();
-                publisher.send(f.getCameraId(), f.getSequence(), FramewiseSerdes.frame().encode(f));
+                publisher.sendFrame("cam-" + camera, seq[camera]++, Codec.JPEG, jpeg, 160, 120, Map.of());
             }
             disturber.join(TimeUnit.MINUTES.toMillis(3));
             publisher.flush();

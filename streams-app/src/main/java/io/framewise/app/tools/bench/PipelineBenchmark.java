@@ -1,6 +1,5 @@
 package io.framewise.app.tools.bench;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,11 +18,10 @@ import io.framewise.app.tools.client.FrameLedger;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.Outcome;
 import io.framewise.app.tools.client.OutcomeReader;
+import io.framewise.app.tools.client.Pacer;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
-import io.framewise.schema.Frame;
 import io.framewise.schema.Status;
-import io.framewise.schema.serde.FramewiseSerdes;
 
 /**
  * The whole path under load: K synthetic cameras publish JPEG frames (encoded before the run, so that the publisher
@@ -156,16 +154,13 @@ public final class PipelineBenchmark {
         long[] sequence = new long[cameras];
         long sent = 0;
         long end = start + (long) (seconds * 1e9);
+        Pacer pacer = new Pacer(totalFps, start);
         while (System.nanoTime() < end && sent < maxFrames && !Thread.currentThread().isInterrupted()) {
             if (totalFps > 0) {
-                long due = start + (long) (sent * 1e9 / totalFps);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    try {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+                try {
+                    pacer.awaitFrame(sent);
+                } catch (InterruptedException e) {
+                    return;
                 }
             } else if (sent - accounted.get() >= window) {
                 try {
@@ -178,10 +173,7 @@ public final class PipelineBenchmark {
             int camera = (int) (sent % cameras);
             List<byte[]> frames = payloads.get(camera);
             byte[] jpeg = frames.get((int) (sequence[camera] % frames.size()));
-            Frame frame = Frame.newBuilder().setCameraId("cam-" + camera).setSequence(sequence[camera])
-                    .setCaptureTimestamp(Instant.now()).setCodec(Codec.JPEG).setWidth(width).setHeight(height)
-                    .setPayload(ByteBuffer.wrap(jpeg)).setAttributes(Map.of()).build();
-            publisher.send("cam-" + camera, sequence[camera], FramewiseSerdes.frame().encode(frame));
+            publisher.sendFrame("cam-" + camera, sequence[camera], Codec.JPEG, jpeg, width, height, Map.of());
             sequence[camera]++;
             sent++;
         }

@@ -1,6 +1,5 @@
 package io.framewise.app.tools.bench;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +21,7 @@ import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.Outcome;
 import io.framewise.app.tools.client.OutcomeReader;
+import io.framewise.app.tools.client.Pacer;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
@@ -168,24 +168,18 @@ public final class SweepBenchmark {
         List<String> keys = new ArrayList<>();
         long start = System.nanoTime();
         long end = start + (long) (p.seconds() * 1e9);
+        Pacer pacer = new Pacer(p.offeredFps(), start);
         long sent = 0;
         while (true) {
-            long due = start + (long) (sent * 1e9 / p.offeredFps());
-            if (due >= end) {
+            if (pacer.dueNanos(sent) >= end) {
                 return keys;
             }
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
+            pacer.awaitFrame(sent);
             int camera = (int) (sent % cameras);
             List<byte[]> frames = payloads.get(camera);
             long seq = sequence[camera]++;
             String id = "cam-" + camera;
-            Frame frame = Frame.newBuilder().setCameraId(id).setSequence(seq).setCaptureTimestamp(Instant.now())
-                    .setCodec(Codec.JPEG).setWidth(width).setHeight(height)
-                    .setPayload(ByteBuffer.wrap(frames.get((int) (seq % frames.size())))).setAttributes(Map.of()).build();
-            publisher.send(id, seq, FramewiseSerdes.frame().encode(frame));
+            publisher.sendFrame(id, seq, Codec.JPEG, frames.get((int) (seq % frames.size())), width, height, Map.of());
             keys.add(id + "#" + seq);
             sent++;
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.ImageSource;
+import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,6 +46,19 @@ public final class FramePublisher implements AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * Sends one frame: the encoded image in its envelope, captured now (by this publisher's clock), keyed by camera.
+     * The one place frames are built, for the cameras, the benchmarks and the tests. A width or height of 0 means
+     * unknown (passed-through files).
+     */
+    public void sendFrame(String cameraId, long sequence, Codec codec, byte[] payload, int width, int height,
+                          Map<String, String> attributes) {
+        Frame frame = Frame.newBuilder().setCameraId(cameraId).setSequence(sequence)
+                .setCaptureTimestamp(clock.instant()).setCodec(codec).setWidth(width).setHeight(height).setKeyframe(true)
+                .setPayload(ByteBuffer.wrap(payload)).setAttributes(attributes).build();
+        send(cameraId, sequence, FramewiseSerdes.frame().encode(frame));
+    }
+
     /** Progress of one camera's publishing, called after each frame is handed to the producer. */
     public interface Progress {
         void framePublished(String cameraId, long sequence, int bytes);
@@ -61,26 +75,16 @@ public final class FramePublisher implements AutoCloseable {
     public long publish(String cameraId, ImageSource source, ImageEncoder encoder, double fps, long startSequence,
                         Map<String, String> attributes, Progress progress) throws Exception {
         long sequence = startSequence;
-        long startNanos = System.nanoTime();
+        Pacer pacer = new Pacer(fps);
         long sent = 0;
         Mat image;
         while ((image = source.next()) != null) {
             if (Thread.currentThread().isInterrupted()) {
                 break;
             }
-            if (fps > 0) {
-                long due = startNanos + (long) (sent * 1e9 / fps);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-            }
+            pacer.awaitFrame(sent);
             byte[] payload = encoder.encode(image);
-            Frame frame = Frame.newBuilder().setCameraId(cameraId).setSequence(sequence)
-                    .setCaptureTimestamp(clock.instant()).setCodec(encoder.codec())
-                    .setWidth(image.cols()).setHeight(image.rows()).setKeyframe(true)
-                    .setPayload(ByteBuffer.wrap(payload)).setAttributes(attributes).build();
-            send(cameraId, sequence, FramewiseSerdes.frame().encode(frame));
+            sendFrame(cameraId, sequence, encoder.codec(), payload, image.cols(), image.rows(), attributes);
             if (progress != null) {
                 progress.framePublished(cameraId, sequence, payload.length);
             }
