@@ -50,6 +50,9 @@ public final class FramewiseApplication implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
+    /** Set when the application made its own meters (no server shows them): it closes them when it stops. */
+    private volatile boolean ownsObservability;
+
     private FramewiseApplication(KafkaStreams streams, Observability observability, KafkaStreamsMetrics streamsMetrics) {
         this.streams = streams;
         this.observability = observability;
@@ -59,7 +62,15 @@ public final class FramewiseApplication implements AutoCloseable {
     /** As below, with meters and health of its own (tests and tools that do not serve them). */
     public static FramewiseApplication start(FramewiseConfig config, InferenceService models, Clock clock,
                                              Duration startTimeout) throws Topics.BrokerUnavailableException {
-        return start(config, models, clock, startTimeout, new Observability(config.applicationId()));
+        Observability own = new Observability(config.applicationId());
+        try {
+            FramewiseApplication app = start(config, models, clock, startTimeout, own);
+            app.ownsObservability = true;
+            return app;
+        } catch (RuntimeException | Topics.BrokerUnavailableException e) {
+            own.close();
+            throw e;
+        }
     }
 
     /**
@@ -191,6 +202,9 @@ public final class FramewiseApplication implements AutoCloseable {
                 .withTimeout(timeout));
         stopped.countDown();
         streamsMetrics.close();
+        if (ownsObservability) {
+            observability.close();
+        }
         if (!stoppedInTime) {
             LOG.warn("Kafka Streams did not stop within {} ms (state {})", timeout.toMillis(), streams.state());
         }
