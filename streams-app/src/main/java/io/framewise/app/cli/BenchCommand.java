@@ -46,8 +46,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cameras", defaultValue = "16", description = "pipeline/overload: synthetic cameras (default ${DEFAULT-VALUE}).")
     int cameras;
 
-    @Option(names = "--size", defaultValue = "640x480", description = "pipeline/overload: frame size (default ${DEFAULT-VALUE}).")
-    String size;
+    @Option(names = "--size", defaultValue = "640x480", converter = FrameSize.Converter.class, description = "pipeline/overload: frame size (default ${DEFAULT-VALUE}).")
+    FrameSize size;
 
     @Option(names = "--rate", defaultValue = "0", description = "pipeline: total frames/s offered; 0 as fast as possible (default ${DEFAULT-VALUE}).")
     double rate;

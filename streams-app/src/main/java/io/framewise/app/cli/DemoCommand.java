@@ -49,8 +49,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--fps", defaultValue = "10", description = "Frames per second per camera; 0 for as fast as possible (default ${DEFAULT-VALUE}).")
     double fps;
 
-    @Option(names = "--size", defaultValue = "640x480", description = "Size of the synthetic scene (default ${DEFAULT-VALUE}).")
-    String size;
+    @Option(names = "--size", defaultValue = "640x480", converter = FrameSize.Converter.class, description = "Size of the synthetic scene (default ${DEFAULT-VALUE}).")
+    FrameSize size;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the broker and Streams keep data (default: a temporary directory).")
     Path dataDir;
@@ -70,11 +70,11 @@ final class DemoCommand implements Callable<Integer> {
         if (cameras < 1) {
             throw new CliException("--cameras must be at least 1", "pass --cameras 1 or more");
         }
-        int[] wh = PublishCommand.parseSize(size);
+        FrameSize wh = size;
         CountDownLatch stop = Signals.terminationLatch();
         Path modelDir = model != null ? model : ModelCache.demoModel(weights, labels);
         PrintWriter out = spec.commandLine().getOut();
-        DemoOptions options = new DemoOptions(frames, cameras, source, wh[0], wh[1], fps, modelDir, dataDir, overrides,
+        DemoOptions options = new DemoOptions(frames, cameras, source, wh.width(), wh.height(), fps, modelDir, dataDir, overrides,
                 Duration.ofSeconds(timeoutSeconds));
         if (!json) {
             out.println(EventFormat.header());

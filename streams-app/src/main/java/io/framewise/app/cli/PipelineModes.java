@@ -32,7 +32,7 @@ final class PipelineModes {
     }
 
     int run(String mode) throws Exception {
-        int[] wh = PublishCommand.parseSize(options.size);
+        FrameSize wh = options.size;
         double seconds = options.seconds == null ? 20 : options.seconds;
         Path dir = options.modelDir();
         int maxBatch = Integer.parseInt(options.overrides.getOrDefault(FramewiseConfig.MAX_BATCH_SIZE_CONFIG, "8"));
@@ -60,7 +60,7 @@ final class PipelineModes {
                 report = runOnce("pipeline", bootstrap, data, dir, wh, options.rate, seconds, budget);
                 int window = 3 * maxBatch;
                 System.out.print(report.summary(String.format(Locale.ROOT, "pipeline: %d cameras %dx%d JPEG, %s, budget %d ms",
-                        options.cameras, wh[0], wh[1], options.rate > 0 ? options.rate + " frames/s offered (open loop)"
+                        options.cameras, wh.width(), wh.height(), options.rate > 0 ? options.rate + " frames/s offered (open loop)"
                                 : "closed loop, at most " + window + " frames in flight", budget)));
                 double ratio = report.result().classifiedPerSecond() / modelBest;
                 System.out.printf(Locale.ROOT, "  model-only best %.1f images/s (batch 1 p50 %.1f ms): pipeline/model = %.2f%n",
@@ -110,7 +110,7 @@ final class PipelineModes {
 
     /** Pushes --frames frames through the pipeline while sampling RSS and heap; fails on growth after warm-up. */
     int soak() throws Exception {
-        int[] wh = PublishCommand.parseSize(options.size);
+        FrameSize wh = options.size;
         Path dir = options.modelDir();
         double fps = options.rate;
         Path data = Files.createTempDirectory("framewise-soak-");
@@ -122,7 +122,7 @@ final class PipelineModes {
             // from a target rate when one is given, else run until the count is reached (generous time bound).
             double seconds = fps > 0 ? options.frames / fps : Math.max(10, options.frames / 5.0);
             Map<String, Object> settings = soakSettings(bootstrap, data);
-            PipelineBenchmark bench = new PipelineBenchmark(settings, dir, options.cameras, wh[0], wh[1]);
+            PipelineBenchmark bench = new PipelineBenchmark(settings, dir, options.cameras, wh.width(), wh.height());
             ProgressBar progress = new ProgressBar(System.err, "soak", options.frames);
             PipelineBenchmark.Result result = bench.runUntil(fps, seconds, options.frames, progress, accounted);
             progress.finish();
@@ -206,18 +206,18 @@ final class PipelineModes {
         return settings;
     }
 
-    private PipelineReport runOnce(String name, String bootstrap, Path data, Path dir, int[] wh, double fps, double seconds,
+    private PipelineReport runOnce(String name, String bootstrap, Path data, Path dir, FrameSize wh, double fps, double seconds,
                                    long budget) throws Exception {
         Map<String, Object> settings = benchSettings(options, name, bootstrap, data, budget);
         long ticks = (long) ((seconds + 30) * 4);
-        PipelineBenchmark bench = new PipelineBenchmark(settings, dir, options.cameras, wh[0], wh[1]);
+        PipelineBenchmark bench = new PipelineBenchmark(settings, dir, options.cameras, wh.width(), wh.height());
         ProgressBar progress = new ProgressBar(System.err, name, ticks);
         PipelineBenchmark.Result result = bench.run(fps, seconds, progress);
         progress.finish();
         return new PipelineReport(result);
     }
 
-    void describeMachine(ObjectNode json, Path dir, double seconds, int[] wh) {
+    void describeMachine(ObjectNode json, Path dir, double seconds, FrameSize wh) {
         ObjectNode machine = json.putObject("machine");
         machine.put("cpu", CpuFeatures.modelName());
         machine.put("cores", Runtime.getRuntime().availableProcessors());
@@ -225,8 +225,8 @@ final class PipelineModes {
         ObjectNode config = json.putObject("config");
         config.put("model", dir.toString());
         config.put("cameras", options.cameras);
-        config.put("width", wh[0]);
-        config.put("height", wh[1]);
+        config.put("width", wh.width());
+        config.put("height", wh.height());
         config.put("rate", options.rate);
         config.put("seconds", seconds);
         config.put("multiple", options.multiple);

@@ -54,8 +54,8 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--start-sequence", defaultValue = "0", description = "Sequence number of the first frame (default ${DEFAULT-VALUE}).")
     long startSequence;
 
-    @Option(names = "--size", defaultValue = "640x480", description = "Size of the synthetic scene (default ${DEFAULT-VALUE}).")
-    String size;
+    @Option(names = "--size", defaultValue = "640x480", converter = FrameSize.Converter.class, description = "Size of the synthetic scene (default ${DEFAULT-VALUE}).")
+    FrameSize size;
 
     @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "Attribute stamped on every frame (repeatable).")
     Map<String, String> attributes = new LinkedHashMap<>();
@@ -74,7 +74,7 @@ final class PublishCommand implements Callable<Integer> {
             case "png" -> Codec.PNG;
             default -> throw new CliException("unknown codec '" + codec + "'", "use --codec jpeg or --codec png");
         };
-        int[] wh = parseSize(size);
+        FrameSize wh = size;
         FramewiseConfig own = new FramewiseConfig(FramewiseConfig.ownSettings(settings));
         try {
             if (!Topics.exists(FramewiseConfig.clientSettings(settings), target, own.startupTimeoutMs())) {
@@ -90,7 +90,7 @@ final class PublishCommand implements Callable<Integer> {
             if (passthrough) {
                 sent = publishFiles(publisher, progress);
             } else {
-                try (ImageSource images = ImageSources.open(source, 0, camera, wh[0], wh[1], frames)) {
+                try (ImageSource images = ImageSources.open(source, 0, camera, wh.width(), wh.height(), frames)) {
                     System.err.println("publishing " + images.describe() + " as camera " + camera + " to " + target
                             + (fps > 0 ? " at " + fps + " fps" : " as fast as possible"));
                     sent = publisher.publish(camera, images, new ImageEncoder(encoding, quality), fps, startSequence,
@@ -134,18 +134,6 @@ final class PublishCommand implements Callable<Integer> {
             sequence++;
         }
         return sequence - startSequence;
-    }
-
-    static int[] parseSize(String size) {
-        String[] parts = size.toLowerCase(Locale.ROOT).split("x");
-        try {
-            if (parts.length == 2) {
-                return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new CliException("invalid size '" + size + "'", "write it as WIDTHxHEIGHT, e.g. 640x480");
     }
 
     /** One progress line on stderr, rewritten at most twice a second. */

@@ -28,7 +28,7 @@ final class SweepMode {
     }
 
     int run() throws Exception {
-        int[] wh = PublishCommand.parseSize(options.size);
+        FrameSize wh = options.size;
         double seconds = options.seconds == null ? 15 : options.seconds;
         long budget = options.budgetMs == null ? 1000 : options.budgetMs;
         Path dir = options.modelDir();
@@ -66,7 +66,7 @@ final class SweepMode {
             String bootstrap = broker != null ? broker.bootstrapServers() : options.bootstrapServers;
             Map<String, Object> settings = PipelineModes.benchSettings(options, "sweep", bootstrap, data, budget);
             ProgressBar progress = new ProgressBar(System.err, "sweep", points.size() + (cold == null ? 0 : 1));
-            List<SweepBenchmark.PointResult> results = new SweepBenchmark(settings, dir, options.cameras, wh[0], wh[1])
+            List<SweepBenchmark.PointResult> results = new SweepBenchmark(settings, dir, options.cameras, wh.width(), wh.height())
                     .run(cold, points, progress);
             progress.finish();
             SweepBenchmark.PointResult coldResult = cold == null ? null : results.get(0);
@@ -74,7 +74,7 @@ final class SweepMode {
             String policy = new FramewiseConfig(settings).budgetPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-');
             SweepReport report = new SweepReport(budget, policy, best, fitting, batch1, coldResult, pointResults);
             System.out.printf(Locale.ROOT, "sweep: %d cameras %dx%d JPEG, %.0f s per point (first %.0f s excluded), open loop%n",
-                    options.cameras, wh[0], wh[1], seconds, options.warmupSeconds);
+                    options.cameras, wh.width(), wh.height(), seconds, options.warmupSeconds);
             System.out.print(report.table());
             report.verdicts().forEach(v -> System.out.println("  " + v));
             if (options.plot != null) {
