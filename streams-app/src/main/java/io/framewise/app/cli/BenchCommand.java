@@ -40,8 +40,14 @@ import picocli.CommandLine.Option;
                 + "--mode preprocess: JPEG decode and preprocessing per frame size (640x480, 1280x720, 1920x1080) on one "
                 + "thread, with Pillow's antialiased bicubic (the reference) and OpenCV's approximate INTER_CUBIC.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--mode", defaultValue = "model", description = "model, pipeline, overload, soak, sweep or preprocess (default ${DEFAULT-VALUE}).")
-    String mode;
+    /** What to measure (see the description). */
+    enum Mode { MODEL, PIPELINE, OVERLOAD, SOAK, SWEEP, PREPROCESS }
+
+    /** Which precisions the model is measured in; AUTO: both where the CPU has native bfloat16. */
+    enum BenchPrecision { AUTO, FLOAT32, BFLOAT16 }
+
+    @Option(names = "--mode", defaultValue = "model", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    Mode mode;
 
     @Option(names = "--cameras", defaultValue = "16", description = "pipeline/overload: synthetic cameras (default ${DEFAULT-VALUE}).")
     int cameras;
@@ -96,8 +102,8 @@ final class BenchCommand implements Callable<Integer> {
     String batchSizes;
 
     @Option(names = "--precision", defaultValue = "auto",
-            description = "float32, bfloat16, or auto: both where the CPU has native bfloat16 (default ${DEFAULT-VALUE}).")
-    String precision;
+            description = "${COMPLETION-CANDIDATES}; auto: both where the CPU has native bfloat16 (default ${DEFAULT-VALUE}).")
+    BenchPrecision precision;
 
     @Option(names = "--seconds", description = "model: measuring time per configuration (default 3); pipeline/overload: publishing time (default 20).")
     Double seconds;
@@ -111,13 +117,11 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return switch (mode) {
-            case "model" -> modelMode();
-            case "pipeline", "overload" -> new PipelineModes(this).run(mode);
-            case "soak" -> new PipelineModes(this).soak();
-            case "sweep" -> new SweepMode(this).run();
-            case "preprocess" -> preprocessMode();
-            default -> throw new CliException("unknown --mode '" + mode + "'",
-                    "use --mode model, pipeline, overload, soak, sweep or preprocess");
+            case MODEL -> modelMode();
+            case PIPELINE, OVERLOAD -> new PipelineModes(this).run(mode.name().toLowerCase(Locale.ROOT));
+            case SOAK -> new PipelineModes(this).soak();
+            case SWEEP -> new SweepMode(this).run();
+            case PREPROCESS -> preprocessMode();
         };
     }
 
@@ -168,11 +172,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     List<Precision> precisions() {
-        return switch (precision.toLowerCase(Locale.ROOT)) {
-            case "float32" -> List.of(Precision.FLOAT32);
-            case "bfloat16" -> List.of(Precision.BFLOAT16);
-            case "auto" -> CpuFeatures.hasBfloat16() ? List.of(Precision.FLOAT32, Precision.BFLOAT16) : List.of(Precision.FLOAT32);
-            default -> throw new CliException("unknown precision '" + precision + "'", "use float32, bfloat16 or auto");
+        return switch (precision) {
+            case FLOAT32 -> List.of(Precision.FLOAT32);
+            case BFLOAT16 -> List.of(Precision.BFLOAT16);
+            case AUTO -> CpuFeatures.hasBfloat16() ? List.of(Precision.FLOAT32, Precision.BFLOAT16) : List.of(Precision.FLOAT32);
         };
     }
 

@@ -37,6 +37,8 @@ public final class FramewiseCli implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FramewiseCli());
+        // --mode sweep, --codec png, --precision float32: enum options in the lower case the help shows
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(FramewiseCli::report);
         return cli;
     }

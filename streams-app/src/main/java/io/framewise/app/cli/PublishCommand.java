@@ -42,8 +42,20 @@ final class PublishCommand implements Callable<Integer> {
             description = "Pace at this many frames per second in real time; 0 (default) publishes as fast as possible.")
     double fps;
 
-    @Option(names = "--codec", defaultValue = "jpeg", description = "Encoding of the published frames: jpeg or png (default ${DEFAULT-VALUE}).")
-    String codec;
+    /** The encodings publish can produce. */
+    enum ImageCodec {
+        JPEG(Codec.JPEG), PNG(Codec.PNG);
+
+        final Codec codec;
+
+        ImageCodec(Codec codec) {
+            this.codec = codec;
+        }
+    }
+
+    @Option(names = "--codec", defaultValue = "jpeg",
+            description = "Encoding of the published frames: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    ImageCodec codec;
 
     @Option(names = "--quality", defaultValue = "90", description = "JPEG quality 1-100 (default ${DEFAULT-VALUE}).")
     int quality;
@@ -69,11 +81,7 @@ final class PublishCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Object> settings = kafka.settings();
         String target = topic != null ? topic : new FramewiseConfig(FramewiseConfig.ownSettings(settings)).inputTopic();
-        Codec encoding = switch (codec.toLowerCase(Locale.ROOT)) {
-            case "jpeg", "jpg" -> Codec.JPEG;
-            case "png" -> Codec.PNG;
-            default -> throw new CliException("unknown codec '" + codec + "'", "use --codec jpeg or --codec png");
-        };
+        Codec encoding = codec.codec;
         FrameSize wh = size;
         FramewiseConfig own = new FramewiseConfig(FramewiseConfig.ownSettings(settings));
         try {
