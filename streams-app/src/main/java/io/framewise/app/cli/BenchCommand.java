@@ -1,5 +1,6 @@
 package io.framewise.app.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,9 @@ import io.framewise.inference.efficientformer.Variant;
 import io.framewise.inference.efficientformer.weights.SeededWeights;
 import io.framewise.inference.export.ModelCache;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, header = "Measure the model, the pipeline and the budget controller on this machine.",
         description = "Measure what this machine can do. --mode model: model-only throughput and latency per batch size "
@@ -40,6 +43,9 @@ import picocli.CommandLine.Option;
                 + "--mode preprocess: JPEG decode and preprocessing per frame size (640x480, 1280x720, 1920x1080) on one "
                 + "thread, with Pillow's antialiased bicubic (the reference) and OpenCV's approximate INTER_CUBIC.")
 final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     /** What to measure (see the description). */
     enum Mode { MODEL, PIPELINE, OVERLOAD, SOAK, SWEEP, PREPROCESS }
 
@@ -130,13 +136,13 @@ final class BenchCommand implements Callable<Integer> {
         List<Precision> precisions = precisions();
         Path dir = modelDir();
         List<Integer> batches = parseBatches();
-        ProgressBar progress = new ProgressBar(System.err, "bench model", (long) precisions.size() * (batches.size() + 1));
+        ProgressBar progress = new ProgressBar(err(), "bench model", (long) precisions.size() * (batches.size() + 1));
         ModelBenchmark.Result result = new ModelBenchmark(dir, batches, precisions, perConfig, threads).run(progress);
         progress.finish();
-        printTable(result);
+        printTable(result, out());
         if (json != null) {
             writeJson(result, precisions, batches, dir);
-            System.out.println("report written to " + json);
+            out().println("report written to " + json);
         }
         return 0;
     }
@@ -144,14 +150,14 @@ final class BenchCommand implements Callable<Integer> {
     private int preprocessMode() throws Exception {
         List<int[]> sizes = List.of(new int[] {640, 480}, new int[] {1280, 720}, new int[] {1920, 1080});
         int iterations = seconds == null ? 200 : (int) Math.max(20, seconds * 50);
-        ProgressBar progress = new ProgressBar(System.err, "bench preprocess", sizes.size());
+        ProgressBar progress = new ProgressBar(err(), "bench preprocess", sizes.size());
         List<PreprocessBenchmark.Row> rows = PreprocessBenchmark.run(sizes, iterations, progress);
         progress.finish();
-        System.out.printf(Locale.ROOT, "per frame, one thread, %d frames each after warm-up; CPU %s%n", iterations, CpuFeatures.modelName());
-        System.out.printf(Locale.ROOT, "%-10s %8s %18s %26s %26s%n", "frame", "JPEG KB", "decode p50/p99 ms",
+        out().printf(Locale.ROOT, "per frame, one thread, %d frames each after warm-up; CPU %s%n", iterations, CpuFeatures.modelName());
+        out().printf(Locale.ROOT, "%-10s %8s %18s %26s %26s%n", "frame", "JPEG KB", "decode p50/p99 ms",
                 "Pillow bicubic p50/p99 ms", "OpenCV cubic p50/p99 ms");
         for (var r : rows) {
-            System.out.printf(Locale.ROOT, "%-10s %8.1f %9.2f / %6.2f %17.2f / %6.2f %17.2f / %6.2f%n", r.width() + "x" + r.height(),
+            out().printf(Locale.ROOT, "%-10s %8.1f %9.2f / %6.2f %17.2f / %6.2f %17.2f / %6.2f%n", r.width() + "x" + r.height(),
                     r.jpegBytes() / 1024.0, r.decodeMs().p50(), r.decodeMs().p99(), r.pillowMs().p50(), r.pillowMs().p99(),
                     r.opencvMs().p50(), r.opencvMs().p99());
         }
@@ -162,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
             root.put("cpu", CpuFeatures.modelName());
             root.putPOJO("rows", rows);
             mapper.writeValue(json.toFile(), root);
-            System.out.println("report written to " + json);
+            out().println("report written to " + json);
         }
         return 0;
     }
@@ -199,27 +205,27 @@ final class BenchCommand implements Callable<Integer> {
         Variant v = ModelExportCommand.parseVariant(variant);
         Path dir = ModelCache.root().resolve("models").resolve(v.timmName() + "-bench-seed0");
         if (!Files.isRegularFile(dir.resolve("framewise-model.json"))) {
-            System.err.println("framewise bench: exporting " + v.timmName() + " with seeded weights into " + dir);
+            err().println("framewise bench: exporting " + v.timmName() + " with seeded weights into " + dir);
             EfficientFormer.export(dir, v, new SeededWeights(0),
                     IntStream.range(0, 1000).mapToObj(i -> "class " + i).toList(), "seed-0");
         }
         return dir;
     }
 
-    static void printTable(ModelBenchmark.Result r) {
-        System.out.printf(Locale.ROOT, "model %s, %.3f GMACs per image, CPU %s, %d cores%n", r.model(), r.macs() / 1e9,
+    static void printTable(ModelBenchmark.Result r, PrintWriter out) {
+        out.printf(Locale.ROOT, "model %s, %.3f GMACs per image, CPU %s, %d cores%n", r.model(), r.macs() / 1e9,
                 CpuFeatures.modelName(), Runtime.getRuntime().availableProcessors());
-        r.calibrationGflops().forEach((p, g) -> System.out.printf(Locale.ROOT,
+        r.calibrationGflops().forEach((p, g) -> out.printf(Locale.ROOT,
                 "calibration (TF dense matmul 1536x1536, %s): %.1f GFLOP/s%n", p, g));
-        System.out.printf(Locale.ROOT, "%-9s %5s %10s %10s %10s %12s %10s%n", "precision", "batch", "images/s", "p50 ms",
+        out.printf(Locale.ROOT, "%-9s %5s %10s %10s %10s %12s %10s%n", "precision", "batch", "images/s", "p50 ms",
                 "p99 ms", "GFLOP/s", "of calib.");
         for (ModelBenchmark.Row row : r.rows()) {
-            System.out.printf(Locale.ROOT, "%-9s %5d %10.1f %10.2f %10.2f %12.1f %9.0f%%%n", row.precision(), row.batch(),
+            out.printf(Locale.ROOT, "%-9s %5d %10.1f %10.2f %10.2f %12.1f %9.0f%%%n", row.precision(), row.batch(),
                     row.imagesPerSecond(), row.p50Ms(), row.p99Ms(), row.achievedGflops(), 100 * row.fractionOfCalibration());
         }
         if (r.bf16Agreement() != null) {
             var a = r.bf16Agreement();
-            System.out.printf(Locale.ROOT, "bfloat16 vs float32 on %d random images: same top-1 for %d, max |dlogit| %.3g%n",
+            out.printf(Locale.ROOT, "bfloat16 vs float32 on %d random images: same top-1 for %d, max |dlogit| %.3g%n",
                     a.images(), a.sameTop1(), a.maxAbsLogitDifference());
         }
     }
@@ -247,5 +253,14 @@ final class BenchCommand implements Callable<Integer> {
             root.putPOJO("bfloat16Agreement", r.bf16Agreement());
         }
         mapper.writeValue(json.toFile(), root);
+    }
+
+    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
     }
 }

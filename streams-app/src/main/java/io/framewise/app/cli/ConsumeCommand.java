@@ -1,5 +1,6 @@
 package io.framewise.app.cli;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -11,12 +12,17 @@ import io.framewise.app.tools.client.Outcome;
 import io.framewise.app.tools.client.OutcomeReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "consume", mixinStandardHelpOptions = true, header = "Print the events and dead letters of a topic.",
         description = "Print classification events (and, with --dead-letters, dead-lettered frames) from the beginning of the topic. "
                 + "Reads committed records only (as exactly-once consumers do) unless --set isolation.level=read_uncommitted.")
 final class ConsumeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -45,21 +51,21 @@ final class ConsumeCommand implements Callable<Integer> {
         long seen = 0;
         long lastRecord = System.nanoTime();
         if (!json) {
-            System.out.println(EventFormat.header());
+            out().println(EventFormat.header());
         }
         try (OutcomeReader reader = new OutcomeReader(FramewiseConfig.clientSettings(settings), events,
                 deadLetters ? config.deadLetterTopic() : null, true)) {
             while (stop.getCount() > 0 && (maxEvents < 0 || seen < maxEvents)) {
                 for (Outcome o : reader.poll(Duration.ofMillis(200))) {
-                    System.out.println(format(o));
+                    out().println(format(o));
                     lastRecord = System.nanoTime();
                     if (maxEvents >= 0 && ++seen >= maxEvents) {
                         break;
                     }
                 }
-                System.out.flush();
+                out().flush();
                 if (idleTimeoutSeconds > 0 && System.nanoTime() - lastRecord > idleTimeoutSeconds * 1_000_000_000L) {
-                    System.err.println("framewise consume: no record for " + idleTimeoutSeconds + " s, stopping");
+                    err().println("framewise consume: no record for " + idleTimeoutSeconds + " s, stopping");
                     return maxEvents < 0 ? 0 : FramewiseCli.EXIT_FAILURE;
                 }
             }
@@ -69,5 +75,14 @@ final class ConsumeCommand implements Callable<Integer> {
 
     private String format(Outcome o) {
         return EventFormat.format(o, json);
+    }
+
+    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
     }
 }

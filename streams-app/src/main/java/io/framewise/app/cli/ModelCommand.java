@@ -1,5 +1,7 @@
 package io.framewise.app.cli;
 
+import java.io.PrintWriter;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +15,15 @@ final class ModelCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(out());
+    }
+
+    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
     }
 }

@@ -1,5 +1,6 @@
 package io.framewise.app.cli;
 
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -23,12 +24,17 @@ import io.framewise.inference.Prediction;
 import io.framewise.schema.Codec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, header = "Classify an image file with a model directory.",
         description = "Classify an image file (decoded and preprocessed as the pipeline does) or a float32 NHWC batch (.npy).")
 final class ModelPredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "DIR", description = "Model directory.")
     Path dir;
 
@@ -93,14 +99,23 @@ final class ModelPredictCommand implements Callable<Integer> {
                 for (float v : outputs[i]) {
                     logits.add(v);
                 }
-                System.out.println(o);
+                out().println(o);
             } else {
-                System.out.println("image " + i + ":");
-                best.forEach(p -> System.out.printf(Locale.ROOT, "  %6.2f%%  %4d  %s%n", 100 * p.score(), p.index(), p.label()));
+                out().println("image " + i + ":");
+                best.forEach(p -> out().printf(Locale.ROOT, "  %6.2f%%  %4d  %s%n", 100 * p.score(), p.index(), p.label()));
             }
         }
         if (!json && classifier.metadata().untrained()) {
-            System.out.println("note: untrained model (" + classifier.metadata().weights() + "): labels are not meaningful");
+            out().println("note: untrained model (" + classifier.metadata().weights() + "): labels are not meaningful");
         }
+    }
+
+    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
     }
 }

@@ -1,5 +1,6 @@
 package io.framewise.app.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,11 +21,16 @@ import io.framewise.decoder.source.ImageSources;
 import io.framewise.schema.Codec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "publish", mixinStandardHelpOptions = true, header = "Publish camera frames to Kafka.",
         description = "Publish camera frames to Kafka: from a video file, a directory of images, a webcam (/dev/video0), a network stream (rtsp://...), or the built-in synthetic scene ('synthetic'). Frames get per-camera sequence numbers from --start-sequence and their capture time.")
 final class PublishCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -99,7 +105,7 @@ final class PublishCommand implements Callable<Integer> {
                 sent = publishFiles(publisher, progress);
             } else {
                 try (ImageSource images = ImageSources.open(source, 0, camera, wh.width(), wh.height(), frames)) {
-                    System.err.println("publishing " + images.describe() + " as camera " + camera + " to " + target
+                    err().println("publishing " + images.describe() + " as camera " + camera + " to " + target
                             + (fps > 0 ? " at " + fps + " fps" : " as fast as possible"));
                     sent = publisher.publish(camera, images, new ImageEncoder(encoding, quality), fps, startSequence,
                             attributes, progress);
@@ -107,10 +113,10 @@ final class PublishCommand implements Callable<Integer> {
             }
             publisher.flush();
             progress.finish();
-            System.err.printf(Locale.ROOT, "published %d of %d frames to %s (%d failed, %.1f MB)%n", publisher.acked(), sent,
+            err().printf(Locale.ROOT, "published %d of %d frames to %s (%d failed, %.1f MB)%n", publisher.acked(), sent,
                     target, publisher.failed(), publisher.bytes() / 1e6);
             if (publisher.failed() > 0) {
-                System.err.println("first failure: " + publisher.firstError());
+                err().println("first failure: " + publisher.firstError());
                 return FramewiseCli.EXIT_FAILURE;
             }
         }
@@ -177,5 +183,14 @@ final class PublishCommand implements Callable<Integer> {
             print();
             System.err.println();
         }
+    }
+
+    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
     }
 }

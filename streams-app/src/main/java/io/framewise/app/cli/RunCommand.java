@@ -1,6 +1,7 @@
 package io.framewise.app.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,11 +19,16 @@ import io.framewise.app.observability.OperationsServer;
 import io.framewise.app.pipeline.InferenceService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true, header = "Run the streams application against a Kafka cluster.",
         description = "Run the Framewise streams application against a Kafka cluster until SIGTERM or Ctrl-C. Start more instances with the same application.id to share the load; they split the input partitions.")
 final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
 
     @Mixin
     KafkaOptions kafka;
@@ -49,14 +55,14 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static OperationsServer startServer(FramewiseConfig config, Observability observability) {
+    private OperationsServer startServer(FramewiseConfig config, Observability observability) {
         if (config.httpPort() < 0) {
             return null;
         }
         try {
             OperationsServer server = OperationsServer.start(config.httpHost(), config.httpPort(), observability.registry(),
                     observability.health());
-            System.err.println("framewise run: metrics and health on http://" + config.httpHost() + ":" + server.port()
+            err().println("framewise run: metrics and health on http://" + config.httpHost() + ":" + server.port()
                     + "/metrics, /health/live, /health/ready");
             return server;
         } catch (IOException e) {
@@ -81,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
             }
             throw e;
         }
-        System.err.println("framewise run: application '" + config.applicationId() + "' started ("
+        err().println("framewise run: application '" + config.applicationId() + "' started ("
                 + app.streams().state() + ")"
                 + "; model " + models.primary().ref().getName() + " " + models.primary().ref().getVersion()
                 + (models.fallback() != null ? ", fallback " + models.fallback().ref().getName() : ""));
@@ -90,22 +96,31 @@ final class RunCommand implements Callable<Integer> {
             while (!stop.await(200, TimeUnit.MILLISECONDS) && app.isAlive()) {
                 // waiting for SIGTERM/SIGINT, or for the instance to fail
             }
-            System.err.println("framewise run: stopping (committing, leaving the group)");
+            err().println("framewise run: stopping (committing, leaving the group)");
         } finally {
             stoppedInTime = app.stop(FramewiseApplication.SHUTDOWN_TIMEOUT);
             models.close();
         }
         if (app.failure() != null) {
-            System.err.println("framewise run: stopped after a failure: " + app.failure());
+            err().println("framewise run: stopped after a failure: " + app.failure());
             return FramewiseCli.EXIT_FAILURE;
         }
         if (!stoppedInTime) {
-            System.err.println("framewise run: Kafka Streams did not stop within " + FramewiseApplication.SHUTDOWN_TIMEOUT.toSeconds()
+            err().println("framewise run: Kafka Streams did not stop within " + FramewiseApplication.SHUTDOWN_TIMEOUT.toSeconds()
                     + " s; offsets and frames in flight since the last commit are handled by the next owner of the "
                     + "partitions (replayed under at_least_once, aborted and redone under exactly_once_v2)");
             return FramewiseCli.EXIT_FAILURE;
         }
-        System.err.println("framewise run: stopped cleanly");
+        err().println("framewise run: stopped cleanly");
         return 0;
+    }
+
+    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
     }
 }

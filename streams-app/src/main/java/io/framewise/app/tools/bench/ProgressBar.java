@@ -1,17 +1,17 @@
 package io.framewise.app.tools.bench;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /** A one-line progress bar on stderr, redrawn at most five times a second. */
 public final class ProgressBar {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final String label;
     private final long total;
     private long done;
     private long lastDraw;
 
-    public ProgressBar(PrintStream out, String label, long total) {
+    public ProgressBar(PrintWriter out, String label, long total) {
         this.out = out;
         this.label = label;
         this.total = Math.max(1, total);
@@ -37,5 +37,6 @@ public final class ProgressBar {
 
     public synchronized void finish() {
         out.println();
+        out.flush();
     }
 }
