@@ -24,9 +24,8 @@ import io.framewise.inference.efficientformer.Variant;
 import io.framewise.inference.efficientformer.weights.SeededWeights;
 import io.framewise.inference.export.ModelCache;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, header = "Measure the model, the pipeline and the budget controller on this machine.",
         description = "Measure what this machine can do. --mode model: model-only throughput and latency per batch size "
@@ -43,8 +42,8 @@ import picocli.CommandLine.Spec;
                 + "--mode preprocess: JPEG decode and preprocessing per frame size (640x480, 1280x720, 1920x1080) on one "
                 + "thread, with Pillow's antialiased bicubic (the reference) and OpenCV's approximate INTER_CUBIC.")
 final class BenchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Output output;
 
     /** What to measure (see the description). */
     enum Mode { MODEL, PIPELINE, OVERLOAD, SOAK, SWEEP, PREPROCESS }
@@ -136,13 +135,13 @@ final class BenchCommand implements Callable<Integer> {
         List<Precision> precisions = precisions();
         Path dir = modelDir();
         List<Integer> batches = parseBatches();
-        ProgressBar progress = new ProgressBar(err(), "bench model", (long) precisions.size() * (batches.size() + 1));
+        ProgressBar progress = new ProgressBar(output.err(), "bench model", (long) precisions.size() * (batches.size() + 1));
         ModelBenchmark.Result result = new ModelBenchmark(dir, batches, precisions, perConfig, threads).run(progress);
         progress.finish();
-        printTable(result, out());
+        printTable(result, output.out());
         if (json != null) {
             writeJson(result, precisions, batches, dir);
-            out().println("report written to " + json);
+            output.out().println("report written to " + json);
         }
         return 0;
     }
@@ -150,14 +149,14 @@ final class BenchCommand implements Callable<Integer> {
     private int preprocessMode() throws Exception {
         List<int[]> sizes = List.of(new int[] {640, 480}, new int[] {1280, 720}, new int[] {1920, 1080});
         int iterations = seconds == null ? 200 : (int) Math.max(20, seconds * 50);
-        ProgressBar progress = new ProgressBar(err(), "bench preprocess", sizes.size());
+        ProgressBar progress = new ProgressBar(output.err(), "bench preprocess", sizes.size());
         List<PreprocessBenchmark.Row> rows = PreprocessBenchmark.run(sizes, iterations, progress);
         progress.finish();
-        out().printf(Locale.ROOT, "per frame, one thread, %d frames each after warm-up; CPU %s%n", iterations, CpuFeatures.modelName());
-        out().printf(Locale.ROOT, "%-10s %8s %18s %26s %26s%n", "frame", "JPEG KB", "decode p50/p99 ms",
+        output.out().printf(Locale.ROOT, "per frame, one thread, %d frames each after warm-up; CPU %s%n", iterations, CpuFeatures.modelName());
+        output.out().printf(Locale.ROOT, "%-10s %8s %18s %26s %26s%n", "frame", "JPEG KB", "decode p50/p99 ms",
                 "Pillow bicubic p50/p99 ms", "OpenCV cubic p50/p99 ms");
         for (var r : rows) {
-            out().printf(Locale.ROOT, "%-10s %8.1f %9.2f / %6.2f %17.2f / %6.2f %17.2f / %6.2f%n", r.width() + "x" + r.height(),
+            output.out().printf(Locale.ROOT, "%-10s %8.1f %9.2f / %6.2f %17.2f / %6.2f %17.2f / %6.2f%n", r.width() + "x" + r.height(),
                     r.jpegBytes() / 1024.0, r.decodeMs().p50(), r.decodeMs().p99(), r.pillowMs().p50(), r.pillowMs().p99(),
                     r.opencvMs().p50(), r.opencvMs().p99());
         }
@@ -168,7 +167,7 @@ final class BenchCommand implements Callable<Integer> {
             root.put("cpu", CpuFeatures.modelName());
             root.putPOJO("rows", rows);
             mapper.writeValue(json.toFile(), root);
-            out().println("report written to " + json);
+            output.out().println("report written to " + json);
         }
         return 0;
     }
@@ -205,7 +204,7 @@ final class BenchCommand implements Callable<Integer> {
         Variant v = ModelExportCommand.parseVariant(variant);
         Path dir = ModelCache.root().resolve("models").resolve(v.timmName() + "-bench-seed0");
         if (!Files.isRegularFile(dir.resolve("framewise-model.json"))) {
-            err().println("framewise bench: exporting " + v.timmName() + " with seeded weights into " + dir);
+            output.err().println("framewise bench: exporting " + v.timmName() + " with seeded weights into " + dir);
             EfficientFormer.export(dir, v, new SeededWeights(0),
                     IntStream.range(0, 1000).mapToObj(i -> "class " + i).toList(), "seed-0");
         }
@@ -255,12 +254,4 @@ final class BenchCommand implements Callable<Integer> {
         mapper.writeValue(json.toFile(), root);
     }
 
-    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
 }

@@ -1,6 +1,5 @@
 package io.framewise.app.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -8,15 +7,14 @@ import java.util.concurrent.CountDownLatch;
 
 import io.framewise.app.tools.broker.EmbeddedKafkaBroker;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "broker", mixinStandardHelpOptions = true, header = "Run a single-node Kafka broker in this process.",
         description = "Run a real single-node Kafka broker (KRaft) in this process, on 127.0.0.1 only, until interrupted.")
 final class BrokerCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Output output;
 
     @Option(names = "--port", defaultValue = "9092", description = "Client port (default ${DEFAULT-VALUE}; 0 for any free port).")
     int port;
@@ -34,20 +32,12 @@ final class BrokerCommand implements Callable<Integer> {
                 broker.stop();
                 stop.countDown();
             }, "broker-shutdown"));
-            out().println("Kafka broker ready at " + broker.bootstrapServers() + " (data in " + broker.dataDir()
+            output.out().println("Kafka broker ready at " + broker.bootstrapServers() + " (data in " + broker.dataDir()
                     + "). Press Ctrl-C to stop.");
-            out().flush();
+            output.out().flush();
             stop.await();
         }
         return 0;
     }
 
-    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
 }

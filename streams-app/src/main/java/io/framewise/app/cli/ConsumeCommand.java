@@ -1,6 +1,5 @@
 package io.framewise.app.cli;
 
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -12,16 +11,14 @@ import io.framewise.app.tools.client.Outcome;
 import io.framewise.app.tools.client.OutcomeReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "consume", mixinStandardHelpOptions = true, header = "Print the events and dead letters of a topic.",
         description = "Print classification events (and, with --dead-letters, dead-lettered frames) from the beginning of the topic. "
                 + "Reads committed records only (as exactly-once consumers do) unless --set isolation.level=read_uncommitted.")
 final class ConsumeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Output output;
 
     @Mixin
     KafkaOptions kafka;
@@ -51,21 +48,21 @@ final class ConsumeCommand implements Callable<Integer> {
         long seen = 0;
         long lastRecord = System.nanoTime();
         if (!json) {
-            out().println(EventFormat.header());
+            output.out().println(EventFormat.header());
         }
         try (OutcomeReader reader = new OutcomeReader(FramewiseConfig.clientSettings(settings), events,
                 deadLetters ? config.deadLetterTopic() : null, true)) {
             while (stop.getCount() > 0 && (maxEvents < 0 || seen < maxEvents)) {
                 for (Outcome o : reader.poll(Duration.ofMillis(200))) {
-                    out().println(format(o));
+                    output.out().println(format(o));
                     lastRecord = System.nanoTime();
                     if (maxEvents >= 0 && ++seen >= maxEvents) {
                         break;
                     }
                 }
-                out().flush();
+                output.out().flush();
                 if (idleTimeoutSeconds > 0 && System.nanoTime() - lastRecord > idleTimeoutSeconds * 1_000_000_000L) {
-                    err().println("framewise consume: no record for " + idleTimeoutSeconds + " s, stopping");
+                    output.err().println("framewise consume: no record for " + idleTimeoutSeconds + " s, stopping");
                     return maxEvents < 0 ? 0 : FramewiseCli.EXIT_FAILURE;
                 }
             }
@@ -77,12 +74,4 @@ final class ConsumeCommand implements Callable<Integer> {
         return EventFormat.format(o, json);
     }
 
-    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
 }

@@ -15,9 +15,8 @@ import io.framewise.app.tools.demo.DemoReport;
 import io.framewise.decoder.source.ImageSources;
 import io.framewise.inference.export.ModelCache;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, header = "Run a broker, the application and cameras in one process.",
         description = "Everything in one process: an embedded Kafka broker, the Framewise streams application, and synthetic cameras (or your video) publishing frames; prints the classification events as they arrive and a summary. With --frames it exits 0 once every published frame is accounted for.")
@@ -62,8 +61,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Seconds to wait for the last events after publishing ends (default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Output output;
 
     @Override
     public Integer call() throws Exception {
@@ -73,13 +72,13 @@ final class DemoCommand implements Callable<Integer> {
         FrameSize wh = size;
         CountDownLatch stop = Signals.terminationLatch();
         Path modelDir = model != null ? model : ModelCache.demoModel(weights, labels);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.out();
         DemoOptions options = new DemoOptions(frames, cameras, source, wh.width(), wh.height(), fps, modelDir, dataDir, overrides,
                 Duration.ofSeconds(timeoutSeconds));
         if (!json) {
             out.println(EventFormat.header());
         }
-        DemoReport report = new Demo(options, spec.commandLine().getErr()).run(stop, o -> {
+        DemoReport report = new Demo(options, output.err()).run(stop, o -> {
             out.println(EventFormat.format(o, json));
             out.flush();
         });

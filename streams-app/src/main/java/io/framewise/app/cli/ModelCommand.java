@@ -1,7 +1,5 @@
 package io.framewise.app.cli;
 
-import java.io.PrintWriter;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,15 +13,6 @@ final class ModelCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(out());
-    }
-
-    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    PrintWriter err() {
-        return spec.commandLine().getErr();
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -1,6 +1,5 @@
 package io.framewise.app.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,16 +17,15 @@ import io.framewise.inference.efficientformer.weights.WeightSource;
 import io.framewise.inference.export.ModelCache;
 import io.framewise.inference.export.ModelExporter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true, header = "Export an EfficientFormer variant as a model directory.",
         description = "Build an EfficientFormer variant and export it as a model directory: with the weights of a timm "
                 + "(or official) .safetensors file, or with seeded random weights.")
 final class ModelExportCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Output output;
 
     @Option(names = "--variant", required = true, description = "efficientformer_l1|l3|l7, efficientformerv2_s0|s1|s2|l (or l1, v2-s0, ...).")
     String variant;
@@ -60,7 +58,7 @@ final class ModelExportCommand implements Callable<Integer> {
             if (!Files.isReadable(weights)) {
                 throw new CliException("weights file " + weights + " is not readable", "pass the model.safetensors you downloaded");
             }
-            err().println("framewise model export: reading " + weights);
+            output.err().println("framewise model export: reading " + weights);
             source = StateDictWeights.open(weights, v.version() == Variant.Version.V2);
             version = weights.getFileName() + "@sha256:" + ModelCache.sha256(weights).substring(0, 12);
         } else {
@@ -70,14 +68,14 @@ final class ModelExportCommand implements Callable<Integer> {
         int classes = source instanceof StateDictWeights file && file.leadingDimension("head.bias") > 0
                 ? (int) file.leadingDimension("head.bias") : Variant.NUM_CLASSES;
         List<String> classNames = classNames(classes);
-        err().println("framewise model export: building " + v.timmName() + " (" + source.describe() + ")...");
+        output.err().println("framewise model export: building " + v.timmName() + " (" + source.describe() + ")...");
         long t0 = System.nanoTime();
         ModelMetadata m = EfficientFormer.export(out, v, source, classNames, version, p);
-        out().printf(Locale.ROOT, "exported %s to %s: %,d parameters, %.2f GMACs, %.1f MB, weights %s, %s, in %.1f s%n",
+        output.out().printf(Locale.ROOT, "exported %s to %s: %,d parameters, %.2f GMACs, %.1f MB, weights %s, %s, in %.1f s%n",
                 m.name(), out, m.parameters(), m.macs() / 1e9, ModelExporter.sizeOnDisk(out) / 1e6, m.weights(), p,
                 (System.nanoTime() - t0) / 1e9);
         if (m.untrained()) {
-            out().println("note: random weights: the pipeline runs for real, the labels are not meaningful. "
+            output.out().println("note: random weights: the pipeline runs for real, the labels are not meaningful. "
                     + "Import ImageNet weights with --weights (see the README, section Models).");
         }
         return 0;
@@ -108,12 +106,4 @@ final class ModelExportCommand implements Callable<Integer> {
         }
     }
 
-    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
 }

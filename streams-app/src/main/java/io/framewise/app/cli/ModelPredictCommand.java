@@ -1,6 +1,5 @@
 package io.framewise.app.cli;
 
-import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -24,6 +23,7 @@ import io.framewise.inference.Prediction;
 import io.framewise.schema.Codec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,6 +34,9 @@ import picocli.CommandLine.Spec;
 final class ModelPredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    Output output;
 
     @Parameters(paramLabel = "DIR", description = "Model directory.")
     Path dir;
@@ -99,23 +102,15 @@ final class ModelPredictCommand implements Callable<Integer> {
                 for (float v : outputs[i]) {
                     logits.add(v);
                 }
-                out().println(o);
+                output.out().println(o);
             } else {
-                out().println("image " + i + ":");
-                best.forEach(p -> out().printf(Locale.ROOT, "  %6.2f%%  %4d  %s%n", 100 * p.score(), p.index(), p.label()));
+                output.out().println("image " + i + ":");
+                best.forEach(p -> output.out().printf(Locale.ROOT, "  %6.2f%%  %4d  %s%n", 100 * p.score(), p.index(), p.label()));
             }
         }
         if (!json && classifier.metadata().untrained()) {
-            out().println("note: untrained model (" + classifier.metadata().weights() + "): labels are not meaningful");
+            output.out().println("note: untrained model (" + classifier.metadata().weights() + "): labels are not meaningful");
         }
     }
 
-    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
 }

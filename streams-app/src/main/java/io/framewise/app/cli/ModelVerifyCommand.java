@@ -1,7 +1,6 @@
 package io.framewise.app.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,16 +13,15 @@ import io.framewise.inference.efficientformer.ReferenceGoldens;
 import io.framewise.inference.efficientformer.Variant;
 import io.framewise.inference.export.Directories;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, header = "Check a variant against the reference logits.",
         description = "Rebuild a variant with the reference's deterministic weights, export and reload it, and compare "
                 + "its logits with the reference goldens (golden-logits.json); prints the max deviation.")
 final class ModelVerifyCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Output output;
 
     @Option(names = "--variant", description = "Variant to verify (default: all seven).")
     String variant;
@@ -36,7 +34,7 @@ final class ModelVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ReferenceGoldens golden = goldens();
-        out().println("reference: " + golden.source());
+        output.out().println("reference: " + golden.source());
         List<Variant> variants = variant == null ? List.of(Variant.values()) : List.of(ModelExportCommand.parseVariant(variant));
         Path work = Files.createTempDirectory("framewise-verify-");
         List<String> failed = new ArrayList<>();
@@ -44,7 +42,7 @@ final class ModelVerifyCommand implements Callable<Integer> {
             for (Variant v : variants) {
                 long t0 = System.nanoTime();
                 GoldenVerification.Report r = GoldenVerification.verify(v, golden, work);
-                out().printf(Locale.ROOT, "%-22s max |dlogit| %.2e  argmax %d (reference %d)  params %,d (reference %,d)  "
+                output.out().printf(Locale.ROOT, "%-22s max |dlogit| %.2e  argmax %d (reference %d)  params %,d (reference %,d)  "
                                 + "SavedModel %.1f MB  %s  (%.1f s)%n", v.timmName(), r.maxDeviation(), r.argmax(), r.referenceArgmax(),
                         r.parameters(), r.referenceParameters(), r.exportBytes() / 1e6, r.passed() ? "OK" : "FAILED",
                         (System.nanoTime() - t0) / 1e9);
@@ -56,10 +54,10 @@ final class ModelVerifyCommand implements Callable<Integer> {
             Directories.deleteQuietly(work);
         }
         if (!failed.isEmpty()) {
-            out().println("FAILED (tolerance " + GoldenVerification.TOLERANCE + "): " + String.join(", ", failed));
+            output.out().println("FAILED (tolerance " + GoldenVerification.TOLERANCE + "): " + String.join(", ", failed));
             return FramewiseCli.EXIT_FAILURE;
         }
-        out().println("all verified against the reference (tolerance " + GoldenVerification.TOLERANCE + ")");
+        output.out().println("all verified against the reference (tolerance " + GoldenVerification.TOLERANCE + ")");
         return 0;
     }
 
@@ -75,12 +73,4 @@ final class ModelVerifyCommand implements Callable<Integer> {
         return ReferenceGoldens.fromFile(file);
     }
 
-    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
 }

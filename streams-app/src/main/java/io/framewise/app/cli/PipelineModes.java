@@ -39,9 +39,9 @@ final class PipelineModes {
         Precision precision = Precision.valueOf(options.overrides.getOrDefault(FramewiseConfig.PRECISION_CONFIG, "float32")
                 .toUpperCase(Locale.ROOT));
 
-        options.err().println("framewise bench: model-only throughput first (same model, same process)");
+        options.output.err().println("framewise bench: model-only throughput first (same model, same process)");
         ModelBenchmark.Result modelOnly = new ModelBenchmark(dir, List.of(1, maxBatch), List.of(precision), 2, options.threads)
-                .run(new ProgressBar(options.err(), "model only", 3));
+                .run(new ProgressBar(options.output.err(), "model only", 3));
         double modelBest = modelOnly.rows().stream().mapToDouble(ModelBenchmark.Row::imagesPerSecond).max().orElse(0);
         double modelBatch1P50 = modelOnly.rows().get(0).p50Ms();
 
@@ -59,15 +59,15 @@ final class PipelineModes {
                 long budget = options.budgetMs == null ? 1000 : options.budgetMs;
                 report = runOnce("pipeline", bootstrap, data, dir, wh, options.rate, seconds, budget);
                 int window = 3 * maxBatch;
-                options.out().print(report.summary(String.format(Locale.ROOT, "pipeline: %d cameras %dx%d JPEG, %s, budget %d ms",
+                options.output.out().print(report.summary(String.format(Locale.ROOT, "pipeline: %d cameras %dx%d JPEG, %s, budget %d ms",
                         options.cameras, wh.width(), wh.height(), options.rate > 0 ? options.rate + " frames/s offered (open loop)"
                                 : "closed loop, at most " + window + " frames in flight", budget)));
                 double ratio = report.result().classifiedPerSecond() / modelBest;
-                options.out().printf(Locale.ROOT, "  model-only best %.1f images/s (batch 1 p50 %.1f ms): pipeline/model = %.2f%n",
+                options.output.out().printf(Locale.ROOT, "  model-only best %.1f images/s (batch 1 p50 %.1f ms): pipeline/model = %.2f%n",
                         modelBest, modelBatch1P50, ratio);
                 if (options.rate <= 0) {
                     // Little's law: a closed loop's throughput is its window over its latency; it is not a capacity.
-                    options.out().println("  note: a closed loop measures its own window (" + window + " frames in flight), "
+                    options.output.out().println("  note: a closed loop measures its own window (" + window + " frames in flight), "
                             + "not the pipeline's capacity; use --mode sweep for capacity at fixed offered rates");
                 }
                 json.put(options.rate > 0 ? "pipelineToModelRatio" : "closedLoopToModelRatio", ratio);
@@ -76,13 +76,13 @@ final class PipelineModes {
                 // The model-only throughput of this run is the reference: a closed loop's rate would measure its window.
                 double offered = options.multiple * modelBest;
                 long budget = options.budgetMs == null ? 200 : options.budgetMs;
-                options.err().printf(Locale.ROOT, "framewise bench: model-only %.1f images/s; offering %.1f frames/s for %.0f s%n",
+                options.output.err().printf(Locale.ROOT, "framewise bench: model-only %.1f images/s; offering %.1f frames/s for %.0f s%n",
                         modelBest, offered, seconds);
                 report = runOnce("overload", bootstrap, data, dir, wh, offered, seconds, budget);
-                options.out().print(report.summary(String.format(Locale.ROOT, "overload: %.1fx the model-only throughput (%.1f frames/s), budget %d ms",
+                options.output.out().print(report.summary(String.format(Locale.ROOT, "overload: %.1fx the model-only throughput (%.1f frames/s), budget %d ms",
                         options.multiple, offered, budget)));
                 double p99 = report.endToEnd().get("p99");
-                options.out().printf(Locale.ROOT, "  verdict: p99 of classified frames %.1f ms %s budget %d ms; %s; lag %s%n", p99,
+                options.output.out().printf(Locale.ROOT, "  verdict: p99 of classified frames %.1f ms %s budget %d ms; %s; lag %s%n", p99,
                         p99 <= budget ? "within" : "OVER", budget, report.result().complete() ? "every frame accounted for"
                                 : "frames NOT accounted for", report.lagBounded() ? "bounded" : "GROWING");
                 json.put("offeredFramesPerSecond", offered);
@@ -93,11 +93,11 @@ final class PipelineModes {
             }
             if (options.plot != null) {
                 report.plot(options.plot, mode);
-                options.out().println("plot written to " + options.plot);
+                options.output.out().println("plot written to " + options.plot);
             }
             if (options.json != null) {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.json.toFile(), json);
-                options.out().println("report written to " + options.json);
+                options.output.out().println("report written to " + options.json);
             }
             return report.result().complete() ? 0 : FramewiseCli.EXIT_FAILURE;
         } finally {
@@ -123,7 +123,7 @@ final class PipelineModes {
             double seconds = fps > 0 ? options.frames / fps : Math.max(10, options.frames / 5.0);
             Map<String, Object> settings = soakSettings(bootstrap, data);
             PipelineBenchmark bench = new PipelineBenchmark(settings, dir, options.cameras, wh.width(), wh.height());
-            ProgressBar progress = new ProgressBar(options.err(), "soak", options.frames);
+            ProgressBar progress = new ProgressBar(options.output.err(), "soak", options.frames);
             PipelineBenchmark.Result result = bench.runUntil(fps, seconds, options.frames, progress, accounted);
             progress.finish();
             MemorySampler.Sample collectedEnd = sampler.sample(true);
@@ -140,20 +140,20 @@ final class PipelineModes {
             MemorySampler.Sample warm = verdict.warm();
             MemorySampler.Sample end = verdict.end();
             double growth = verdict.growthPercent();
-            options.out().printf(Locale.ROOT, "soak: %d frames (%s), %d dead letters, every frame %s%n", result.published(),
+            options.output.out().printf(Locale.ROOT, "soak: %d frames (%s), %d dead letters, every frame %s%n", result.published(),
                     result.byStatus(), result.deadLettered(), result.complete() ? "accounted for" : "NOT accounted for");
-            options.out().println("  seconds    frames    RSS MB   heap MB");
+            options.output.out().println("  seconds    frames    RSS MB   heap MB");
             int step = Math.max(1, samples.size() / 12);
             for (int i = 0; i < samples.size(); i += step) {
                 var x = samples.get(i);
-                options.out().printf(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f%n", x.atSeconds(), x.frames(), x.rssBytes() / 1e6, x.heapBytes() / 1e6);
+                options.output.out().printf(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f%n", x.atSeconds(), x.frames(), x.rssBytes() / 1e6, x.heapBytes() / 1e6);
             }
-            options.out().printf(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f  (last periodic sample)%n", end.atSeconds(), end.frames(),
+            options.output.out().printf(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f  (last periodic sample)%n", end.atSeconds(), end.frames(),
                     end.rssBytes() / 1e6, end.heapBytes() / 1e6);
-            options.out().printf(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f  (after a GC, for the live heap; not compared)%n",
+            options.output.out().printf(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f  (after a GC, for the live heap; not compared)%n",
                     collectedEnd.atSeconds(), collectedEnd.frames(), collectedEnd.rssBytes() / 1e6, collectedEnd.heapBytes() / 1e6);
             boolean flat = verdict.flat();
-            options.out().printf(Locale.ROOT, "  RSS after warm-up (%d frames): %.1f MB; at the end: %.1f MB; growth %.2f%% (limit %.1f%%): %s%n",
+            options.output.out().printf(Locale.ROOT, "  RSS after warm-up (%d frames): %.1f MB; at the end: %.1f MB; growth %.2f%% (limit %.1f%%): %s%n",
                     warm.frames(), warm.rssBytes() / 1e6, end.rssBytes() / 1e6, growth, options.maxRssGrowth, flat ? "FLAT" : "GROWING");
             if (options.json != null) {
                 ObjectNode json = new ObjectMapper().createObjectNode();
@@ -168,7 +168,7 @@ final class PipelineModes {
                 json.put("flat", flat);
                 json.putPOJO("samples", samples);
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.json.toFile(), json);
-                options.out().println("report written to " + options.json);
+                options.output.out().println("report written to " + options.json);
             }
             return flat && result.complete() ? 0 : FramewiseCli.EXIT_FAILURE;
         } finally {
@@ -211,7 +211,7 @@ final class PipelineModes {
         Map<String, Object> settings = benchSettings(options, name, bootstrap, data, budget);
         long ticks = (long) ((seconds + 30) * 4);
         PipelineBenchmark bench = new PipelineBenchmark(settings, dir, options.cameras, wh.width(), wh.height());
-        ProgressBar progress = new ProgressBar(options.err(), name, ticks);
+        ProgressBar progress = new ProgressBar(options.output.err(), name, ticks);
         PipelineBenchmark.Result result = bench.run(fps, seconds, progress);
         progress.finish();
         return new PipelineReport(result);

@@ -1,6 +1,5 @@
 package io.framewise.app.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,15 +20,13 @@ import io.framewise.decoder.source.ImageSources;
 import io.framewise.schema.Codec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "publish", mixinStandardHelpOptions = true, header = "Publish camera frames to Kafka.",
         description = "Publish camera frames to Kafka: from a video file, a directory of images, a webcam (/dev/video0), a network stream (rtsp://...), or the built-in synthetic scene ('synthetic'). Frames get per-camera sequence numbers from --start-sequence and their capture time.")
 final class PublishCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Output output;
 
     @Mixin
     KafkaOptions kafka;
@@ -105,7 +102,7 @@ final class PublishCommand implements Callable<Integer> {
                 sent = publishFiles(publisher, progress);
             } else {
                 try (ImageSource images = ImageSources.open(source, 0, camera, wh.width(), wh.height(), frames)) {
-                    err().println("publishing " + images.describe() + " as camera " + camera + " to " + target
+                    output.err().println("publishing " + images.describe() + " as camera " + camera + " to " + target
                             + (fps > 0 ? " at " + fps + " fps" : " as fast as possible"));
                     sent = publisher.publish(camera, images, new ImageEncoder(encoding, quality), fps, startSequence,
                             attributes, progress);
@@ -113,10 +110,10 @@ final class PublishCommand implements Callable<Integer> {
             }
             publisher.flush();
             progress.finish();
-            err().printf(Locale.ROOT, "published %d of %d frames to %s (%d failed, %.1f MB)%n", publisher.acked(), sent,
+            output.err().printf(Locale.ROOT, "published %d of %d frames to %s (%d failed, %.1f MB)%n", publisher.acked(), sent,
                     target, publisher.failed(), publisher.bytes() / 1e6);
             if (publisher.failed() > 0) {
-                err().println("first failure: " + publisher.firstError());
+                output.err().println("first failure: " + publisher.firstError());
                 return FramewiseCli.EXIT_FAILURE;
             }
         }
@@ -185,12 +182,4 @@ final class PublishCommand implements Callable<Integer> {
         }
     }
 
-    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
 }

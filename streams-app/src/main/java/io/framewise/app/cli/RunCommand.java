@@ -1,7 +1,6 @@
 package io.framewise.app.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,15 +18,13 @@ import io.framewise.app.observability.OperationsServer;
 import io.framewise.app.pipeline.InferenceService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true, header = "Run the streams application against a Kafka cluster.",
         description = "Run the Framewise streams application against a Kafka cluster until SIGTERM or Ctrl-C. Start more instances with the same application.id to share the load; they split the input partitions.")
 final class RunCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Output output;
 
 
     @Mixin
@@ -62,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             OperationsServer server = OperationsServer.start(config.httpHost(), config.httpPort(), observability.registry(),
                     observability.health());
-            err().println("framewise run: metrics and health on http://" + config.httpHost() + ":" + server.port()
+            output.err().println("framewise run: metrics and health on http://" + config.httpHost() + ":" + server.port()
                     + "/metrics, /health/live, /health/ready");
             return server;
         } catch (IOException e) {
@@ -87,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
             }
             throw e;
         }
-        err().println("framewise run: application '" + config.applicationId() + "' started ("
+        output.err().println("framewise run: application '" + config.applicationId() + "' started ("
                 + app.streams().state() + ")"
                 + "; model " + models.primary().ref().getName() + " " + models.primary().ref().getVersion()
                 + (models.fallback() != null ? ", fallback " + models.fallback().ref().getName() : ""));
@@ -96,31 +93,23 @@ final class RunCommand implements Callable<Integer> {
             while (!stop.await(200, TimeUnit.MILLISECONDS) && app.isAlive()) {
                 // waiting for SIGTERM/SIGINT, or for the instance to fail
             }
-            err().println("framewise run: stopping (committing, leaving the group)");
+            output.err().println("framewise run: stopping (committing, leaving the group)");
         } finally {
             stoppedInTime = app.stop(FramewiseApplication.SHUTDOWN_TIMEOUT);
             models.close();
         }
         if (app.failure() != null) {
-            err().println("framewise run: stopped after a failure: " + app.failure());
+            output.err().println("framewise run: stopped after a failure: " + app.failure());
             return FramewiseCli.EXIT_FAILURE;
         }
         if (!stoppedInTime) {
-            err().println("framewise run: Kafka Streams did not stop within " + FramewiseApplication.SHUTDOWN_TIMEOUT.toSeconds()
+            output.err().println("framewise run: Kafka Streams did not stop within " + FramewiseApplication.SHUTDOWN_TIMEOUT.toSeconds()
                     + " s; offsets and frames in flight since the last commit are handled by the next owner of the "
                     + "partitions (replayed under at_least_once, aborted and redone under exactly_once_v2)");
             return FramewiseCli.EXIT_FAILURE;
         }
-        err().println("framewise run: stopped cleanly");
+        output.err().println("framewise run: stopped cleanly");
         return 0;
     }
 
-    /** Standard output as picocli holds it, so that tests and embedders can capture it without swapping System.out. */
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
 }

@@ -42,14 +42,14 @@ final class SweepMode {
         if (sizes.get(sizes.size() - 1) != maxBatch) {
             sizes.add(maxBatch);
         }
-        options.err().println("framewise bench: model-only throughput first (same model, same process), batch sizes " + sizes);
+        options.output.err().println("framewise bench: model-only throughput first (same model, same process), batch sizes " + sizes);
         ModelBenchmark.Result modelOnly = new ModelBenchmark(dir, sizes, List.of(precision), 2, options.threads)
-                .run(new ProgressBar(options.err(), "model only", sizes.size() + 1));
+                .run(new ProgressBar(options.output.err(), "model only", sizes.size() + 1));
         double best = modelOnly.rows().stream().mapToDouble(ModelBenchmark.Row::imagesPerSecond).max().orElse(0);
         double fitting = modelOnly.rows().stream().filter(r -> r.p99Ms() <= budget)
                 .mapToDouble(ModelBenchmark.Row::imagesPerSecond).max().orElse(0);
         double batch1 = modelOnly.rows().get(0).p50Ms();
-        BenchCommand.printTable(modelOnly, options.out());
+        BenchCommand.printTable(modelOnly, options.output.out());
 
         List<SweepBenchmark.Point> points = new ArrayList<>();
         for (String m : options.multiples.split(",")) {
@@ -65,7 +65,7 @@ final class SweepMode {
         try {
             String bootstrap = broker != null ? broker.bootstrapServers() : options.bootstrapServers;
             Map<String, Object> settings = PipelineModes.benchSettings(options, "sweep", bootstrap, data, budget);
-            ProgressBar progress = new ProgressBar(options.err(), "sweep", points.size() + (cold == null ? 0 : 1));
+            ProgressBar progress = new ProgressBar(options.output.err(), "sweep", points.size() + (cold == null ? 0 : 1));
             List<SweepBenchmark.PointResult> results = new SweepBenchmark(settings, dir, options.cameras, wh.width(), wh.height())
                     .run(cold, points, progress);
             progress.finish();
@@ -73,13 +73,13 @@ final class SweepMode {
             List<SweepBenchmark.PointResult> pointResults = results.subList(cold == null ? 0 : 1, results.size());
             String policy = new FramewiseConfig(settings).budgetPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-');
             SweepReport report = new SweepReport(budget, policy, best, fitting, batch1, coldResult, pointResults);
-            options.out().printf(Locale.ROOT, "sweep: %d cameras %dx%d JPEG, %.0f s per point (first %.0f s excluded), open loop%n",
+            options.output.out().printf(Locale.ROOT, "sweep: %d cameras %dx%d JPEG, %.0f s per point (first %.0f s excluded), open loop%n",
                     options.cameras, wh.width(), wh.height(), seconds, options.warmupSeconds);
-            options.out().print(report.table());
-            report.verdicts().forEach(v -> options.out().println("  " + v));
+            options.output.out().print(report.table());
+            report.verdicts().forEach(v -> options.output.out().println("  " + v));
             if (options.plot != null) {
                 report.plot(options.plot, "sweep, budget " + budget + " ms");
-                options.out().println("plot written to " + options.plot);
+                options.output.out().println("plot written to " + options.plot);
             }
             if (options.json != null) {
                 ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -90,7 +90,7 @@ final class SweepMode {
                 json.putPOJO("report", report);
                 json.putPOJO("verdicts", report.verdicts());
                 mapper.writeValue(options.json.toFile(), json);
-                options.out().println("report written to " + options.json);
+                options.output.out().println("report written to " + options.json);
             }
             boolean accounted = pointResults.stream().allMatch(SweepBenchmark.PointResult::accounted)
                     && (coldResult == null || coldResult.accounted());
