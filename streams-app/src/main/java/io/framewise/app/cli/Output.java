@@ -2,6 +2,7 @@ package io.framewise.app.cli;
 
 import java.io.PrintWriter;
 
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -10,6 +11,7 @@ import picocli.CommandLine.Spec;
  * output}), so that tests and programs embedding the CLI capture them with {@code setOut}/{@code setErr} instead of
  * swapping {@code System.out}.
  */
+@Command // picocli takes a class as a mixin only if it carries a picocli annotation besides @Spec
 final class Output {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
