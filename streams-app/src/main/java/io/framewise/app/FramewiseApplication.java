@@ -91,9 +91,9 @@ public final class FramewiseApplication implements AutoCloseable {
                 config.inferenceTimeoutMs());
         // Warm before joining the group: the first frames this instance is given must not pay for cold kernels, a
         // cold decoder or uncalibrated estimates (they would be skipped after every start and every scale-out).
-        observability.frames().model(models.primary().ref(), models.primary().precisionTag());
+        observability.frames().model(models.primary());
         if (models.fallback() != null) {
-            observability.frames().model(models.fallback().ref(), models.fallback().precisionTag());
+            observability.frames().model(models.fallback());
         }
         health.phase(InstanceHealth.Phase.WARMING_UP);
         analyzer.warmUp();

@@ -1,17 +1,19 @@
 package io.framewise.app.observability;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
-import io.framewise.schema.ModelRef;
+import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.schema.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -43,15 +45,36 @@ public final class FrameMetrics {
     static final Duration[] LATENCY_BUCKETS = LongStream.of(1, 2, 5, 10, 20, 35, 50, 75, 100, 150, 200,
             300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10_000, 30_000, 60_000).mapToObj(Duration::ofMillis).toArray(Duration[]::new);
 
-    private static final String EVENTS_DOC = "Events written, by status";
-    private static final String GOODPUT_DOC = "Frames classified within their latency budget";
-    private static final String MISSES_DOC = "Frames classified after their deadline";
-
     private final MeterRegistry registry;
     private final Counter deadLetters;
-    private final Map<Stage, Timer> stages = new ConcurrentHashMap<>();
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
+    private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
+    /** Each model's meters, found by the runtime's identity: no key is built per frame. */
+    private final Map<ModelRuntime, ModelMeters> models = new ConcurrentHashMap<>();
+
+    /** The meters of one model: its events by status, goodput, misses and batch sizes, all labelled alike. */
+    private static final class ModelMeters {
+        final Map<Status, Counter> events = new EnumMap<>(Status.class);
+        final Counter goodput;
+        final Counter misses;
+        final DistributionSummary batchSize;
+
+        ModelMeters(MeterRegistry registry, ModelRuntime model) {
+            Tags tags = Tags.of("model", model.ref().getName(), "precision", model.precisionTag());
+            for (Status status : Status.values()) {
+                if (status != Status.UNKNOWN) {
+                    events.put(status, Counter.builder("framewise.events").description("Events written, by status")
+                            .tags(tags).tag("status", status.name().toLowerCase(Locale.ROOT)).register(registry));
+                }
+            }
+            goodput = Counter.builder("framewise.goodput.frames")
+                    .description("Frames classified within their latency budget").tags(tags).register(registry);
+            misses = Counter.builder("framewise.deadline.misses")
+                    .description("Frames classified after their deadline").tags(tags).register(registry);
+            batchSize = DistributionSummary.builder("framewise.batch.size")
+                    .description("Inference batch size of each classified frame").tags(tags)
+                    .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256).register(registry);
+        }
+    }
 
     public FrameMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -72,40 +95,24 @@ public final class FrameMetrics {
      * Creates the meters of a model at zero, before its first frame: a counter that appears only with its first
      * increment makes rate() and ratios over it return nothing, and alerts on it stay silent.
      */
-    public void model(ModelRef model, String precision) {
-        for (Status status : Status.values()) {
-            if (status != Status.UNKNOWN) {
-                counter("framewise.events", EVENTS_DOC, model, precision, "status", status.name().toLowerCase(Locale.ROOT));
-            }
-        }
-        counter("framewise.goodput.frames", GOODPUT_DOC, model, precision, null, null);
-        counter("framewise.deadline.misses", MISSES_DOC, model, precision, null, null);
-        batchSize(model, precision);
+    public void model(ModelRuntime model) {
+        meters(model);
     }
 
     /** An event was written with {@code status}, for a frame served by {@code model}. */
-    public void event(Status status, ModelRef model, String precision) {
-        counter("framewise.events", EVENTS_DOC, model, precision, "status",
-                status.name().toLowerCase(Locale.ROOT)).increment();
+    public void event(Status status, ModelRuntime model) {
+        meters(model).events.get(status).increment();
     }
 
     /** A frame was classified, in a batch of {@code batch}, within its budget or not. */
-    public void classified(ModelRef model, String precision, int batch, boolean deadlineMet) {
-        if (deadlineMet) {
-            counter("framewise.goodput.frames", GOODPUT_DOC, model, precision, null, null).increment();
-        } else {
-            counter("framewise.deadline.misses", MISSES_DOC, model, precision, null, null).increment();
-        }
-        batchSize(model, precision).record(batch);
+    public void classified(ModelRuntime model, int batch, boolean deadlineMet) {
+        ModelMeters m = meters(model);
+        (deadlineMet ? m.goodput : m.misses).increment();
+        m.batchSize.record(batch);
     }
 
-    private DistributionSummary batchSize(ModelRef model, String precision) {
-        return batchSizes.computeIfAbsent(model.getName() + "\u0000" + precision, k -> DistributionSummary
-                .builder("framewise.batch.size")
-                .description("Inference batch size of each classified frame")
-                .tags("model", model.getName(), "precision", precision)
-                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
-                .register(registry));
+    private ModelMeters meters(ModelRuntime model) {
+        return models.computeIfAbsent(model, m -> new ModelMeters(registry, m));
     }
 
     public void stage(Stage stage, double ms) {
@@ -115,17 +122,5 @@ public final class FrameMetrics {
     /** A frame failed once in flight and was dead-lettered (its reason is in the dead letter's headers). */
     public void deadLetter() {
         deadLetters.increment();
-    }
-
-    private Counter counter(String name, String description, ModelRef model, String precision, String tag, String value) {
-        String key = name + "\u0000" + model.getName() + "\u0000" + precision + "\u0000" + value;
-        return counters.computeIfAbsent(key, k -> {
-            Counter.Builder b = Counter.builder(name).description(description)
-                    .tags("model", model.getName(), "precision", precision);
-            if (tag != null) {
-                b.tag(tag, value);
-            }
-            return b.register(registry);
-        });
     }
 }

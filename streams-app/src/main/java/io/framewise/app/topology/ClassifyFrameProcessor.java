@@ -205,7 +205,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         c.event().setStatus(Status.OK).setModel(a.model().ref()).setNote(note(a))
                 .setLabels(a.predictions().stream().map(p -> new Label(p.index(), p.label(), p.score())).toList())
                 .setLatency(latency).setBatchSize(a.batchSize()).setDeadlineMet(met);
-        metrics.classified(a.model().ref(), a.model().precisionTag(), a.batchSize(), met);
+        metrics.classified(a.model(), a.batchSize(), met);
         metrics.stage(FrameMetrics.Stage.DECODE, latency.getDecodeMs());
         metrics.stage(FrameMetrics.Stage.PREPROCESS, latency.getPreprocessMs());
         metrics.stage(FrameMetrics.Stage.BATCH_WAIT, latency.getBatchWaitMs());
@@ -240,7 +240,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     private void emit(InFlightFrames.Entry e, Status status, double totalMs, ModelRuntime model) {
         EventContext c = e.context();
         c.event().setClassifiedTimestamp(c.start().plusNanos((long) ((totalMs - c.queueingMs()) * 1e6)));
-        metrics.event(status, model.ref(), model.precisionTag());
+        metrics.event(status, model);
         metrics.stage(FrameMetrics.Stage.QUEUEING, c.queueingMs());
         metrics.stage(FrameMetrics.Stage.TOTAL, totalMs);
         context.forward(new Record<String, Object>(e.key(), c.event().build(), e.timestamp()), FramewiseTopology.SINK);

@@ -212,13 +212,27 @@ class BudgetPolicyTest {
             assertThat(sample(scrape, "framewise_stage_latency_seconds_count", "stage=\"inference\"")).isEqualTo(1.0);
             assertThat(sample(scrape, "framewise_stage_latency_seconds_count", "stage=\"total\"")).isEqualTo(2.0);
             assertThat(sample(scrape, "framewise_batch_size_bucket", "le=\"1.0\"")).isEqualTo(1.0);
-            assertThat(scrape).doesNotContain("framewise_deadline_misses_total{").doesNotContain("status=\"skipped_sampled\"");
-            // created at zero when the model is announced, so that rates and ratios over them exist before any frame
-            FrameMetrics announced = new FrameMetrics(registry);
-            announced.model(analyzer.models().primary().ref(), "float32");
-            assertThat(sample(registry.scrape(), "framewise_deadline_misses_total", model)).isZero();
-            assertThat(sample(registry.scrape(), "framewise_events_total", "status=\"skipped_sampled\"", model)).isZero();
+            // a model's other meters exist at zero as soon as it is seen
+            assertThat(sample(scrape, "framewise_deadline_misses_total", model)).isZero();
+            assertThat(sample(scrape, "framewise_events_total", "status=\"skipped_sampled\"", model)).isZero();
         }
+    }
+
+    @Test
+    void aModelsMetersExistAtZeroOnceItIsAnnouncedBeforeAnyFrame() {
+        // so that rates and ratios over them exist, and alerts on them can fire, before the first skip or miss
+        PrometheusMeterRegistry fresh = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        FrameMetrics metrics = new FrameMetrics(fresh);
+        String model = "model=\"" + analyzer.models().primary().ref().getName() + "\"";
+        assertThat(fresh.scrape()).doesNotContain("framewise_deadline_misses_total{").doesNotContain("framewise_events_total{");
+        metrics.model(analyzer.models().primary());
+        String scrape = fresh.scrape();
+        assertThat(sample(scrape, "framewise_deadline_misses_total", model)).isZero();
+        assertThat(sample(scrape, "framewise_goodput_frames_total", model)).isZero();
+        for (String status : List.of("ok", "skipped_late", "skipped_sampled")) {
+            assertThat(sample(scrape, "framewise_events_total", "status=\"" + status + "\"", model)).isZero();
+        }
+        assertThat(sample(scrape, "framewise_batch_size_count", model)).isZero();
     }
 
     /** The value of the one sample of {@code name} whose labels contain every one of {@code labels}. */
