@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +28,9 @@ import io.framewise.app.observability.OperationsServer;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.TestFrames;
+import io.framewise.app.tools.client.FramePublisher;
+import io.framewise.app.tools.client.Pacer;
 import io.framewise.schema.Codec;
-import io.framewise.schema.serde.FramewiseSerdes;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -157,18 +153,20 @@ class DashboardIT {
     }
 
     private static void publish(Map<String, Object> client, String topic, AtomicBoolean publishing) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer())) {
+        // one frame in ten comes from a camera whose frames were captured a minute ago: it cannot make its 5 s
+        // budget (skipped_late)
+        try (FramePublisher live = new FramePublisher(client, topic, Clock.systemUTC());
+             FramePublisher late = new FramePublisher(client, topic, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-60)))) {
+            Pacer pacer = new Pacer(10);
             for (long i = 0; publishing.get(); i++) {
+                pacer.awaitFrame(i);
                 for (int c = 0; c < 2; c++) {
-                    // one frame in ten was captured a minute ago: it cannot make its 5 s budget (skipped_late)
-                    Instant captured = i % 10 == 9 ? Instant.now().minusSeconds(60) : Instant.now();
-                    producer.send(new ProducerRecord<>(topic, "cam-" + c, FramewiseSerdes.frame().encode(
-                            TestFrames.frame("cam-" + c, i, captured, TestFrames.jpeg(320, 240, c, i), Codec.JPEG))));
+                    (i % 10 == 9 ? late : live).sendFrame("cam-" + c, i, Codec.JPEG, TestFrames.jpeg(320, 240, c, i), 320, 240,
+                            Map.of());
                 }
                 if (i % 20 == 0) {
-                    producer.send(new ProducerRecord<>(topic, "broken", new byte[] {1, 2, 3}));
+                    live.send("broken", i, new byte[] {1, 2, 3});
                 }
-                TimeUnit.MILLISECONDS.sleep(100);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

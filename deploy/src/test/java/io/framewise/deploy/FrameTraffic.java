@@ -1,22 +1,18 @@
 package io.framewise.deploy;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.tools.client.FrameLedger;
+import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.Outcome;
 import io.framewise.app.tools.client.OutcomeReader;
+import io.framewise.app.tools.client.Pacer;
 import io.framewise.schema.Codec;
-import io.framewise.schema.serde.FramewiseSerdes;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Publishes camera frames (and, on request, bytes that are no frame) and accounts for every one of them. */
 final class FrameTraffic {
@@ -35,20 +31,24 @@ final class FrameTraffic {
 
     /** {@code perCamera} frames from each of {@code cameras} cameras at {@code fps}, and {@code bad} records of garbage. */
     void publish(int cameras, int perCamera, double fps, int bad) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer())) {
+        // garbage goes through a publisher of its own: the ledger expects an event for every frame it is told of
+        try (FramePublisher publisher = new FramePublisher(client, framesTopic, Clock.systemUTC()).withLedger(ledger);
+             FramePublisher garbagePublisher = new FramePublisher(client, framesTopic, Clock.systemUTC())) {
+            Pacer pacer = new Pacer(fps);
             for (int i = 0; i < perCamera; i++) {
+                pacer.awaitFrame(i);
                 for (int c = 0; c < cameras; c++) {
-                    String camera = "cam-" + c;
-                    byte[] value = FramewiseSerdes.frame().encode(TestFrames.frame(camera, i, Instant.now(),
-                            TestFrames.jpeg(320, 240, c, i), Codec.JPEG));
-                    producer.send(new ProducerRecord<>(framesTopic, camera, value)).get();
-                    ledger.published(camera, i);
+                    publisher.sendFrame("cam-" + c, i, Codec.JPEG, TestFrames.jpeg(320, 240, c, i), 320, 240, Map.of());
                 }
                 if (i < bad) {
-                    producer.send(new ProducerRecord<>(framesTopic, "broken-camera", new byte[] {1, 2, 3})).get();
+                    garbagePublisher.send("broken-camera", i, new byte[] {1, 2, 3});
                     garbage++;
                 }
-                TimeUnit.MILLISECONDS.sleep((long) (1000 / fps));
+            }
+            publisher.flush();
+            garbagePublisher.flush();
+            if (publisher.failed() + garbagePublisher.failed() > 0) {
+                throw new AssertionError("publishing failed: " + publisher.firstError() + " " + garbagePublisher.firstError());
             }
         }
     }
