@@ -28,7 +28,8 @@ import io.framewise.inference.efficientformer.weights.StateDictWeights;
  * or passes them, otherwise with seeded random weights.
  */
 public final class ModelCache {
-    static final long DEMO_SEED = 42;
+    /** The seed of the random weights of models made without the user's weights (demo, benchmarks). */
+    public static final long SEED = 42;
     static final Variant DEMO_VARIANT = Variant.EFFICIENTFORMER_L1;
 
     private ModelCache() {
@@ -39,16 +40,30 @@ public final class ModelCache {
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "framewise");
     }
 
+    /** Where {@link #seededModel} keeps a variant with seeded random weights. */
+    public static Path seededModelDir(Variant variant, long seed) {
+        return root().resolve("models").resolve(variant.timmName() + "-seed" + seed);
+    }
+
+    /**
+     * A variant with seeded random weights (its speed is that of the trained model; its labels mean nothing),
+     * exported into the cache on first use.
+     */
+    public static Path seededModel(Variant variant, long seed) throws Exception {
+        Path dir = seededModelDir(variant, seed);
+        if (!Files.isRegularFile(dir.resolve(ModelMetadata.FILE_NAME))) {
+            System.err.println("framewise: exporting " + variant.timmName() + " with seeded random weights into " + dir
+                    + " (first use)");
+            List<String> names = IntStream.range(0, Variant.NUM_CLASSES).mapToObj(i -> "class " + i).toList();
+            EfficientFormer.export(dir, variant, new SeededWeights(seed), names, "seed-" + seed);
+        }
+        return dir;
+    }
+
     public static Path defaultWeights() {
         return root().resolve("weights").resolve(DEMO_VARIANT.timmName() + ".safetensors");
     }
 
-    /**
-     * The demo's model directory, exported on first use.
-     *
-     * @param weights ImageNet weights to use, or null for the default location (seeded weights when nothing is there)
-     * @param labels  their class names, or null for imagenet-1k-labels.txt beside the weights
-     */
     /** The file's SHA-256, in hex: names a model exported from it, so that other weights get another directory. */
     public static String sha256(Path file) throws IOException {
         MessageDigest digest;
@@ -63,17 +78,19 @@ public final class ModelCache {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /**
+     * The demo's model directory, exported on first use.
+     *
+     * @param weights ImageNet weights to use, or null for the default location (seeded weights when nothing is there)
+     * @param labels  their class names, or null for imagenet-1k-labels.txt beside the weights
+     */
     public static Path demoModel(Path weights, Path labels) throws Exception {
         Path w = weights != null ? weights : Files.isRegularFile(defaultWeights()) ? defaultWeights() : null;
         if (w == null) {
-            Path dir = root().resolve("models").resolve(DEMO_VARIANT.timmName() + "-seed" + DEMO_SEED);
-            if (!Files.isRegularFile(dir.resolve(ModelMetadata.FILE_NAME))) {
-                System.err.println("framewise: exporting " + DEMO_VARIANT.timmName() + " with seeded random weights into " + dir
-                        + " (first use; put ImageNet weights at " + defaultWeights() + " to use them instead)");
-                List<String> names = IntStream.range(0, Variant.NUM_CLASSES).mapToObj(i -> "class " + i).toList();
-                EfficientFormer.export(dir, DEMO_VARIANT, new SeededWeights(DEMO_SEED), names, "seed-" + DEMO_SEED);
+            if (!Files.isRegularFile(seededModelDir(DEMO_VARIANT, SEED).resolve(ModelMetadata.FILE_NAME))) {
+                System.err.println("framewise: no ImageNet weights at " + defaultWeights() + ": using seeded random weights");
             }
-            return dir;
+            return seededModel(DEMO_VARIANT, SEED);
         }
         Path l = labels != null ? labels : w.resolveSibling("imagenet-1k-labels.txt");
         if (!Files.isRegularFile(l)) {

@@ -3,8 +3,6 @@ package io.framewise.app.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -54,8 +52,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the broker and Streams keep data (default: a temporary directory).")
     Path dataDir;
 
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any framewise or Kafka Streams setting (repeatable).")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    SettingsOptions settings;
 
     @Option(names = "--timeout", defaultValue = "180",
             description = "Seconds to wait for the last events after publishing ends (default ${DEFAULT-VALUE}).")
@@ -73,7 +71,8 @@ final class DemoCommand implements Callable<Integer> {
         CountDownLatch stop = Signals.terminationLatch();
         Path modelDir = model != null ? model : ModelCache.demoModel(weights, labels);
         PrintWriter out = output.out();
-        DemoOptions options = new DemoOptions(frames, cameras, source, wh.width(), wh.height(), fps, modelDir, dataDir, overrides,
+        DemoOptions options = new DemoOptions(frames, cameras, source, wh.width(), wh.height(), fps, modelDir, dataDir,
+                settings.forOwnInstance(),
                 Duration.ofSeconds(timeoutSeconds));
         if (!json) {
             out.println(EventFormat.header());

@@ -1,38 +1,30 @@
 package io.framewise.app.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.framewise.app.config.ConfigSources;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options every command that talks to Kafka shares. */
+/** The options every command that talks to an existing Kafka cluster shares. */
+@Command // picocli takes a class as a mixin only if it carries a picocli annotation
 final class KafkaOptions {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
             description = "Kafka cluster to use (else bootstrap.servers from --config, FRAMEWISE_KAFKA_BOOTSTRAP_SERVERS, or --set).")
     String bootstrapServers;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file: framewise.* settings and any Kafka client or Streams property (security, ...).")
-    Path configFile;
-
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
-            description = "Set one setting (repeatable); wins over the file and the environment.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    SettingsOptions settings;
 
     /** Every setting from file, environment and command line, with the bootstrap servers checked. */
     Map<String, Object> settings() throws IOException {
-        Map<String, String> cli = new LinkedHashMap<>(overrides);
-        if (bootstrapServers != null) {
-            cli.put("bootstrap.servers", bootstrapServers);
-        }
-        Map<String, Object> settings = ConfigSources.resolve(configFile, System.getenv(), cli);
-        if (settings.get("bootstrap.servers") == null || settings.get("bootstrap.servers").toString().isBlank()) {
+        Map<String, Object> resolved = settings.resolve(System.getenv(),
+                bootstrapServers == null ? Map.of() : Map.of("bootstrap.servers", bootstrapServers));
+        if (resolved.get("bootstrap.servers") == null || resolved.get("bootstrap.servers").toString().isBlank()) {
             throw new CliException("no Kafka cluster given",
                     "pass --bootstrap-servers HOST:PORT (or start one with 'framewise broker')");
         }
-        return settings;
+        return resolved;
     }
 }

@@ -1,6 +1,5 @@
 package io.framewise.app.topology;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +23,7 @@ import io.framewise.schema.Label;
 import io.framewise.schema.LatencyBreakdown;
 import io.framewise.schema.Status;
 import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -101,10 +101,10 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         }
         for (InFlightFrames.Stored s : left) {
             try {
-                start(s.offset(), s.key(), s.timestamp(), s.frame(), true);
+                start(s.offset(), s.key(), s.timestamp(), s.frame(), new RecordHeaders(), true);
             } catch (RuntimeException e) {
                 // it failed before; now it fails for good: dead-letter it rather than block the task
-                deadLetter(s.offset(), s.key(), s.timestamp(), s.frame(), e);
+                deadLetter(s.offset(), s.key(), s.timestamp(), s.frame(), new RecordHeaders(), e);
                 inFlight.forget(s.offset());
             }
         }
@@ -115,7 +115,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     public void process(Record<String, Frame> record) {
         drain(false);
         long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
-        start(offset, record.key(), record.timestamp(), record.value(), false);
+        start(offset, record.key(), record.timestamp(), record.value(), record.headers(), false);
         // at most depth - 1 frames stay in flight when this call returns (depth 1: none, the frame is answered here)
         while (inFlight.size() >= depth) {
             drain(true);
@@ -125,7 +125,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     }
 
     /** Validates and decides on a frame, and queues it (its outcome may already be known). Throws for a bad frame. */
-    private void start(long offset, String key, long timestamp, Frame frame, boolean stored) {
+    private void start(long offset, String key, long timestamp, Frame frame, Headers headers, boolean stored) {
         Instant start = clock.instant();
         long startNanos = System.nanoTime();
         if (frame == null) {
@@ -162,7 +162,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
             boolean superseded = CameraCadence.superseded((long) (queueingMs * 1e6), interval, budgetMs * 1_000_000L);
             pending = analyzer.start(frame, deadlineNanos, superseded, policy);
         }
-        inFlight.add(new InFlightFrames.Entry(offset, key, timestamp, frame, ec, pending), stored);
+        inFlight.add(new InFlightFrames.Entry(offset, key, timestamp, frame, headers, ec, pending), stored);
     }
 
     /** Forwards the outcomes of the frames at the head whose answers are in; with {@code wait}, waits for the head's. */
@@ -188,7 +188,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
                 } catch (RuntimeException e) {
                     // whatever failed, it failed for this frame: dead-letter it alone (Kafka Streams' own handler
                     // would attribute it to the record being processed, another one) and go on with the others
-                    deadLetter(head.offset(), head.key(), head.timestamp(), head.frame(), e);
+                    deadLetter(head.offset(), head.key(), head.timestamp(), head.frame(), head.headers(), e);
                 }
             }
             inFlight.removeHead();
@@ -248,17 +248,12 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
 
     /**
      * Dead-letters a frame that failed once in flight, where Kafka Streams' own handler cannot (the record being
-     * processed is another one): the original value with the same headers as Kafka Streams' dead letters.
+     * processed is another one), in the same format as Kafka Streams' dead letters ({@link DeadLetters}).
      */
-    private void deadLetter(long offset, String key, long timestamp, Frame frame, RuntimeException e) {
+    private void deadLetter(long offset, String key, long timestamp, Frame frame, Headers frameHeaders, RuntimeException e) {
         LOG.warn("frame {}#{} dead-lettered: {}", frame.getCameraId(), frame.getSequence(), e.getMessage());
         metrics.deadLetter();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("__streams.errors.exception", e.getClass().getName().getBytes(StandardCharsets.UTF_8));
-        headers.add("__streams.errors.message", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
-        headers.add("__streams.errors.topic", inputTopic.getBytes(StandardCharsets.UTF_8));
-        headers.add("__streams.errors.partition", String.valueOf(context.taskId().partition()).getBytes(StandardCharsets.UTF_8));
-        headers.add("__streams.errors.offset", String.valueOf(offset).getBytes(StandardCharsets.UTF_8));
+        Headers headers = DeadLetters.headers(frameHeaders, e, inputTopic, context.taskId().partition(), offset);
         context.forward(new Record<String, Object>(key, FramewiseSerdes.frame().encode(frame), timestamp, headers),
                 FramewiseTopology.DEAD_LETTERS);
     }

@@ -11,6 +11,7 @@ import java.util.Set;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -31,7 +32,8 @@ final class InFlightFrames {
     static final String STORE = "framewise-inflight";
 
     /** What the processor needs to turn a frame's answer into its event, or to dead-letter it. */
-    record Entry(long offset, String key, long timestamp, Frame frame, EventContext context, FrameAnalyzer.Pending pending) {
+    record Entry(long offset, String key, long timestamp, Frame frame, Headers headers, EventContext context,
+                 FrameAnalyzer.Pending pending) {
     }
 
     /** A frame found in the store: its input position, key, timestamp and value. */

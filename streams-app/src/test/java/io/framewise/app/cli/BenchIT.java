@@ -30,9 +30,9 @@ class BenchIT {
     }
 
     @Test
-    void modelModeReportsEveryBatchSizeWithACalibration() throws Exception {
+    void benchModelReportsEveryBatchSizeWithACalibration() throws Exception {
         Path json = temp.resolve("model.json");
-        var run = CommandLineIT.framewise("bench", "--mode", "model", "--model", model.toString(), "--batch-sizes", "1,2",
+        var run = CommandLineIT.framewise("bench", "model", "--model", model.toString(), "--batch-sizes", "1,2",
                 "--precision", "float32", "--seconds", "0.3", "--json", json.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("calibration").contains("images/s");
@@ -52,10 +52,10 @@ class BenchIT {
     }
 
     @Test
-    void pipelineModeAccountsForEveryFrameAndPlots() throws Exception {
+    void benchPipelineAccountsForEveryFrameAndPlots() throws Exception {
         Path json = temp.resolve("pipeline.json");
         Path png = temp.resolve("pipeline.png");
-        var run = CommandLineIT.framewise("bench", "--mode", "pipeline", "--model", model.toString(), "--cameras", "2",
+        var run = CommandLineIT.framewise("bench", "pipeline", "--model", model.toString(), "--cameras", "2",
                 "--size", "320x240", "--seconds", "3", "--rate", "40", "--json", json.toString(), "--plot", png.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(png).isRegularFile();
@@ -75,9 +75,9 @@ class BenchIT {
     }
 
     @Test
-    void overloadModeOffersAMultipleOfTheModelOnlyThroughput() throws Exception {
+    void benchOverloadOffersAMultipleOfTheModelOnlyThroughput() throws Exception {
         Path json = temp.resolve("overload.json");
-        var run = CommandLineIT.framewise("bench", "--mode", "overload", "--model", model.toString(), "--cameras", "2",
+        var run = CommandLineIT.framewise("bench", "overload", "--model", model.toString(), "--cameras", "2",
                 "--size", "320x240", "--seconds", "3", "--multiple", "2", "--json", json.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("verdict:");
@@ -90,10 +90,10 @@ class BenchIT {
     }
 
     @Test
-    void sweepModeOffersFixedLoadsOnOneInstanceAndMatchesEveryFrame() throws Exception {
+    void benchSweepOffersFixedLoadsOnOneInstanceAndMatchesEveryFrame() throws Exception {
         Path json = temp.resolve("sweep.json");
         Path png = temp.resolve("sweep.png");
-        var run = CommandLineIT.framewise("bench", "--mode", "sweep", "--model", model.toString(), "--cameras", "2",
+        var run = CommandLineIT.framewise("bench", "sweep", "--model", model.toString(), "--cameras", "2",
                 "--size", "320x240", "--seconds", "3", "--warmup-seconds", "1", "--cold-seconds", "2",
                 "--multiples", "0.25,2", "--set", "framewise.inference.max.batch.size=4", "--json", json.toString(),
                 "--plot", png.toString());
@@ -116,8 +116,8 @@ class BenchIT {
     }
 
     @Test
-    void preprocessModeReportsDecodeAndBothResizesPerFrameSize() throws Exception {
-        var run = CommandLineIT.framewise("bench", "--mode", "preprocess", "--seconds", "0.5");
+    void benchPreprocessReportsDecodeAndBothResizesPerFrameSize() throws Exception {
+        var run = CommandLineIT.framewise("bench", "preprocess", "--frames", "25");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("640x480").contains("1280x720").contains("1920x1080").contains("Pillow bicubic");
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
@@ -61,6 +62,31 @@ class CliHelpTest {
         assertThat(header[0]).as("one imperative sentence").matches("[A-Z][a-z]+\\b[^.]*\\.")
                 .doesNotStartWith("Runs").doesNotStartWith("Prints").doesNotStartWith("Classifies");
         assertThat(out.toString()).as("the header heads the help").startsWith(header[0]);
+    }
+
+    @ParameterizedTest(name = "framewise bench {0} --help")
+    @MethodSource("benchmarks")
+    void eachBenchmarkOffersOnlyItsOwnOptions(String benchmark, List<String> own, List<String> others) {
+        CommandLine cli = FramewiseCli.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+
+        assertThat(cli.execute("bench", benchmark, "--help")).isZero();
+
+        assertThat(out.toString()).contains(own);
+        for (String option : others) {
+            assertThat(out.toString()).as("'bench %s' does not offer %s", benchmark, option).doesNotContain(option + " ");
+        }
+    }
+
+    static Stream<Arguments> benchmarks() {
+        return Stream.of(
+                Arguments.of("model", List.of("--batch-sizes", "--precision", "--json"), List.of("--cameras", "--rate", "--multiples")),
+                Arguments.of("pipeline", List.of("--cameras", "--rate", "--plot", "--set"), List.of("--multiple", "--frames", "--batch-sizes")),
+                Arguments.of("overload", List.of("--multiple", "--budget-ms"), List.of("--rate", "--multiples", "--frames")),
+                Arguments.of("sweep", List.of("--multiples", "--cold-seconds", "--warmup-seconds"), List.of("--rate", "--frames")),
+                Arguments.of("soak", List.of("--frames", "--max-rss-growth"), List.of("--multiples", "--plot", "--budget-ms")),
+                Arguments.of("preprocess", List.of("--frames", "--json"), List.of("--model", "--cameras", "--set")));
     }
 
     private static CommandLine find(CommandLine cli, String path) {

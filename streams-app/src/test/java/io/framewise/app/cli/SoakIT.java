@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A short soak in CI: 900 frames of 640x480 through the whole pipeline, RSS sampled. One leaked Mat per frame would
  * add about 0.9 MB per frame (one leaked input tensor 0.6 MB): some 600 MB over the 700 frames after warm-up, far
  * above the 15% allowed here on a process of about 1 GB. The 100,000-frame soak with its 5% limit is
- * {@code framewise bench --mode soak}.
+ * {@code framewise bench soak}.
  */
 class SoakIT {
     @TempDir
@@ -26,7 +26,7 @@ class SoakIT {
         Path model = temp.resolve("tiny");
         TinyConvNet.export(model, 12, 224);
         Path json = temp.resolve("soak.json");
-        var run = CommandLineIT.framewise("bench", "--mode", "soak", "--model", model.toString(), "--frames", "900",
+        var run = CommandLineIT.framewise("bench", "soak", "--model", model.toString(), "--frames", "900",
                 "--cameras", "4", "--size", "640x480", "--max-rss-growth", "15", "--json", json.toString());
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         System.out.println(run.out());

@@ -6,17 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.framewise.app.tools.client.FrameLedger;
 import io.framewise.app.tools.client.FramePublisher;
-import io.framewise.app.tools.client.Outcome;
-import io.framewise.app.tools.client.OutcomeReader;
+import io.framewise.app.tools.client.OutcomeCollector;
 import io.framewise.app.tools.client.Pacer;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
@@ -113,7 +110,8 @@ public final class ClusterScenario {
             }
         }, "scenario-steps");
         disturber.start();
-        try (FramePublisher publisher = new FramePublisher(fixture.client(), input, Clock.systemUTC())) {
+        FrameLedger ledger = new FrameLedger();
+        try (FramePublisher publisher = new FramePublisher(fixture.client(), input, Clock.systemUTC()).withLedger(ledger)) {
             long[] seq = new long[CAMERAS];
             Pacer pacer = new Pacer(frames / seconds, start);
             for (int i = 0; i < frames; i++) {
@@ -130,54 +128,38 @@ public final class ClusterScenario {
         if (stepFailure.get() != null) {
             throw stepFailure.get();
         }
-        return collect(fixture, app, frames, readCommitted, drain, disturbedAt.get());
+        return collect(fixture, app, ledger, readCommitted, drain, disturbedAt.get());
     }
 
-    private static Accounting collect(BrokerFixture fixture, String app, int frames, boolean readCommitted, Duration drain,
-                                      Instant disturbedAt) {
+    /**
+     * Reads every outcome until each published frame has one and 3 s have passed without a new one (late duplicates
+     * would have shown up by then), or the drain time runs out.
+     */
+    private static Accounting collect(BrokerFixture fixture, String app, FrameLedger ledger, boolean readCommitted,
+                                      Duration drain, Instant disturbedAt) throws InterruptedException {
         Map<String, Object> settings = fixture.settings(app);
         List<Classification> events = new ArrayList<>();
-        Map<String, Integer> seen = new ConcurrentHashMap<>();
         Map<String, List<Long>> firstOrder = new HashMap<>();
-        int deadLetters = 0;
-        try (OutcomeReader reader = new OutcomeReader(fixture.client(), (String) settings.get("framewise.output.topic"),
-                (String) settings.get("framewise.dead.letter.topic"), readCommitted)) {
-            long deadline = System.nanoTime() + drain.toNanos();
-            long quietSince = System.nanoTime();
-            while (System.nanoTime() < deadline) {
-                List<Outcome> batch = reader.poll(Duration.ofMillis(200));
-                for (Outcome o : batch) {
-                    String camera;
-                    long sequence;
+        int[] deadLetters = {0};
+        OutcomeCollector collector = new OutcomeCollector(fixture.client(), (String) settings.get("framewise.output.topic"),
+                (String) settings.get("framewise.dead.letter.topic"), readCommitted, ledger, o -> {
+                    Frame frame = o.isEvent() ? null : FramewiseSerdes.frame().decode(o.deadLetter().value());
+                    String camera = o.isEvent() ? o.event().getCameraId() : frame.getCameraId();
+                    long sequence = o.isEvent() ? o.event().getSequence() : frame.getSequence();
                     if (o.isEvent()) {
                         events.add(o.event());
-                        camera = o.event().getCameraId();
-                        sequence = o.event().getSequence();
                     } else {
-                        deadLetters++;
-                        Frame f = FramewiseSerdes.frame().decode(o.deadLetter().value());
-                        camera = f.getCameraId();
-                        sequence = f.getSequence();
+                        deadLetters[0]++;
                     }
-                    if (seen.merge(camera + "/" + sequence, 1, Integer::sum) == 1) {
+                    if (ledger.outcomes(FrameLedger.key(camera, sequence)) == 1) {
                         firstOrder.computeIfAbsent(camera, c -> new ArrayList<>()).add(sequence);
                     }
-                }
-                if (!batch.isEmpty()) {
-                    quietSince = System.nanoTime();
-                }
-                // all accounted and 3 s of quiet: late duplicates would have shown up by now
-                if (seen.size() >= frames && System.nanoTime() - quietSince > 3e9) {
-                    break;
-                }
-            }
+                });
+        try {
+            collector.awaitAccounted(drain, Duration.ofSeconds(3), () -> false);
+        } finally {
+            collector.close();
         }
-        int duplicates = seen.values().stream().mapToInt(c -> c - 1).sum();
-        Set<String> expected = new HashSet<>();
-        for (int i = 0; i < frames; i++) {
-            expected.add("cam-" + (i % CAMERAS) + "/" + (i / CAMERAS));
-        }
-        expected.removeAll(seen.keySet());
         int outOfOrder = 0;
         for (List<Long> order : firstOrder.values()) {
             for (int i = 1; i < order.size(); i++) {
@@ -187,8 +169,8 @@ public final class ClusterScenario {
                 }
             }
         }
-        return new Accounting(frames, seen.size(), duplicates, expected.size(), deadLetters, events,
-                takeover(events, disturbedAt), outOfOrder);
+        return new Accounting((int) ledger.published(), (int) ledger.accounted(), (int) ledger.duplicates(),
+                (int) ledger.missing(), deadLetters[0], events, takeover(events, disturbedAt), outOfOrder);
     }
 
     /**

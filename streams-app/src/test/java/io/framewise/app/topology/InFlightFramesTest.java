@@ -32,6 +32,8 @@ import io.framewise.schema.Status;
 import io.framewise.schema.serde.FramewiseSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -113,7 +115,8 @@ class InFlightFramesTest {
                              long seq, byte[] jpeg) {
         ctx.setRecordMetadata("frames", 0, offset);
         Frame f = TestFrames.frame(camera, seq, Instant.now(), jpeg, Codec.JPEG);
-        p.process(new Record<>(camera, f, offset));
+        Headers headers = new RecordHeaders().add("site", "north-gate".getBytes(StandardCharsets.UTF_8));
+        p.process(new Record<>(camera, f, offset, headers));
     }
 
     /** Runs the drain punctuation until {@code n} records were forwarded (or 10 s pass). */
@@ -189,6 +192,8 @@ class InFlightFramesTest {
         assertThat(original.getSequence()).isEqualTo(1);
         assertThat(header(deadLetter.headers().lastHeader("__streams.errors.message"))).contains("the model cannot take this image");
         assertThat(header(deadLetter.headers().lastHeader("__streams.errors.offset"))).isEqualTo("21");
+        assertThat(header(deadLetter.headers().lastHeader("site"))).as("the frame's own headers, as Kafka Streams keeps them")
+                .isEqualTo("north-gate");
         assertThat(((Classification) out.get(2).record().value()).getStatus()).isEqualTo(Status.OK);
         assertThat(storedOffsets()).isEmpty();
     }

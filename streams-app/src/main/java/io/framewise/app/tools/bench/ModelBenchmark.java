@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import io.framewise.inference.CpuFeatures;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.InferenceOptions.Precision;
@@ -48,6 +49,42 @@ public final class ModelBenchmark {
     }
 
     public record Result(String model, long macs, List<Row> rows, Map<String, Double> calibrationGflops, Agreement bf16Agreement) {
+
+        /** The best images/s of any configuration. */
+        public double bestImagesPerSecond() {
+            return rows.stream().mapToDouble(Row::imagesPerSecond).max().orElse(0);
+        }
+
+        /** The best images/s of a configuration whose p99 batch latency is within {@code ms}. */
+        public double bestImagesPerSecondWithin(double ms) {
+            return rows.stream().filter(r -> r.p99Ms() <= ms).mapToDouble(Row::imagesPerSecond).max().orElse(0);
+        }
+
+        /** The first configuration's median latency (batch 1, when measured). */
+        public double firstP50Ms() {
+            return rows.get(0).p50Ms();
+        }
+
+        /** The table {@code bench model} prints; the other benchmarks print it before their own. */
+        public String table() {
+            StringBuilder s = new StringBuilder();
+            s.append(String.format(Locale.ROOT, "model %s, %.3f GMACs per image, CPU %s, %d cores%n", model, macs / 1e9,
+                    CpuFeatures.modelName(), Runtime.getRuntime().availableProcessors()));
+            calibrationGflops.forEach((p, g) -> s.append(String.format(Locale.ROOT,
+                    "calibration (TF dense matmul 1536x1536, %s): %.1f GFLOP/s%n", p, g)));
+            s.append(String.format(Locale.ROOT, "%-9s %5s %10s %10s %10s %12s %10s%n", "precision", "batch", "images/s",
+                    "p50 ms", "p99 ms", "GFLOP/s", "of calib."));
+            for (Row row : rows) {
+                s.append(String.format(Locale.ROOT, "%-9s %5d %10.1f %10.2f %10.2f %12.1f %9.0f%%%n", row.precision(),
+                        row.batch(), row.imagesPerSecond(), row.p50Ms(), row.p99Ms(), row.achievedGflops(),
+                        100 * row.fractionOfCalibration()));
+            }
+            if (bf16Agreement != null) {
+                s.append(String.format(Locale.ROOT, "bfloat16 vs float32 on %d random images: same top-1 for %d, max |dlogit| %.3g%n",
+                        bf16Agreement.images(), bf16Agreement.sameTop1(), bf16Agreement.maxAbsLogitDifference()));
+            }
+            return s.toString();
+        }
     }
 
     private final Path modelDir;

@@ -16,8 +16,7 @@ import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.tools.client.FrameLedger;
 import io.framewise.app.tools.client.FramePublisher;
-import io.framewise.app.tools.client.Outcome;
-import io.framewise.app.tools.client.OutcomeReader;
+import io.framewise.app.tools.client.OutcomeCollector;
 import io.framewise.app.tools.client.Pacer;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
@@ -47,16 +46,12 @@ public final class PipelineBenchmark {
 
     private final Map<String, Object> settings;
     private final Path model;
-    private final int cameras;
-    private final int width;
-    private final int height;
+    private final SyntheticCameras cameras;
 
-    public PipelineBenchmark(Map<String, Object> settings, Path model, int cameras, int width, int height) {
+    public PipelineBenchmark(Map<String, Object> settings, Path model, SyntheticCameras cameras) {
         this.settings = settings;
         this.model = model;
         this.cameras = cameras;
-        this.width = width;
-        this.height = height;
     }
 
     /**
@@ -66,92 +61,88 @@ public final class PipelineBenchmark {
      * @param seconds  how long to publish
      */
     public Result run(double totalFps, double seconds, ProgressBar progress) throws Exception {
-        return run(totalFps, seconds, progress, new AtomicLong());
+        return run(totalFps, seconds, Long.MAX_VALUE, progress, new AtomicLong());
     }
 
-    /** As above, counting accounted frames in {@code accountedSoFar} as they come (for samplers). */
-    public Result run(double totalFps, double seconds, ProgressBar progress, AtomicLong accountedSoFar)
+    /**
+     * As above, publishing at most {@code maxFrames} frames and counting accounted frames in {@code accountedSoFar}
+     * as they come (for samplers).
+     */
+    public Result run(double totalFps, double seconds, long maxFrames, ProgressBar progress, AtomicLong accountedSoFar)
             throws Exception {
-        return runUntil(totalFps, seconds, Long.MAX_VALUE, progress, accountedSoFar);
-    }
-
-    /** As above, publishing at most {@code maxFrames} frames. */
-    public Result runUntil(double totalFps, double seconds, long maxFrames, ProgressBar progress,
-                           AtomicLong accountedSoFar) throws Exception {
         FramewiseConfig config = new FramewiseConfig(settings);
         int window = 3 * config.maxBatchSize();
-        List<List<byte[]>> payloads = SyntheticCameras.encode(cameras, width, height);
+        List<List<byte[]>> payloads = cameras.encode();
         Map<String, Object> client = FramewiseConfig.clientSettings(settings);
         FrameLedger ledger = new FrameLedger();
+        List<Sample> samples = new ArrayList<>();
+        Map<Status, Long> byStatus = new EnumMap<>(Status.class);
+        long[] deadLettered = {0};
+        List<LagPoint> lag = new ArrayList<>();
+        lag.add(new LagPoint(0, 0));
+        long start;
+        long publishEnd;
+        long acked;
+        boolean publishedAll;
         try (InferenceService models = InferenceService.load(config, model);
              FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60));
-             FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger);
-             OutcomeReader reader = new OutcomeReader(client, config.outputTopic(), config.deadLetterTopic(), true)) {
-            reader.poll(Duration.ofMillis(500)); // join the group before the clock starts
-            List<Sample> samples = new ArrayList<>();
-            List<LagPoint> lag = new ArrayList<>();
-            Map<Status, Long> byStatus = new EnumMap<>(Status.class);
-            long[] deadLettered = {0};
-            long start = System.nanoTime();
-            AtomicLong accountedHere = new AtomicLong();
-            Thread sender = new Thread(() -> publish(publisher, payloads, totalFps, seconds, start, accountedHere, window, maxFrames),
-                    "bench-publisher");
-            sender.start();
-            long accounted = 0;
-            long lastLag = 0;
-            long publishEnd = 0;
-            long hardStop = start + (long) ((seconds + 120) * 1e9);
-            while (System.nanoTime() < hardStop) {
-                for (Outcome o : reader.poll(Duration.ofMillis(20))) {
-                    ledger.outcome(o);
-                    accounted++;
-                    accountedHere.incrementAndGet();
-                    accountedSoFar.incrementAndGet();
-                    if (!o.isEvent()) {
-                        deadLettered[0]++;
-                        continue;
-                    }
-                    Classification e = o.event();
-                    byStatus.merge(e.getStatus(), 1L, Long::sum);
-                    double at = (System.nanoTime() - start) / 1e9;
-                    double e2e = Duration.between(e.getCaptureTimestamp(), Instant.now()).toNanos() / 1e6;
-                    var l = e.getLatency();
-                    samples.add(new Sample(at, e2e, e.getStatus(), e.getDeadlineMet(), l.getQueueingMs(), l.getDecodeMs(),
-                            l.getPreprocessMs(), l.getBatchWaitMs(), l.getInferenceMs(), e.getBatchSize()));
-                }
-                long now = System.nanoTime();
-                if (now - lastLag > 250_000_000L) {
-                    lastLag = now;
-                    lag.add(new LagPoint((now - start) / 1e9, publisher.acked() - accounted));
-                    String detail = String.format(Locale.ROOT, "%d published, %d accounted", publisher.acked(), accounted);
+             FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger)) {
+            long origin = System.nanoTime();
+            start = origin;
+            OutcomeCollector collector = new OutcomeCollector(client, config.outputTopic(), config.deadLetterTopic(), true,
+                    ledger, o -> {
+                        accountedSoFar.incrementAndGet();
+                        if (!o.isEvent()) {
+                            deadLettered[0]++;
+                            return;
+                        }
+                        Classification e = o.event();
+                        byStatus.merge(e.getStatus(), 1L, Long::sum);
+                        double e2e = Duration.between(e.getCaptureTimestamp(), Instant.now()).toNanos() / 1e6;
+                        var l = e.getLatency();
+                        samples.add(new Sample((System.nanoTime() - origin) / 1e9, e2e, e.getStatus(), e.getDeadlineMet(),
+                                l.getQueueingMs(), l.getDecodeMs(), l.getPreprocessMs(), l.getBatchWaitMs(), l.getInferenceMs(),
+                                e.getBatchSize()));
+                    });
+            try {
+                Thread sender = new Thread(() -> publish(publisher, payloads, totalFps, seconds, origin, ledger, window, maxFrames),
+                        "bench-publisher");
+                sender.start();
+                while (sender.isAlive()) {
+                    sender.join(250);
+                    lag.add(new LagPoint((System.nanoTime() - origin) / 1e9, ledger.missing()));
+                    String detail = String.format(Locale.ROOT, "%d published, %d accounted", ledger.published(), ledger.accounted());
                     if (maxFrames != Long.MAX_VALUE) {
-                        progress.update(accounted, detail); // a frame count is the goal: show it
+                        progress.update(ledger.accounted(), detail); // a frame count is the goal: show it
                     } else {
                         progress.step(detail);
                     }
                 }
-                if (!sender.isAlive() && publishEnd == 0) {
-                    publisher.flush();
-                    publishEnd = System.nanoTime();
-                }
-                if (publishEnd != 0 && accounted >= publisher.acked()) {
-                    break;
-                }
+                publisher.flush();
+                publishEnd = System.nanoTime();
+                publishedAll = collector.await(() -> {
+                    double at = (System.nanoTime() - origin) / 1e9;
+                    if (at - lag.get(lag.size() - 1).atSeconds() >= 0.25) {
+                        lag.add(new LagPoint(at, ledger.missing()));
+                    }
+                    return ledger.missing() == 0;
+                }, Duration.ofSeconds(120), () -> !app.isAlive()) && publisher.failed() == 0;
+                acked = publisher.acked();
+            } finally {
+                collector.close();
             }
-            sender.interrupt();
-            double publishSeconds = ((publishEnd == 0 ? System.nanoTime() : publishEnd) - start) / 1e9;
-            double drainSeconds = (System.nanoTime() - start) / 1e9 - publishSeconds;
-            long classified = byStatus.getOrDefault(Status.OK, 0L);
-            double lastEvent = samples.isEmpty() ? 1 : samples.get(samples.size() - 1).atSeconds();
-            return new Result(publisher.acked(), deadLettered[0], byStatus, samples, lag, publishSeconds, drainSeconds,
-                    publisher.acked() / publishSeconds, classified / Math.max(1e-9, lastEvent),
-                    ledger.complete() && publisher.failed() == 0, ledger.verdict());
         }
+        double publishSeconds = (publishEnd - start) / 1e9;
+        double drainSeconds = (System.nanoTime() - start) / 1e9 - publishSeconds;
+        long classified = byStatus.getOrDefault(Status.OK, 0L);
+        double lastEvent = samples.isEmpty() ? 1 : samples.get(samples.size() - 1).atSeconds();
+        return new Result(acked, deadLettered[0], byStatus, samples, lag, publishSeconds, drainSeconds, acked / publishSeconds,
+                classified / Math.max(1e-9, lastEvent), publishedAll && ledger.complete(), ledger.verdict());
     }
 
     private void publish(FramePublisher publisher, List<List<byte[]>> payloads, double totalFps, double seconds, long start,
-                         AtomicLong accounted, int window, long maxFrames) {
-        long[] sequence = new long[cameras];
+                         FrameLedger ledger, int window, long maxFrames) {
+        long[] sequence = new long[cameras.count()];
         long sent = 0;
         long end = start + (long) (seconds * 1e9);
         Pacer pacer = new Pacer(totalFps, start);
@@ -162,7 +153,7 @@ public final class PipelineBenchmark {
                 } catch (InterruptedException e) {
                     return;
                 }
-            } else if (sent - accounted.get() >= window) {
+            } else if (sent - ledger.accounted() >= window) {
                 try {
                     Thread.sleep(0, 200_000);
                 } catch (InterruptedException e) {
@@ -170,10 +161,11 @@ public final class PipelineBenchmark {
                 }
                 continue;
             }
-            int camera = (int) (sent % cameras);
+            int camera = (int) (sent % cameras.count());
             List<byte[]> frames = payloads.get(camera);
             byte[] jpeg = frames.get((int) (sequence[camera] % frames.size()));
-            publisher.sendFrame("cam-" + camera, sequence[camera], Codec.JPEG, jpeg, width, height, Map.of());
+            publisher.sendFrame(SyntheticCameras.id(camera), sequence[camera], Codec.JPEG, jpeg, cameras.width(),
+                    cameras.height(), Map.of());
             sequence[camera]++;
             sent++;
         }

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewise.schema.Status;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -117,6 +119,29 @@ public final class PipelineReport {
         s.append(String.format(Locale.ROOT, "  backlog: max %d frames, %d when publishing stopped (%s), drained in %.1f s%n",
                 maxBacklog(), backlogAtPublishEnd(), lagBounded() ? "bounded" : "GROWING", r.drainSeconds()));
         return s.toString();
+    }
+
+    /** The figures of {@link #summary}, machine-readable. */
+    public ObjectNode toJson() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        PipelineBenchmark.Result r = result;
+        o.put("published", r.published());
+        o.put("deadLettered", r.deadLettered());
+        o.putPOJO("eventsByStatus", r.byStatus());
+        o.put("complete", r.complete());
+        o.put("offeredFps", r.offeredFps());
+        o.put("classifiedPerSecond", r.classifiedPerSecond());
+        o.put("skipRate", skipRate());
+        o.put("deadlineMissRate", deadlineMissRate());
+        o.put("meanBatchSize", meanBatchSize());
+        o.putPOJO("endToEndMs", endToEnd());
+        ObjectNode stages = o.putObject("stagesMs");
+        stages().forEach((k, v) -> stages.putObject(k).put("mean", v[0]).put("p99", v[1]));
+        o.put("maxBacklog", maxBacklog());
+        o.put("backlogAtPublishEnd", backlogAtPublishEnd());
+        o.put("lagBounded", lagBounded());
+        o.put("drainSeconds", r.drainSeconds());
+        return o;
     }
 
     /** Latency over time (classified and skipped frames) and its distribution, side by side. */

@@ -1,11 +1,14 @@
 package io.framewise.app.tools.bench;
 
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewise.decoder.DecodedImage;
 import io.framewise.decoder.ImageDecoder;
 import io.framewise.decoder.ImageEncoder;
@@ -13,6 +16,7 @@ import io.framewise.decoder.PreprocessSpec;
 import io.framewise.decoder.PreprocessSpec.Interpolation;
 import io.framewise.decoder.Preprocessor;
 import io.framewise.decoder.source.SyntheticScene;
+import io.framewise.inference.CpuFeatures;
 import io.framewise.schema.Codec;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -27,7 +31,46 @@ public final class PreprocessBenchmark {
     public record Row(int width, int height, int jpegBytes, Percentiles decodeMs, Percentiles pillowMs, Percentiles opencvMs) {
     }
 
+    /** The frame sizes {@code bench preprocess} measures. */
+    public static final List<int[]> SIZES = List.of(new int[] {640, 480}, new int[] {1280, 720}, new int[] {1920, 1080});
+
     private PreprocessBenchmark() {
+    }
+
+    /** {@code bench preprocess}: every size of {@link #SIZES}, {@code iterations} frames each after warm-up. */
+    public static BenchReport report(int iterations, PrintWriter log) {
+        ProgressBar progress = new ProgressBar(log, "bench preprocess", SIZES.size());
+        List<Row> rows = run(SIZES, iterations, progress);
+        progress.finish();
+        return new BenchReport() {
+            @Override
+            public String text() {
+                StringBuilder s = new StringBuilder();
+                s.append(String.format(Locale.ROOT, "per frame, one thread, %d frames each after warm-up; CPU %s%n", iterations,
+                        CpuFeatures.modelName()));
+                s.append(String.format(Locale.ROOT, "%-10s %8s %18s %26s %26s%n", "frame", "JPEG KB", "decode p50/p99 ms",
+                        "Pillow bicubic p50/p99 ms", "OpenCV cubic p50/p99 ms"));
+                for (Row r : rows) {
+                    s.append(String.format(Locale.ROOT, "%-10s %8.1f %9.2f / %6.2f %17.2f / %6.2f %17.2f / %6.2f%n",
+                            r.width() + "x" + r.height(), r.jpegBytes() / 1024.0, r.decodeMs().p50(), r.decodeMs().p99(),
+                            r.pillowMs().p50(), r.pillowMs().p99(), r.opencvMs().p50(), r.opencvMs().p99()));
+                }
+                return s.toString();
+            }
+
+            @Override
+            public ObjectNode json() {
+                ObjectNode root = Machine.report("preprocess");
+                root.put("iterations", iterations);
+                root.putPOJO("rows", rows);
+                return root;
+            }
+
+            @Override
+            public boolean passed() {
+                return true;
+            }
+        };
     }
 
     public static List<Row> run(List<int[]> sizes, int iterations, ProgressBar progress) {

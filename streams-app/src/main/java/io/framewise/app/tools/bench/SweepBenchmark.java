@@ -12,15 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.tools.client.FrameLedger;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.Outcome;
-import io.framewise.app.tools.client.OutcomeReader;
+import io.framewise.app.tools.client.OutcomeCollector;
 import io.framewise.app.tools.client.Pacer;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
@@ -69,43 +68,30 @@ public final class SweepBenchmark {
 
     private final Map<String, Object> settings;
     private final Path model;
-    private final int cameras;
-    private final int width;
-    private final int height;
+    private final SyntheticCameras cameras;
 
-    public SweepBenchmark(Map<String, Object> settings, Path model, int cameras, int width, int height) {
+    public SweepBenchmark(Map<String, Object> settings, Path model, SyntheticCameras cameras) {
         this.settings = settings;
         this.model = model;
         this.cameras = cameras;
-        this.width = width;
-        this.height = height;
     }
 
     /** Runs the cold-start phase (if {@code cold} is not null) and then every point, in order. */
     public List<PointResult> run(Point cold, List<Point> points, ProgressBar progress) throws Exception {
         FramewiseConfig config = new FramewiseConfig(settings);
         long budgetMs = config.latencyBudgetMs();
-        List<List<byte[]>> payloads = SyntheticCameras.encode(cameras, width, height);
+        List<List<byte[]>> payloads = cameras.encode();
         Map<String, Object> client = FramewiseConfig.clientSettings(settings);
         Map<String, Seen> outcomes = new ConcurrentHashMap<>();
-        AtomicLong duplicates = new AtomicLong();
-        AtomicLong deadLetters = new AtomicLong();
-        long[] sequence = new long[cameras];
+        FrameLedger ledger = new FrameLedger();
+        long[] sequence = new long[cameras.count()];
         List<PointResult> results = new ArrayList<>();
         try (InferenceService models = InferenceService.load(config, model);
              FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(120));
-             FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC());
-             OutcomeReader reader = new OutcomeReader(client, config.outputTopic(), config.deadLetterTopic(), true)) {
+             FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger)) {
             Instant origin = Instant.now();
-            AtomicBoolean reading = new AtomicBoolean(true);
-            Thread consumer = new Thread(() -> {
-                while (reading.get()) {
-                    for (Outcome o : reader.poll(Duration.ofMillis(20))) {
-                        record(o, origin, outcomes, duplicates, deadLetters);
-                    }
-                }
-            }, "sweep-consumer");
-            consumer.start();
+            OutcomeCollector collector = new OutcomeCollector(client, config.outputTopic(), config.deadLetterTopic(), true,
+                    ledger, o -> record(o, origin, outcomes));
             try {
                 List<Point> all = new ArrayList<>();
                 if (cold != null) {
@@ -117,30 +103,26 @@ public final class SweepBenchmark {
                     double startSeconds = Duration.between(origin, Instant.now()).toNanos() / 1e9;
                     List<String> keys = publish(publisher, payloads, sequence, p);
                     publisher.flush();
-                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                    while (System.nanoTime() < deadline && keys.stream().anyMatch(k -> !outcomes.containsKey(k))) {
-                        Thread.sleep(50);
-                    }
-                    results.add(summarise(p, startSeconds, keys, outcomes, budgetMs, duplicates.getAndSet(0),
-                            deadLetters.getAndSet(0)));
+                    collector.await(() -> keys.stream().allMatch(k -> ledger.outcomes(k) > 0), Duration.ofSeconds(60),
+                            () -> !app.isAlive());
+                    results.add(summarise(p, startSeconds, keys, outcomes, ledger, budgetMs));
                     Thread.sleep(1000); // let the queues empty between points
                 }
             } finally {
-                reading.set(false);
-                consumer.join(5000);
+                collector.close();
             }
         }
         return results;
     }
 
-    private static void record(Outcome o, Instant origin, Map<String, Seen> outcomes, AtomicLong duplicates,
-                               AtomicLong deadLetters) {
+    /** What the consumer saw of one frame; the first outcome of a frame is kept (the ledger counts the others). */
+    private static void record(Outcome o, Instant origin, Map<String, Seen> outcomes) {
         Instant now = Instant.now();
         String key;
         Seen seen;
         if (o.isEvent()) {
             Classification e = o.event();
-            key = e.getCameraId() + "#" + e.getSequence();
+            key = FrameLedger.key(e.getCameraId(), e.getSequence());
             double endToEnd = Duration.between(e.getCaptureTimestamp(), now).toNanos() / 1e6;
             var l = e.getLatency();
             double processor = l.getTotalMs() - l.getQueueingMs();
@@ -152,14 +134,16 @@ public final class SweepBenchmark {
             seen = new Seen(Duration.between(origin, e.getCaptureTimestamp()).toNanos() / 1e9, endToEnd, e.getStatus(),
                     e.getBatchSize(), stages, reason);
         } else {
-            deadLetters.incrementAndGet();
-            Frame f = FramewiseSerdes.frame().decode(o.deadLetter().value());
-            key = f.getCameraId() + "#" + f.getSequence();
+            Frame f;
+            try {
+                f = FramewiseSerdes.frame().decode(o.deadLetter().value());
+            } catch (RuntimeException notAFrame) {
+                return; // the ledger counts it as unmatched
+            }
+            key = FrameLedger.key(f.getCameraId(), f.getSequence());
             seen = new Seen(Duration.between(origin, f.getCaptureTimestamp()).toNanos() / 1e9, Double.NaN, null, 0, null, null);
         }
-        if (outcomes.putIfAbsent(key, seen) != null) {
-            duplicates.incrementAndGet();
-        }
+        outcomes.putIfAbsent(key, seen);
     }
 
     /** Publishes at the point's rate (paced on a schedule, not on answers: open loop); returns the frames' keys. */
@@ -175,18 +159,21 @@ public final class SweepBenchmark {
                 return keys;
             }
             pacer.awaitFrame(sent);
-            int camera = (int) (sent % cameras);
+            int camera = (int) (sent % cameras.count());
             List<byte[]> frames = payloads.get(camera);
             long seq = sequence[camera]++;
-            String id = "cam-" + camera;
-            publisher.sendFrame(id, seq, Codec.JPEG, frames.get((int) (seq % frames.size())), width, height, Map.of());
-            keys.add(id + "#" + seq);
+            String id = SyntheticCameras.id(camera);
+            publisher.sendFrame(id, seq, Codec.JPEG, frames.get((int) (seq % frames.size())), cameras.width(), cameras.height(),
+                    Map.of());
+            keys.add(FrameLedger.key(id, seq));
             sent++;
         }
     }
 
     private static PointResult summarise(Point p, double startSeconds, List<String> keys, Map<String, Seen> outcomes,
-                                         long budgetMs, long duplicates, long deadLettered) {
+                                         FrameLedger ledger, long budgetMs) {
+        long duplicates = keys.stream().mapToLong(k -> Math.max(0, ledger.outcomes(k) - 1)).sum();
+        long deadLettered = keys.stream().map(outcomes::get).filter(s -> s != null && s.status() == null).count();
         double steadyFrom = startSeconds + p.warmupSeconds();
         long missing = 0;
         Map<Status, Long> byStatus = new EnumMap<>(Status.class);

@@ -2,6 +2,7 @@ package io.framewise.app.tools.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.SyntheticScene;
@@ -9,20 +10,31 @@ import io.framewise.schema.Codec;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Frames of synthetic cameras, JPEG-encoded before a benchmark starts, so that the publisher does not take the CPU
- * being measured: 24 distinct frames per camera, replayed in a loop.
+ * The cameras a benchmark offers load from: {@code count} synthetic cameras filming {@code width x height}, their
+ * frames JPEG-encoded before the benchmark starts so that the publisher does not take the CPU being measured (24
+ * distinct frames per camera, replayed in a loop).
  */
-public final class SyntheticCameras {
-    private SyntheticCameras() {
+public record SyntheticCameras(int count, int width, int height) {
+
+    public SyntheticCameras {
+        if (count < 1 || width < 1 || height < 1) {
+            throw new IllegalArgumentException("need at least one camera and a positive frame size, got " + count + " cameras "
+                    + width + "x" + height);
+        }
     }
 
-    /** For each of {@code cameras} cameras, its 24 frames of {@code width x height}. */
-    public static List<List<byte[]>> encode(int cameras, int width, int height) {
+    /** The id of camera {@code index}, as its frames' key. */
+    public static String id(int index) {
+        return "cam-" + index;
+    }
+
+    /** For each camera, its 24 frames. */
+    public List<List<byte[]>> encode() {
         ImageEncoder jpeg = new ImageEncoder(Codec.JPEG, 85);
         List<List<byte[]>> all = new ArrayList<>();
-        for (int c = 0; c < cameras; c++) {
+        for (int c = 0; c < count; c++) {
             List<byte[]> frames = new ArrayList<>();
-            try (SyntheticScene scene = new SyntheticScene(width, height, c, "cam-" + c, 24)) {
+            try (SyntheticScene scene = new SyntheticScene(width, height, c, id(c), 24)) {
                 Mat image;
                 while ((image = scene.next()) != null) {
                     frames.add(jpeg.encode(image));
@@ -31,5 +43,10 @@ public final class SyntheticCameras {
             all.add(frames);
         }
         return all;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%d cameras %dx%d JPEG", count, width, height);
     }
 }

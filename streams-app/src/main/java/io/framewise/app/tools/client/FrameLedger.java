@@ -11,20 +11,36 @@ import io.framewise.schema.serde.FramewiseSerdes;
  * sequence, to exactly one outcome — an event, or a dead letter (matched by the frame in its original value). A
  * frame with no outcome is missing; a second outcome for a frame is a duplicate; an outcome for no published frame
  * (or a dead letter whose value is not a frame) is unmatched. Thread-safe: the publisher's callbacks and the reader
- * record into it concurrently.
+ * record into it concurrently; the counts the waiting loops read are kept as they go, not recounted.
  */
 public final class FrameLedger {
-    private final ConcurrentHashMap<String, Boolean> published = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Integer> outcomes = new ConcurrentHashMap<>();
-    private final AtomicLong unmatched = new AtomicLong();
+    /** One frame: acknowledged by the broker or not (yet), and how many outcomes it has. */
+    private record Entry(boolean published, int outcomes) {
+    }
 
-    private static String key(String camera, long sequence) {
+    private final ConcurrentHashMap<String, Entry> frames = new ConcurrentHashMap<>();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong accounted = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong notFrames = new AtomicLong();
+
+    /** The key a frame is matched by. */
+    public static String key(String camera, long sequence) {
         return camera + "#" + sequence;
     }
 
     /** The broker acknowledged this frame. */
     public void published(String camera, long sequence) {
-        published.put(key(camera, sequence), Boolean.TRUE);
+        frames.compute(key(camera, sequence), (k, e) -> {
+            if (e != null && e.published()) {
+                return e;
+            }
+            published.incrementAndGet();
+            if (e != null && e.outcomes() > 0) {
+                accounted.incrementAndGet(); // its outcome overtook the acknowledgement
+            }
+            return new Entry(true, e == null ? 0 : e.outcomes());
+        });
     }
 
     /** An outcome arrived. */
@@ -37,21 +53,29 @@ public final class FrameLedger {
             try {
                 f = FramewiseSerdes.frame().decode(o.deadLetter().value());
             } catch (RuntimeException notAFrame) {
-                unmatched.incrementAndGet();
+                notFrames.incrementAndGet();
                 return;
             }
             key = key(f.getCameraId(), f.getSequence());
         }
-        outcomes.merge(key, 1, Integer::sum);
+        frames.compute(key, (k, e) -> {
+            int before = e == null ? 0 : e.outcomes();
+            if (before > 0) {
+                duplicates.incrementAndGet();
+            } else if (e != null && e.published()) {
+                accounted.incrementAndGet();
+            }
+            return new Entry(e != null && e.published(), before + 1);
+        });
     }
 
     public long published() {
-        return published.size();
+        return published.get();
     }
 
     /** Published frames with at least one outcome. */
     public long accounted() {
-        return published.keySet().stream().filter(outcomes::containsKey).count();
+        return accounted.get();
     }
 
     public long missing() {
@@ -60,12 +84,18 @@ public final class FrameLedger {
 
     /** Outcomes beyond the first, over all frames. */
     public long duplicates() {
-        return outcomes.values().stream().mapToLong(c -> c - 1).sum();
+        return duplicates.get();
+    }
+
+    /** How many outcomes this frame has had so far. */
+    public int outcomes(String key) {
+        Entry e = frames.get(key);
+        return e == null ? 0 : e.outcomes();
     }
 
     /** Outcomes that match no published frame. */
     public long unmatched() {
-        return unmatched.get() + outcomes.keySet().stream().filter(k -> !published.containsKey(k)).count();
+        return notFrames.get() + frames.values().stream().filter(e -> !e.published()).mapToLong(Entry::outcomes).sum();
     }
 
     /** Every acknowledged frame has exactly one outcome and every outcome belongs to one. */

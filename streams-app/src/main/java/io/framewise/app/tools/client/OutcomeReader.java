@@ -1,6 +1,5 @@
 package io.framewise.app.tools.client;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,12 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.framewise.app.topology.DeadLetters;
 import io.framewise.schema.serde.FramewiseSerdes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -51,26 +49,12 @@ public final class OutcomeReader implements AutoCloseable {
             if (r.topic().equals(eventsTopic)) {
                 out.add(new Outcome(r.key(), FramewiseSerdes.classification().decode(r.value()), null));
             } else {
-                Headers h = r.headers();
-                out.add(new Outcome(r.key(), null, new Outcome.DeadLetter(r.value(), header(h, "__streams.errors.exception"),
-                        header(h, "__streams.errors.message"), header(h, "__streams.errors.topic"),
-                        parseInt(header(h, "__streams.errors.partition")), parseLong(header(h, "__streams.errors.offset")))));
+                DeadLetters.Reason why = DeadLetters.reason(r.headers());
+                out.add(new Outcome(r.key(), null, new Outcome.DeadLetter(r.value(), why.exception(), why.message(),
+                        why.sourceTopic(), why.partition(), why.offset())));
             }
         }
         return out;
-    }
-
-    private static String header(Headers headers, String name) {
-        Header h = headers.lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static int parseInt(String s) {
-        return s == null ? -1 : Integer.parseInt(s.trim());
-    }
-
-    private static long parseLong(String s) {
-        return s == null ? -1 : Long.parseLong(s.trim());
     }
 
     @Override

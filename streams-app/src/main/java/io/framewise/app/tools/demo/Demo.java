@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.framewise.app.FramewiseApplication;
@@ -25,7 +25,7 @@ import io.framewise.app.tools.broker.EmbeddedKafkaBroker;
 import io.framewise.app.tools.client.FrameLedger;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.Outcome;
-import io.framewise.app.tools.client.OutcomeReader;
+import io.framewise.app.tools.client.OutcomeCollector;
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.ImageSource;
 import io.framewise.decoder.source.ImageSources;
@@ -80,65 +80,73 @@ public final class Demo {
         FrameLedger ledger = new FrameLedger();
         Map<Status, Long> byStatus = new EnumMap<>(Status.class);
         List<Double> latencies = new ArrayList<>();
-        long deadLettered = 0;
-        try (FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger);
-             OutcomeReader reader = new OutcomeReader(client, config.outputTopic(), config.deadLetterTopic(), true)) {
-            List<Future<Long>> publishing = new ArrayList<>();
-            ImageEncoder encoder = new ImageEncoder(Codec.JPEG, 90);
-            long frames = options.frames();
-            for (int i = 0; i < cameras; i++) {
-                int index = i;
-                long share = frames < 0 ? -1 : frames / cameras + (i < frames % cameras ? 1 : 0);
-                String camera = "cam-" + (i + 1);
-                publishing.add(pool.submit(() -> {
-                    try (ImageSource images = ImageSources.open(options.source(), index, camera, options.width(),
-                            options.height(), share)) {
-                        if (index == 0) {
-                            log.println("framewise demo: " + cameras + " camera(s) filming " + images.describe()
-                                    + (options.fps() > 0 ? " at " + options.fps() + " fps each" : ", as fast as possible"));
-                            log.flush();
+        long[] deadLettered = {0};
+        long acked;
+        long failed;
+        String firstError;
+        try (FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger)) {
+            OutcomeCollector collector = new OutcomeCollector(client, config.outputTopic(), config.deadLetterTopic(), true, ledger,
+                    o -> {
+                        if (o.isEvent()) {
+                            byStatus.merge(o.event().getStatus(), 1L, Long::sum);
+                            if (o.event().getStatus() == Status.OK) {
+                                latencies.add(o.event().getLatency().getTotalMs());
+                            }
+                        } else {
+                            deadLettered[0]++;
                         }
-                        return publisher.publish(camera, images, encoder, options.fps(), 0, Map.of(), null);
-                    }
-                }));
+                        outcomes.accept(o);
+                    });
+            try {
+                List<Future<Long>> publishing = startCameras(publisher, pool);
+                BooleanSupplier interrupted = () -> stop.getCount() == 0 || !app.isAlive();
+                while (!publishing.stream().allMatch(Future::isDone) && !interrupted.getAsBoolean()) {
+                    Thread.sleep(100);
+                }
+                publishing.forEach(f -> f.cancel(true));
+                publisher.flush();
+                publishing.forEach(this::reportPublishFailure);
+                // After Ctrl-C, a short wait for what is in flight; otherwise until every frame is accounted for.
+                Duration drain = stop.getCount() == 0 ? Duration.ofSeconds(10) : options.drainTimeout();
+                collector.awaitAccounted(drain, Duration.ZERO, () -> !app.isAlive());
+            } finally {
+                collector.close();
             }
-            long accounted = 0;
-            long deadline = Long.MAX_VALUE;
-            boolean publishingDone = false;
-            while (true) {
-                for (Outcome o : reader.poll(Duration.ofMillis(100))) {
-                    if (o.isEvent()) {
-                        byStatus.merge(o.event().getStatus(), 1L, Long::sum);
-                        if (o.event().getStatus() == Status.OK) {
-                            latencies.add(o.event().getLatency().getTotalMs());
-                        }
-                    } else {
-                        deadLettered++;
-                    }
-                    ledger.outcome(o);
-                    outcomes.accept(o);
-                    accounted++;
-                }
-                if (!publishingDone && (publishing.stream().allMatch(Future::isDone) || stop.getCount() == 0)) {
-                    publishingDone = true;
-                    publishing.forEach(f -> f.cancel(true));
-                    publisher.flush();
-                    deadline = System.nanoTime() + (stop.getCount() == 0 ? TimeUnit.SECONDS.toNanos(10)
-                            : options.drainTimeout().toNanos());
-                    publishing.forEach(this::reportPublishFailure);
-                }
-                if (publishingDone && accounted >= publisher.acked()
-                        || System.nanoTime() > deadline || !app.isAlive()) {
-                    break;
-                }
-            }
-            double seconds = (System.nanoTime() - startNanos) / 1e9;
-            return new DemoReport(publisher.acked(), cameras, seconds, byStatus, deadLettered,
-                    Percentiles.of(latencies.stream().mapToDouble(Double::doubleValue).toArray()), ledger.verdict(),
-                    publisher.failed(), publisher.firstError(), ledger.complete() && publisher.failed() == 0);
+            acked = publisher.acked();
+            failed = publisher.failed();
+            firstError = publisher.firstError();
         } finally {
             pool.shutdownNow();
         }
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        return new DemoReport(acked, cameras, seconds, byStatus, deadLettered[0],
+                Percentiles.of(latencies.stream().mapToDouble(Double::doubleValue).toArray()), ledger.verdict(), failed,
+                firstError, ledger.complete() && failed == 0);
+    }
+
+    /** One thread per camera, each publishing its share of the frames (or until cancelled). */
+    private List<Future<Long>> startCameras(FramePublisher publisher, ExecutorService pool) {
+        int cameras = options.cameras();
+        List<Future<Long>> publishing = new ArrayList<>();
+        ImageEncoder encoder = new ImageEncoder(Codec.JPEG, 90);
+        long frames = options.frames();
+        for (int i = 0; i < cameras; i++) {
+            int index = i;
+            long share = frames < 0 ? -1 : frames / cameras + (i < frames % cameras ? 1 : 0);
+            String camera = "cam-" + (i + 1);
+            publishing.add(pool.submit(() -> {
+                try (ImageSource images = ImageSources.open(options.source(), index, camera, options.width(),
+                        options.height(), share)) {
+                    if (index == 0) {
+                        log.println("framewise demo: " + cameras + " camera(s) filming " + images.describe()
+                                + (options.fps() > 0 ? " at " + options.fps() + " fps each" : ", as fast as possible"));
+                        log.flush();
+                    }
+                    return publisher.publish(camera, images, encoder, options.fps(), 0, Map.of(), null);
+                }
+            }));
+        }
+        return publishing;
     }
 
     private void reportPublishFailure(Future<Long> f) {

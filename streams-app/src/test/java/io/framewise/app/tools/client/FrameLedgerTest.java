@@ -58,4 +58,15 @@ class FrameLedgerTest {
         assertThat(ledger.unmatched()).as("a dead letter that is no frame, an event of no published frame").isEqualTo(2);
         assertThat(ledger.complete()).isFalse();
     }
+
+    @Test
+    void anOutcomeThatOvertakesTheBrokersAcknowledgementStillAccountsForItsFrame() {
+        FrameLedger ledger = new FrameLedger();
+        ledger.outcome(event("cam", 7)); // the event was read before the producer's callback ran
+        assertThat(ledger.unmatched()).isEqualTo(1);
+        ledger.published("cam", 7);
+        assertThat(ledger.accounted()).isEqualTo(1);
+        assertThat(ledger.complete()).isTrue();
+        assertThat(ledger.outcomes(FrameLedger.key("cam", 7))).isEqualTo(1);
+    }
 }

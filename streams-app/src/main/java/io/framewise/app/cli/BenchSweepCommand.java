@@ -1,0 +1,61 @@
+package io.framewise.app.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.framewise.app.tools.bench.SweepBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "sweep", mixinStandardHelpOptions = true, header = "Measure capacity at fixed offered loads.",
+        description = "Capacity, open loop: the model alone first, then one running instance offered --multiples of that "
+                + "throughput, --seconds each, after a cold-start phase at half load (reported apart); goodput, skip rate "
+                + "and capture-to-consumer latency per point, in steady state (the first --warmup-seconds of each point "
+                + "excluded).")
+final class BenchSweepCommand implements Callable<Integer> {
+    @Mixin
+    Output output;
+
+    @Mixin
+    BenchModelOptions model;
+
+    @Mixin
+    BenchLoadOptions load;
+
+    @Option(names = "--multiples", split = ",", defaultValue = "0.25,0.5,0.75,1,1.5,2,3",
+            description = "Offered loads as multiples of the model-only throughput (default ${DEFAULT-VALUE}).")
+    List<Double> multiples;
+
+    @Option(names = "--seconds", defaultValue = "15", description = "Seconds per point (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "3",
+            description = "First seconds of each point excluded from its steady state (default ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--cold-seconds", defaultValue = "30",
+            description = "Half load from the moment the instance is RUNNING, reported apart; 0 to leave out (default ${DEFAULT-VALUE}).")
+    double coldSeconds;
+
+    @Option(names = "--budget-ms", defaultValue = "1000", description = "Latency budget (default ${DEFAULT-VALUE}).")
+    long budgetMs;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw goodput and p99 against offered load.")
+    Path plot;
+
+    @Mixin
+    BenchReportOptions report;
+
+    @Override
+    public Integer call() throws Exception {
+        if (multiples.stream().anyMatch(m -> !(m > 0)) || warmupSeconds >= seconds) {
+            throw new CliException("invalid sweep: multiples " + multiples + ", " + warmupSeconds + " s of warm-up in " + seconds
+                    + " s per point", "give positive multiples and --warmup-seconds shorter than --seconds");
+        }
+        var setup = load.setup(model.directory(), model.threads);
+        var plan = new SweepBench.Plan(multiples, seconds, warmupSeconds, coldSeconds);
+        return report.finish(SweepBench.run(setup, plan, budgetMs, output.err()), plot, output);
+    }
+}

@@ -1,0 +1,87 @@
+package io.framewise.app.tools.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.framewise.app.config.FramewiseConfig;
+
+/**
+ * {@code bench sweep}: capacity, open loop. The model alone first, then one running instance offered fixed
+ * multiples of that throughput, one point after another, after a cold-start phase at half load; each point's
+ * steady state excludes its first seconds.
+ */
+public final class SweepBench {
+    private SweepBench() {
+    }
+
+    /** The sweep's load points and their timing. */
+    public record Plan(List<Double> multiples, double secondsPerPoint, double warmupSeconds, double coldSeconds) {
+    }
+
+
+    public static BenchReport.Plotted run(PipelineSetup setup, Plan plan, long budgetMs, PrintWriter log) throws Exception {
+        ModelBenchmark.Result modelOnly = setup.modelOnly(log);
+        double best = modelOnly.bestImagesPerSecond();
+        List<SweepBenchmark.Point> points = new ArrayList<>();
+        for (double multiple : plan.multiples()) {
+            points.add(new SweepBenchmark.Point(String.format(Locale.ROOT, "%.2fx", multiple), multiple, multiple * best,
+                    plan.secondsPerPoint(), plan.warmupSeconds()));
+        }
+        SweepBenchmark.Point cold = plan.coldSeconds() <= 0 ? null
+                : new SweepBenchmark.Point("cold", 0.5, 0.5 * best, plan.coldSeconds(), 0);
+
+        List<SweepBenchmark.PointResult> results;
+        Map<String, Object> settings;
+        try (BenchCluster cluster = BenchCluster.open(setup.bootstrapServers(), "sweep")) {
+            settings = setup.settings("sweep", cluster, budgetMs);
+            ProgressBar progress = new ProgressBar(log, "sweep", points.size() + (cold == null ? 0 : 1));
+            results = new SweepBenchmark(settings, setup.model(), setup.cameras()).run(cold, points, progress);
+            progress.finish();
+        }
+        SweepBenchmark.PointResult coldResult = cold == null ? null : results.get(0);
+        List<SweepBenchmark.PointResult> pointResults = results.subList(cold == null ? 0 : 1, results.size());
+        String policy = new FramewiseConfig(settings).budgetPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        SweepReport report = new SweepReport(budgetMs, policy, best, modelOnly.bestImagesPerSecondWithin(budgetMs),
+                modelOnly.firstP50Ms(), coldResult, pointResults);
+
+        StringBuilder text = new StringBuilder(modelOnly.table());
+        text.append(String.format(Locale.ROOT, "sweep: %s, %.0f s per point (first %.0f s excluded), open loop%n",
+                setup.cameras(), plan.secondsPerPoint(), plan.warmupSeconds()));
+        text.append(report.table());
+        report.verdicts().forEach(v -> text.append("  ").append(v).append('\n'));
+        ObjectNode json = Machine.report("sweep");
+        setup.describe(json, plan.secondsPerPoint());
+        json.putPOJO("plan", plan);
+        json.putPOJO("modelOnly", modelOnly.rows());
+        json.putPOJO("report", report);
+        json.putPOJO("verdicts", report.verdicts());
+        boolean accounted = results.stream().allMatch(SweepBenchmark.PointResult::accounted);
+        return new BenchReport.Plotted() {
+            @Override
+            public String text() {
+                return text.toString();
+            }
+
+            @Override
+            public ObjectNode json() {
+                return json;
+            }
+
+            @Override
+            public boolean passed() {
+                return accounted;
+            }
+
+            @Override
+            public void plot(Path png) throws IOException {
+                report.plot(png, "sweep, budget " + budgetMs + " ms");
+            }
+        };
+    }
+}
