@@ -19,6 +19,7 @@ public final class AttentionCore {
     }
 
     /**
+     * @param key           the attention module's timm key: the scope its operations are named in
      * @param q             queries {@code [B, heads, Nq, keyDim]}
      * @param k             keys {@code [B, heads, Nk, keyDim]}
      * @param v             values {@code [B, heads, Nk, valueDim]}
@@ -27,28 +28,30 @@ public final class AttentionCore {
      * @param afterSoftmax  applied to the attention weights (V2's {@code talking_head2})
      * @return {@code [B, heads, Nq, valueDim]}
      */
-    public static Operand<TFloat32> attend(NetBuilder net, Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v,
-                                           Operand<TFloat32> bias, UnaryOperator<Operand<TFloat32>> beforeSoftmax,
+    public static Operand<TFloat32> attend(NetBuilder net, String key, Operand<TFloat32> q, Operand<TFloat32> k,
+                                           Operand<TFloat32> v, Operand<TFloat32> bias,
+                                           UnaryOperator<Operand<TFloat32>> beforeSoftmax,
                                            UnaryOperator<Operand<TFloat32>> afterSoftmax) {
-        Ops tf = net.tf();
+        Ops tf = net.tf().withSubScope(key);
         int heads = NetBuilder.dim(q, 1);
         int nq = NetBuilder.dim(q, 2);
         int keyDim = NetBuilder.dim(q, 3);
         int nk = NetBuilder.dim(k, 2);
         int valueDim = NetBuilder.dim(v, 3);
         // The scale goes on q (small) rather than on the logits: same result, and oneDNN's remapper handles it.
-        Operand<TFloat32> scaled = tf.math.mul(q, net.scalar((float) Math.pow(keyDim, -0.5)));
+        Operand<TFloat32> scaled = tf.math.mul(q, tf.constant((float) Math.pow(keyDim, -0.5)));
         Operand<TFloat32> logits = tf.train.batchMatMul(scaled, k, TFloat32.class, BatchMatMul.adjY(true));
-        net.countMacs((long) heads * nq * nk * keyDim);
+        net.weights().countMacs((long) heads * nq * nk * keyDim);
         logits = beforeSoftmax.apply(tf.math.add(logits, bias));
         Operand<TFloat32> attn = afterSoftmax.apply(tf.nn.softmax(logits));
-        return net.batchMatMul(attn, v, (long) heads * nq * nk * valueDim);
+        net.weights().countMacs((long) heads * nq * nk * valueDim);
+        return tf.train.batchMatMul(attn, v, TFloat32.class);
     }
 
     /** Plain attention: no transform of the logits. */
-    public static Operand<TFloat32> attend(NetBuilder net, Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v,
-                                           Operand<TFloat32> bias) {
-        return attend(net, q, k, v, bias, UnaryOperator.identity(), UnaryOperator.identity());
+    public static Operand<TFloat32> attend(NetBuilder net, String key, Operand<TFloat32> q, Operand<TFloat32> k,
+                                           Operand<TFloat32> v, Operand<TFloat32> bias) {
+        return attend(net, key, q, k, v, bias, UnaryOperator.identity(), UnaryOperator.identity());
     }
 
     /** [B, H, W, C] -> [B, heads, H*W, C/heads]: channel c = head * (C/heads) + j, as PyTorch's reshape of NCHW. */
@@ -69,7 +72,7 @@ public final class AttentionCore {
 
     /** Learned attention biases {@code [heads, table]} gathered by an index map {@code [Nq, Nk]} into a constant [heads, Nq, Nk]. */
     public static Operand<TFloat32> attentionBias(NetBuilder net, String key, int heads, int tableSize, int[][] index) {
-        float[] table = net.param(key, heads, tableSize);
+        float[] table = net.weights().param(key, heads, tableSize);
         int nq = index.length;
         int nk = index[0].length;
         float[] bias = new float[heads * nq * nk];
@@ -80,7 +83,7 @@ public final class AttentionCore {
                 }
             }
         }
-        return net.constant(Shape.of(heads, nq, nk), bias);
+        return NetBuilder.constant(net.tf().withSubScope(key), Shape.of(heads, nq, nk), bias);
     }
 
     /** Relative position index of a square grid of {@code resolution}: |dy| * resolution + |dx| (timm's formula). */

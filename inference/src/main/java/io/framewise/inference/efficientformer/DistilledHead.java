@@ -2,6 +2,7 @@ package io.framewise.inference.efficientformer;
 
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -18,21 +19,22 @@ public final class DistilledHead {
      * @param pooled [B, C] features
      * @param before per-channel affine map still to apply to {@code pooled}, or null
      */
-    public static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> pooled, NetBuilder.Affine before, int classes) {
+    public static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> pooled, Affine before, int classes) {
         int c = NetBuilder.dim(pooled, 1);
-        float[] w1 = net.param("head.weight", classes, c);
-        float[] b1 = net.param("head.bias", classes);
-        boolean distilled = net.has("head_dist.weight");
-        float[] w2 = distilled ? net.param("head_dist.weight", classes, c) : w1;
-        float[] b2 = distilled ? net.param("head_dist.bias", classes) : b1;
-        net.countMacs((distilled ? 2L : 1L) * c * classes);
+        float[] w1 = net.weights().param("head.weight", classes, c);
+        float[] b1 = net.weights().param("head.bias", classes);
+        boolean distilled = net.weights().has("head_dist.weight");
+        float[] w2 = distilled ? net.weights().param("head_dist.weight", classes, c) : w1;
+        float[] b2 = distilled ? net.weights().param("head_dist.bias", classes) : b1;
+        net.weights().countMacs((distilled ? 2L : 1L) * c * classes);
+        Ops tf = net.tf().withSubScope("head");
         if (!net.folding()) {
             Operand<TFloat32> x = before == null ? pooled : net.applyAffine(pooled, before);
-            Operand<TFloat32> y1 = net.tf().math.add(net.matmulLastAxis(x, TorchLayout.transpose2d(w1, classes, c), c, classes),
-                    net.constant(Shape.of(classes), b1));
-            Operand<TFloat32> y2 = net.tf().math.add(net.matmulLastAxis(x, TorchLayout.transpose2d(w2, classes, c), c, classes),
-                    net.constant(Shape.of(classes), b2));
-            return net.tf().math.mul(net.tf().math.add(y1, y2), net.scalar(0.5f));
+            Operand<TFloat32> y1 = tf.math.add(NetBuilder.matmulLastAxis(tf, x, TorchLayout.transpose2d(w1, classes, c), c, classes),
+                    NetBuilder.constant(tf, Shape.of(classes), b1));
+            Operand<TFloat32> y2 = tf.math.add(NetBuilder.matmulLastAxis(tf, x, TorchLayout.transpose2d(w2, classes, c), c, classes),
+                    NetBuilder.constant(tf, Shape.of(classes), b2));
+            return tf.math.mul(tf.math.add(y1, y2), tf.constant(0.5f));
         }
         float[] w = new float[w1.length];
         float[] b = new float[classes];
@@ -48,7 +50,7 @@ public final class DistilledHead {
             }
             b[o] = (float) bias;
         }
-        return net.tf().math.add(net.matmulLastAxis(pooled, TorchLayout.transpose2d(w, classes, c), c, classes),
-                net.constant(Shape.of(classes), b));
+        return tf.math.add(NetBuilder.matmulLastAxis(tf, pooled, TorchLayout.transpose2d(w, classes, c), c, classes),
+                NetBuilder.constant(tf, Shape.of(classes), b));
     }
 }

@@ -1,6 +1,5 @@
 package io.framewise.inference.efficientformer;
 
-import java.util.Arrays;
 import java.util.List;
 
 import io.framewise.inference.efficientformer.weights.WeightSource;
@@ -14,30 +13,23 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The layers EfficientFormer is made of, as TF operations on NHWC tensors, with weights taken by their timm key from
- * a {@link WeightSource} and converted from PyTorch's layout.
+ * The layers EfficientFormer is made of, as TF operations on NHWC tensors, each in a graph scope named after its
+ * timm key (a SavedModel's nodes read {@code stages.2.blocks.3.mlp.fc1/Conv2D}), with weights taken from
+ * {@link CountingWeights} and converted from PyTorch's layout ({@link TorchLayout}).
  *
- * <p>With {@code fold} set, inference-time BatchNorm is folded into the convolution or linear layer before it, and a
- * layer scale that directly follows a layer is folded into it too: {@code gamma * BN(W x + b)} becomes one
- * {@code W' x + b'}. Without it the same network is built op by op, for checking the folding.
- *
- * <p>Counts parameters (every requested tensor except BatchNorm running statistics) and multiply-accumulates the way
- * the reference table does (fvcore, as timm's benchmark): one per MAC of convolutions, linear layers and attention
- * products, plus 2 per element of an inference BatchNorm, 5 per element of a LayerNorm and 4 per output element of a
- * bilinear upsampling. Folding does not change the count: it describes the network, not this graph.
+ * <p>With {@code fold} set, inference-time BatchNorm and layer scales are folded into the layer before them
+ * ({@link Folding}). Without it the same network is built op by op, for checking the folding.
  */
 public final class NetBuilder {
     static final float NORM_EPS = 1e-5f;
 
     private final Ops tf;
-    private final WeightSource weights;
+    private final CountingWeights weights;
     private final boolean fold;
-    private long parameters;
-    private long macs;
 
     public NetBuilder(Ops tf, WeightSource weights, boolean fold) {
         this.tf = tf;
-        this.weights = weights;
+        this.weights = new CountingWeights(weights);
         this.fold = fold;
     }
 
@@ -45,40 +37,22 @@ public final class NetBuilder {
         return tf;
     }
 
+    /** The weights, and the parameters and MACs counted as they are taken. */
+    public CountingWeights weights() {
+        return weights;
+    }
+
     public boolean folding() {
         return fold;
     }
 
-    public long parameters() {
-        return parameters;
-    }
-
-    public long macs() {
-        return macs;
-    }
-
-    /** A trainable tensor (counted as parameters). */
-    public float[] param(String key, long... shape) {
-        float[] v = weights.tensor(key, shape);
-        parameters += v.length;
-        return v;
-    }
-
-    public boolean has(String key) {
-        return weights.has(key);
-    }
-
-    /** A buffer such as BatchNorm running statistics (not parameters). */
-    public float[] buffer(String key, long... shape) {
-        return weights.tensor(key, shape);
-    }
-
-    public void countMacs(long n) {
-        macs += n;
-    }
-
     public Operand<TFloat32> constant(Shape shape, float[] values) {
-        return tf.constant(shape, DataBuffers.of(values, true, false));
+        return constant(tf, shape, values);
+    }
+
+    /** A float constant in {@code scope} (a sub-scope named after a timm key), without copying {@code values}. */
+    public static Operand<TFloat32> constant(Ops scope, Shape shape, float[] values) {
+        return scope.constant(shape, DataBuffers.of(values, true, false));
     }
 
     public Operand<TFloat32> scalar(float v) {
@@ -102,54 +76,24 @@ public final class NetBuilder {
         return (int) d;
     }
 
-    /** BatchNorm at inference as a per-channel affine map: y = x * scale + shift. */
-    public record Affine(float[] scale, float[] shift) {
-        public static Affine identity(int channels) {
-            float[] one = new float[channels];
-            Arrays.fill(one, 1f);
-            return new Affine(one, new float[channels]);
-        }
-
-        public Affine then(float[] gamma) {
-            float[] s = scale.clone();
-            float[] t = shift.clone();
-            for (int i = 0; i < s.length; i++) {
-                s[i] *= gamma[i];
-                t[i] *= gamma[i];
-            }
-            return new Affine(s, t);
-        }
-    }
-
-    /** BatchNorm {@code key} of {@code channels} as an affine map (scale = gamma / sqrt(var + eps)). */
-    public Affine batchNorm(String key, int channels) {
-        return batchNorm(key, channels, 0);
-    }
-
-    /** As {@link #batchNorm(String, int)}, counting 2 MACs per element of its {@code elements}-sized input. */
+    /** BatchNorm {@code key} at inference, as an affine map still to apply or fold; 2 MACs per input element. */
     public Affine batchNorm(String key, int channels, long elements) {
-        countMacs(2 * elements);
-        float[] gamma = param(key + ".weight", channels);
-        float[] beta = param(key + ".bias", channels);
-        float[] mean = buffer(key + ".running_mean", channels);
-        float[] var = buffer(key + ".running_var", channels);
-        float[] scale = new float[channels];
-        float[] shift = new float[channels];
-        for (int c = 0; c < channels; c++) {
-            double s = gamma[c] / Math.sqrt((double) var[c] + NORM_EPS);
-            scale[c] = (float) s;
-            shift[c] = (float) (beta[c] - mean[c] * s);
-        }
-        return new Affine(scale, shift);
+        return Affine.batchNorm(weights, key, channels, elements);
     }
 
     public Operand<TFloat32> applyAffine(Operand<TFloat32> x, Affine a) {
-        int c = a.scale().length;
-        return tf.math.add(tf.math.mul(x, constant(Shape.of(c), a.scale())), constant(Shape.of(c), a.shift()));
+        return applyAffine(tf, x, a);
     }
 
-    public Operand<TFloat32> mulChannels(Operand<TFloat32> x, float[] gamma) {
-        return tf.math.mul(x, constant(Shape.of(gamma.length), gamma));
+    private static Operand<TFloat32> applyAffine(Ops t, Operand<TFloat32> x, Affine a) {
+        int c = a.scale().length;
+        return t.math.add(t.math.mul(x, constant(t, Shape.of(c), a.scale())), constant(t, Shape.of(c), a.shift()));
+    }
+
+    /** A layer scale {@code key} of {@code channels} (timm's {@code ls.gamma}) applied on its own. */
+    public Operand<TFloat32> layerScale(Operand<TFloat32> x, String key, int channels) {
+        Ops t = tf.withSubScope(key);
+        return t.math.mul(x, constant(t, Shape.of(channels), weights.param(key, channels)));
     }
 
     /**
@@ -163,26 +107,18 @@ public final class NetBuilder {
         int out = spec.out();
         int kernel = spec.kernelSize();
         long[] torchShape = spec.isDepthwise() ? new long[] {out, 1, kernel, kernel} : new long[] {out, in, kernel, kernel};
-        float[] w = param(spec.key() + ".weight", torchShape);
-        float[] b = param(spec.key() + ".bias", out);
+        float[] w = weights.param(spec.key() + ".weight", torchShape);
+        float[] b = weights.param(spec.key() + ".bias", out);
         long outputElements = (long) spec.outputSize(dim(x, 1)) * spec.outputSize(dim(x, 2)) * out;
         Affine post = spec.normKey() == null ? null : batchNorm(spec.normKey(), out, outputElements);
-        float[] gamma = spec.layerScaleKey() == null ? null : param(spec.layerScaleKey(), out);
-        if (post != null && gamma != null) {
-            post = post.then(gamma);
-        } else if (gamma != null) {
-            post = Affine.identity(out).then(gamma);
+        float[] gamma = spec.layerScaleKey() == null ? null : weights.param(spec.layerScaleKey(), out);
+        if (gamma != null) {
+            post = (post == null ? Affine.identity(out) : post).then(gamma);
         }
         if (fold && post != null) {
-            int perOut = w.length / out;
-            w = w.clone();
-            b = b.clone();
-            for (int o = 0; o < out; o++) {
-                for (int i = 0; i < perOut; i++) {
-                    w[o * perOut + i] *= post.scale()[o];
-                }
-                b[o] = b[o] * post.scale()[o] + post.shift()[o];
-            }
+            float[][] folded = Folding.into(w, b, out, post);
+            w = folded[0];
+            b = folded[1];
             post = null;
         }
         int padding = spec.padding();
@@ -198,56 +134,58 @@ public final class NetBuilder {
             y = t.nn.conv2d(input, t.constant(Shape.of(kernel, kernel, in, out),
                     DataBuffers.of(TorchLayout.oihwToHwio(w, out, in, kernel), true, false)), strides, "VALID");
         }
-        y = t.nn.biasAdd(y, t.constant(Shape.of(out), DataBuffers.of(b, true, false)));
-        countMacs((long) dim(y, 1) * dim(y, 2) * out * (spec.isDepthwise() ? 1 : in) * kernel * kernel);
-        return post == null ? y : applyAffine(y, post);
+        y = t.nn.biasAdd(y, constant(t, Shape.of(out), b));
+        weights.countMacs((long) dim(y, 1) * dim(y, 2) * out * (spec.isDepthwise() ? 1 : in) * kernel * kernel);
+        return post == null ? y : applyAffine(t, y, post);
     }
 
-    /** Linear layer over the last axis of a [B, N, C] tensor (or [B, C]), with an optional layer scale after it. */
+    /**
+     * Linear layer {@code key} over the last axis of a [B, N, C] tensor (or [B, C]), with an optional layer scale
+     * after it (folded into it when folding).
+     */
     public Operand<TFloat32> linear(Operand<TFloat32> x, String key, int out, String gammaKey) {
+        Ops t = tf.withSubScope(key);
         int rank = x.shape().numDimensions();
         int in = dim(x, rank - 1);
-        float[] w = param(key + ".weight", out, in);
-        float[] b = param(key + ".bias", out);
-        float[] gamma = gammaKey == null ? null : param(gammaKey, out);
+        float[] w = weights.param(key + ".weight", out, in);
+        float[] b = weights.param(key + ".bias", out);
+        float[] gamma = gammaKey == null ? null : weights.param(gammaKey, out);
         if (fold && gamma != null) {
-            w = w.clone();
-            b = b.clone();
-            for (int o = 0; o < out; o++) {
-                for (int i = 0; i < in; i++) {
-                    w[o * in + i] *= gamma[o];
-                }
-                b[o] *= gamma[o];
-            }
+            float[][] folded = Folding.into(w, b, out, Affine.identity(out).then(gamma));
+            w = folded[0];
+            b = folded[1];
             gamma = null;
         }
-        Operand<TFloat32> y = tf.nn.biasAdd(matmulLastAxis(x, TorchLayout.transpose2d(w, out, in), in, out), constant(Shape.of(out), b));
-        countMacs((rank == 3 ? dim(x, 1) : 1L) * in * out);
-        return gamma == null ? y : mulChannels(y, gamma);
+        Operand<TFloat32> y = t.nn.biasAdd(matmulLastAxis(t, x, TorchLayout.transpose2d(w, out, in), in, out),
+                constant(t, Shape.of(out), b));
+        weights.countMacs((rank == 3 ? dim(x, 1) : 1L) * in * out);
+        return gamma == null ? y : t.math.mul(y, constant(t, Shape.of(out), gamma));
     }
 
-    public Operand<TFloat32> matmulLastAxis(Operand<TFloat32> x, float[] inOut, int in, int out) {
-        Operand<TFloat32> w = constant(Shape.of(in, out), inOut);
+    /** {@code x} times a constant [in, out] matrix over its last axis, in {@code t}'s scope. */
+    public static Operand<TFloat32> matmulLastAxis(Ops t, Operand<TFloat32> x, float[] inOut, int in, int out) {
+        Operand<TFloat32> w = constant(t, Shape.of(in, out), inOut);
         if (x.shape().numDimensions() == 2) {
-            return tf.linalg.matMul(x, w);
+            return t.linalg.matMul(x, w);
         }
         int n = dim(x, 1);
-        Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, in}));
-        return tf.reshape(tf.linalg.matMul(flat, w), tf.constant(new int[] {-1, n, out}));
+        Operand<TFloat32> flat = t.reshape(x, t.constant(new int[] {-1, in}));
+        return t.reshape(t.linalg.matMul(flat, w), t.constant(new int[] {-1, n, out}));
     }
 
     /** LayerNorm over the last axis (biased variance, eps 1e-5, as PyTorch). */
     public Operand<TFloat32> layerNorm(Operand<TFloat32> x, String key) {
+        Ops t = tf.withSubScope(key);
         int c = dim(x, x.shape().numDimensions() - 1);
-        float[] w = param(key + ".weight", c);
-        float[] b = param(key + ".bias", c);
-        countMacs(5 * elementsPerSample(x));
-        Operand<TInt32> last = tf.constant(new int[] {-1});
-        Operand<TFloat32> mean = tf.math.mean(x, last, Mean.keepDims(true));
-        Operand<TFloat32> centered = tf.math.sub(x, mean);
-        Operand<TFloat32> var = tf.math.mean(tf.math.square(centered), last, Mean.keepDims(true));
-        Operand<TFloat32> normed = tf.math.mul(centered, tf.math.rsqrt(tf.math.add(var, scalar(NORM_EPS))));
-        return tf.math.add(tf.math.mul(normed, constant(Shape.of(c), w)), constant(Shape.of(c), b));
+        float[] w = weights.param(key + ".weight", c);
+        float[] b = weights.param(key + ".bias", c);
+        weights.countMacs(5 * elementsPerSample(x));
+        Operand<TInt32> last = t.constant(new int[] {-1});
+        Operand<TFloat32> mean = t.math.mean(x, last, Mean.keepDims(true));
+        Operand<TFloat32> centered = t.math.sub(x, mean);
+        Operand<TFloat32> var = t.math.mean(t.math.square(centered), last, Mean.keepDims(true));
+        Operand<TFloat32> normed = t.math.mul(centered, t.math.rsqrt(t.math.add(var, t.constant(NORM_EPS))));
+        return t.math.add(t.math.mul(normed, constant(t, Shape.of(c), w)), constant(t, Shape.of(c), b));
     }
 
     /** Exact GELU: x/2 (1 + erf(x / sqrt 2)), as torch.nn.GELU() without approximation. */
@@ -287,16 +225,12 @@ public final class NetBuilder {
     /** Bilinear x2 upsampling with PyTorch's align_corners=False sampling (half-pixel centres). */
     public Operand<TFloat32> upsample2x(Operand<TFloat32> x) {
         Operand<TInt32> size = tf.constant(new int[] {dim(x, 1) * 2, dim(x, 2) * 2});
-        countMacs(4L * dim(x, 1) * 2 * dim(x, 2) * 2 * dim(x, 3));
+        weights.countMacs(4L * dim(x, 1) * 2 * dim(x, 2) * 2 * dim(x, 3));
         return tf.image.resizeBilinear(x, size, ResizeBilinear.alignCorners(false), ResizeBilinear.halfPixelCenters(true));
     }
 
     public Operand<TFloat32> batchMatMul(Operand<TFloat32> a, Operand<TFloat32> b, long macCount) {
-        countMacs(macCount);
+        weights.countMacs(macCount);
         return tf.train.batchMatMul(a, b, TFloat32.class);
     }
-
-
-
-
 }

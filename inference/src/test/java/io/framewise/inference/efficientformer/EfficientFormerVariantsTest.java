@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,11 +49,20 @@ class EfficientFormerVariantsTest {
             Ops tf = Ops.create(g);
             EfficientFormer.build(tf, EfficientFormer.imagesPlaceholder(tf), v, new SeededWeights(1), true);
             List<String> names = new ArrayList<>();
-            g.operations().forEachRemaining(op -> names.add(op.name()));
-            // every convolution of the network sits in a scope named after its timm key
-            assertThat(names).filteredOn(n -> n.endsWith("/Conv2d") || n.endsWith("/DepthwiseConv2dNative"))
-                    .isNotEmpty()
-                    .allSatisfy(n -> assertThat(n).matches("(stem|stages)\\.[a-z0-9_.]+/[A-Za-z0-9]+"));
+            List<String> contractions = new ArrayList<>();
+            g.operations().forEachRemaining(op -> {
+                names.add(op.name());
+                if (Set.of("Conv2D", "DepthwiseConv2dNative", "MatMul", "BatchMatMulV3", "Softmax").contains(op.type())) {
+                    contractions.add(op.name());
+                }
+            });
+            // every convolution, linear layer, attention product and softmax sits in a scope named after its timm key
+            assertThat(contractions).isNotEmpty()
+                    .allSatisfy(n -> assertThat(n).matches("(stem|stages|head)[a-z0-9_.]*/[A-Za-z0-9_]+"));
+            if (v.version() == Variant.Version.V1) {
+                // the last block of the last stage (timm's index: its Flat() takes one before the attention blocks)
+                assertThat(names).contains("stages.3.blocks." + v.depth(3) + ".token_mixer/Softmax");
+            }
             String fc1 = v.version() == Variant.Version.V2 ? "stages.2.blocks.0.mlp.fc1.conv/Conv2d" : "stages.2.blocks.0.mlp.fc1/Conv2d";
             assertThat(names).contains(fc1);
         }

@@ -32,7 +32,7 @@ final class Attention {
         Operand<TFloat32> v = parts.get(2);
         Operand<TFloat32> bias = AttentionCore.attentionBias(net, prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
                 AttentionCore.relativeIndex(RESOLUTION, 1));
-        Operand<TFloat32> out = AttentionCore.attend(net, q, k, v, bias);
+        Operand<TFloat32> out = AttentionCore.attend(net, prefix, q, k, v, bias);
         out = tf.reshape(tf.linalg.transpose(out, tf.constant(new int[] {0, 2, 1, 3})),
                 tf.constant(new int[] {-1, n, HEADS * VALUE_DIM}));
         return net.linear(out, prefix + ".proj", dim, gammaKey);

@@ -44,6 +44,6 @@ public final class EfficientFormerV1 {
         Operand<TFloat32> normed = net.layerNorm(x, "norm");
         Operand<TFloat32> pooled = net.tf().math.mean(normed, net.tf().constant(1));
         Operand<TFloat32> logits = DistilledHead.apply(net, pooled, null, classes);
-        return new Outputs(logits, stages, net.parameters(), net.macs());
+        return new Outputs(logits, stages, net.weights().parameters(), net.weights().macs());
     }
 }

@@ -17,7 +17,7 @@ final class MetaBlock2d {
     static Operand<TFloat32> apply(NetBuilder net, Operand<TFloat32> x, String prefix, int dim, int mlpRatio) {
         var tf = net.tf();
         Operand<TFloat32> pooled = tf.math.sub(net.avgPool3x3(x), x);
-        x = tf.math.add(x, net.mulChannels(pooled, net.param(prefix + ".ls1.gamma", dim)));
+        x = tf.math.add(x, net.layerScale(pooled, prefix + ".ls1.gamma", dim));
         Operand<TFloat32> h = net.gelu(net.conv(x, conv(prefix + ".mlp.fc1", dim * mlpRatio).norm(prefix + ".mlp.norm1")));
         return tf.math.add(x, net.conv(h, conv(prefix + ".mlp.fc2", dim).norm(prefix + ".mlp.norm2").layerScale(prefix + ".ls2.gamma")));
     }

@@ -6,6 +6,7 @@ import io.framewise.inference.efficientformer.AttentionCore;
 import io.framewise.inference.efficientformer.NetBuilder;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -37,7 +38,7 @@ final class Attention2d {
 
         Operand<TFloat32> bias = AttentionCore.attentionBias(net, prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
                 AttentionCore.relativeIndex(RESOLUTION, 1));
-        Operand<TFloat32> out = AttentionCore.fromHeads(net, AttentionCore.attend(net, q, k, AttentionCore.toHeads(net, v, HEADS), bias,
+        Operand<TFloat32> out = AttentionCore.fromHeads(net, AttentionCore.attend(net, prefix, q, k, AttentionCore.toHeads(net, v, HEADS), bias,
                 logits -> talkingHead(net, logits, prefix + ".talking_head1", n),
                 attn -> talkingHead(net, attn, prefix + ".talking_head2", n)), h, w);
         out = net.addToDepthwise(vLocal, out);
@@ -49,12 +50,13 @@ final class Attention2d {
 
     /** A 1x1 convolution across the head axis of [B, heads, N, N] logits: a matrix product with a [heads, heads] weight. */
     private static Operand<TFloat32> talkingHead(NetBuilder net, Operand<TFloat32> attn, String key, int n) {
-        var tf = net.tf();
-        float[] weight = net.param(key + ".weight", HEADS, HEADS, 1, 1);
-        float[] bias = net.param(key + ".bias", HEADS);
+        Ops tf = net.tf().withSubScope(key);
+        float[] weight = net.weights().param(key + ".weight", HEADS, HEADS, 1, 1);
+        float[] bias = net.weights().param(key + ".bias", HEADS);
         Operand<TFloat32> flat = tf.reshape(attn, tf.constant(new int[] {-1, HEADS, n * n}));
-        Operand<TFloat32> mixed = net.batchMatMul(net.constant(Shape.of(HEADS, HEADS), weight), flat, (long) HEADS * HEADS * n * n);
-        mixed = tf.math.add(mixed, net.constant(Shape.of(HEADS, 1), bias));
+        net.weights().countMacs((long) HEADS * HEADS * n * n);
+        Operand<TFloat32> mixed = tf.train.batchMatMul(NetBuilder.constant(tf, Shape.of(HEADS, HEADS), weight), flat, TFloat32.class);
+        mixed = tf.math.add(mixed, NetBuilder.constant(tf, Shape.of(HEADS, 1), bias));
         return tf.reshape(mixed, tf.constant(new int[] {-1, HEADS, n, n}));
     }
 }

@@ -30,7 +30,7 @@ final class Attention2dDownsample {
         Operand<TFloat32> vLocal = net.conv(v, convNorm(prefix + ".v_local", HEADS * VALUE_DIM).kernelSize(3).stride(2).padding(1).depthwise());
         Operand<TFloat32> bias = AttentionCore.attentionBias(net, prefix + ".attention_biases", HEADS, RESOLUTION * RESOLUTION,
                 AttentionCore.relativeIndex(RESOLUTION, 2));
-        Operand<TFloat32> o = AttentionCore.fromHeads(net, AttentionCore.attend(net, AttentionCore.toHeads(net, q, HEADS), AttentionCore.toHeads(net, k, HEADS),
+        Operand<TFloat32> o = AttentionCore.fromHeads(net, AttentionCore.attend(net, prefix, AttentionCore.toHeads(net, q, HEADS), AttentionCore.toHeads(net, k, HEADS),
                 AttentionCore.toHeads(net, v, HEADS), bias), h, w);
         o = net.addToDepthwise(vLocal, o);
         return net.conv(net.geluStandalone(o), convNorm(prefix + ".proj", out));

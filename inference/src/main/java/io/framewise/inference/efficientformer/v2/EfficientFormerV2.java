@@ -3,6 +3,7 @@ package io.framewise.inference.efficientformer.v2;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.framewise.inference.efficientformer.Affine;
 import io.framewise.inference.efficientformer.DistilledHead;
 import io.framewise.inference.efficientformer.NetBuilder;
 import io.framewise.inference.efficientformer.Outputs;
@@ -38,9 +39,9 @@ public final class EfficientFormerV2 {
             stages.put(stage, x);
         }
         int channels = variant.width(3);
-        NetBuilder.Affine norm = net.batchNorm("norm", channels, NetBuilder.elementsPerSample(x));
+        Affine norm = net.batchNorm("norm", channels, NetBuilder.elementsPerSample(x));
         Operand<TFloat32> pooled = net.tf().math.mean(x, net.tf().constant(new int[] {1, 2}));
         Operand<TFloat32> logits = DistilledHead.apply(net, pooled, norm, classes);
-        return new Outputs(logits, stages, net.parameters(), net.macs());
+        return new Outputs(logits, stages, net.weights().parameters(), net.weights().macs());
     }
 }
