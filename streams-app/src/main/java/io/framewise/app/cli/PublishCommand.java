@@ -3,20 +3,15 @@ package io.framewise.app.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import io.framewise.app.Topics;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.tools.client.FramePublisher;
-import io.framewise.decoder.ImageEncoder;
-import io.framewise.decoder.source.ImageSource;
-import io.framewise.decoder.source.ImageSources;
+import io.framewise.app.tools.client.PublishJob;
 import io.framewise.schema.Codec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,10 +78,8 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Object> settings = kafka.settings();
-        String target = topic != null ? topic : new FramewiseConfig(FramewiseConfig.ownSettings(settings)).inputTopic();
-        Codec encoding = codec.codec;
-        FrameSize wh = size;
         FramewiseConfig own = new FramewiseConfig(FramewiseConfig.ownSettings(settings));
+        String target = topic != null ? topic : own.inputTopic();
         try {
             if (!Topics.exists(FramewiseConfig.clientSettings(settings), target, own.startupTimeoutMs())) {
                 throw new CliException("topic '" + target + "' does not exist on " + settings.get("bootstrap.servers"),
@@ -95,91 +88,21 @@ final class PublishCommand implements Callable<Integer> {
         } catch (Topics.BrokerUnavailableException e) {
             throw new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
         }
+        PublishJob job = new PublishJob(camera, source, passthrough, fps, codec.codec, quality, frames, startSequence,
+                size.width(), size.height(), attributes);
+        if (passthrough && !Files.exists(Path.of(source))) {
+            throw new CliException("--passthrough needs an image file or a directory of them, got " + source,
+                    "point --source at image files, or leave out --passthrough");
+        }
+        PublishJob.Result result;
         try (FramePublisher publisher = new FramePublisher(FramewiseConfig.clientSettings(settings), target, Clock.systemUTC())) {
-            ProgressLine progress = new ProgressLine(camera);
-            long sent;
-            if (passthrough) {
-                sent = publishFiles(publisher, progress);
-            } else {
-                try (ImageSource images = ImageSources.open(source, 0, camera, wh.width(), wh.height(), frames)) {
-                    output.err().println("publishing " + images.describe() + " as camera " + camera + " to " + target
-                            + (fps > 0 ? " at " + fps + " fps" : " as fast as possible"));
-                    sent = publisher.publish(camera, images, new ImageEncoder(encoding, quality), fps, startSequence,
-                            attributes, progress);
-                }
-            }
-            publisher.flush();
-            progress.finish();
-            output.err().printf(Locale.ROOT, "published %d of %d frames to %s (%d failed, %.1f MB)%n", publisher.acked(), sent,
-                    target, publisher.failed(), publisher.bytes() / 1e6);
-            if (publisher.failed() > 0) {
-                output.err().println("first failure: " + publisher.firstError());
-                return FramewiseCli.EXIT_FAILURE;
-            }
+            result = job.run(publisher, target, output.err());
         }
-        return 0;
+        output.err().printf(Locale.ROOT, "published %d of %d frames to %s (%d failed, %.1f MB)%n", result.acked(), result.sent(),
+                target, result.failed(), result.bytes() / 1e6);
+        if (!result.succeeded()) {
+            output.err().println("first failure: " + result.firstError());
+        }
+        return result.succeeded() ? 0 : FramewiseCli.EXIT_FAILURE;
     }
-
-    private long publishFiles(FramePublisher publisher, ProgressLine progress) throws Exception {
-        Path path = Path.of(source);
-        List<Path> files = new ArrayList<>();
-        if (Files.isDirectory(path)) {
-            try (Stream<Path> listing = Files.list(path)) {
-                listing.filter(Files::isRegularFile).sorted().forEach(files::add);
-            }
-        } else if (Files.isRegularFile(path)) {
-            files.add(path);
-        } else {
-            throw new CliException("--passthrough needs an image file or directory, got " + source, "point --source at files");
-        }
-        long sequence = startSequence;
-        for (Path file : files) {
-            if (frames >= 0 && sequence - startSequence >= frames) {
-                break;
-            }
-            byte[] bytes = Files.readAllBytes(file);
-            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-            Codec c = name.endsWith(".png") ? Codec.PNG : name.endsWith(".jpg") || name.endsWith(".jpeg") ? Codec.JPEG : Codec.UNKNOWN;
-            publisher.sendFrame(camera, sequence, c, bytes, 0, 0, attributes);
-            progress.framePublished(camera, sequence, bytes.length);
-            sequence++;
-        }
-        return sequence - startSequence;
-    }
-
-    /** One progress line on stderr, rewritten at most twice a second. */
-    static final class ProgressLine implements FramePublisher.Progress {
-        private final String camera;
-        private final long start = System.nanoTime();
-        private long frames;
-        private long bytes;
-        private long lastPrint;
-
-        ProgressLine(String camera) {
-            this.camera = camera;
-        }
-
-        @Override
-        public synchronized void framePublished(String cameraId, long sequence, int size) {
-            frames++;
-            bytes += size;
-            long now = System.nanoTime();
-            if (now - lastPrint > 500_000_000L) {
-                lastPrint = now;
-                print();
-            }
-        }
-
-        private void print() {
-            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-            System.err.printf(Locale.ROOT, "\r%s: %d frames, %.1f fps, %.1f MB", camera, frames, frames / seconds, bytes / 1e6);
-            System.err.flush();
-        }
-
-        synchronized void finish() {
-            print();
-            System.err.println();
-        }
-    }
-
 }

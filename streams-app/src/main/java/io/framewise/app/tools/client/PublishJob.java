@@ -1,0 +1,116 @@
+package io.framewise.app.tools.client;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.framewise.decoder.ImageEncoder;
+import io.framewise.decoder.source.ImageSource;
+import io.framewise.decoder.source.ImageSources;
+import io.framewise.schema.Codec;
+
+/**
+ * What {@code framewise publish} does: one camera's frames from a source (a video, images, a webcam, a stream, the
+ * synthetic scene), decoded and re-encoded; or image files' bytes passed through unchanged, which is how cameras that
+ * already produce JPEGs publish, and how a damaged file is injected.
+ *
+ * @param frames at most this many frames; negative for all
+ */
+public record PublishJob(String camera, String source, boolean passthrough, double fps, Codec codec, int quality, long frames,
+                         long startSequence, int width, int height, Map<String, String> attributes) {
+
+    /** What was sent and what the broker acknowledged. */
+    public record Result(long sent, long acked, long failed, long bytes, String firstError) {
+        public boolean succeeded() {
+            return failed == 0;
+        }
+    }
+
+    /** Publishes, with a progress line on {@code log}, and waits for the broker's acknowledgements. */
+    public Result run(FramePublisher publisher, String topic, PrintWriter log) throws Exception {
+        ProgressLine progress = new ProgressLine(camera, log);
+        long sent;
+        if (passthrough) {
+            sent = passFiles(publisher, progress);
+        } else {
+            try (ImageSource images = ImageSources.open(source, 0, camera, width, height, frames)) {
+                log.println("publishing " + images.describe() + " as camera " + camera + " to " + topic
+                        + (fps > 0 ? " at " + fps + " fps" : " as fast as possible"));
+                sent = publisher.publish(camera, images, new ImageEncoder(codec, quality), fps, startSequence, attributes,
+                        progress);
+            }
+        }
+        publisher.flush();
+        progress.finish();
+        return new Result(sent, publisher.acked(), publisher.failed(), publisher.bytes(), publisher.firstError());
+    }
+
+    private long passFiles(FramePublisher publisher, ProgressLine progress) throws Exception {
+        Path path = Path.of(source);
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> listing = Files.list(path)) {
+                listing.filter(Files::isRegularFile).sorted().forEach(files::add);
+            }
+        } else if (Files.isRegularFile(path)) {
+            files.add(path);
+        } else {
+            throw new IllegalArgumentException("--passthrough needs an image file or a directory of them, got " + source);
+        }
+        long sequence = startSequence;
+        for (Path file : files) {
+            if (frames >= 0 && sequence - startSequence >= frames) {
+                break;
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            Codec c = name.endsWith(".png") ? Codec.PNG : name.endsWith(".jpg") || name.endsWith(".jpeg") ? Codec.JPEG : Codec.UNKNOWN;
+            publisher.sendFrame(camera, sequence, c, bytes, 0, 0, attributes);
+            progress.framePublished(camera, sequence, bytes.length);
+            sequence++;
+        }
+        return sequence - startSequence;
+    }
+
+    /** One progress line, rewritten at most twice a second. */
+    private static final class ProgressLine implements FramePublisher.Progress {
+        private final String camera;
+        private final PrintWriter log;
+        private final long start = System.nanoTime();
+        private long frames;
+        private long bytes;
+        private long lastPrint;
+
+        ProgressLine(String camera, PrintWriter log) {
+            this.camera = camera;
+            this.log = log;
+        }
+
+        @Override
+        public synchronized void framePublished(String cameraId, long sequence, int size) {
+            frames++;
+            bytes += size;
+            long now = System.nanoTime();
+            if (now - lastPrint > 500_000_000L) {
+                lastPrint = now;
+                print();
+            }
+        }
+
+        private void print() {
+            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            log.printf(Locale.ROOT, "\r%s: %d frames, %.1f fps, %.1f MB", camera, frames, frames / seconds, bytes / 1e6);
+            log.flush();
+        }
+
+        synchronized void finish() {
+            print();
+            log.println();
+        }
+    }
+}
