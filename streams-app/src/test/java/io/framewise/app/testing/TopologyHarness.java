@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.observability.FrameMetrics;
@@ -44,8 +45,25 @@ public final class TopologyHarness implements AutoCloseable {
         this(models, clock, start, settings, new SimpleMeterRegistry());
     }
 
+    /** With an analyzer of {@code models} as {@code framewise run} makes it from the settings. */
     public TopologyHarness(InferenceService models, Clock clock, Instant start, Map<String, Object> settings,
                            MeterRegistry meters) {
+        this(c -> new FrameAnalyzer(models, c.maxPixels(), c.topK(), c.inferenceTimeoutMs()), clock, start, settings, meters);
+    }
+
+    /** With a test's own analyzer (a decoder that stalls once, a counting one). */
+    public TopologyHarness(FrameAnalyzer analyzer, Clock clock, Instant start, Map<String, Object> settings) {
+        this(c -> analyzer, clock, start, settings, new SimpleMeterRegistry());
+    }
+
+    /** With a test's own analyzer, reporting to {@code meters}. */
+    public TopologyHarness(FrameAnalyzer analyzer, Clock clock, Instant start, Map<String, Object> settings,
+                           MeterRegistry meters) {
+        this(c -> analyzer, clock, start, settings, meters);
+    }
+
+    private TopologyHarness(Function<FramewiseConfig, FrameAnalyzer> analyzerOf, Clock clock, Instant start,
+                            Map<String, Object> settings, MeterRegistry meters) {
         Map<String, Object> all = new HashMap<>();
         all.put("bootstrap.servers", "unused:9092");
         all.put(FramewiseConfig.PIPELINE_DEPTH_CONFIG, 1);
@@ -53,7 +71,7 @@ public final class TopologyHarness implements AutoCloseable {
         this.config = new FramewiseConfig(all);
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
-        FrameAnalyzer analyzer = new FrameAnalyzer(models, config.maxPixels(), config.topK(), config.inferenceTimeoutMs());
+        FrameAnalyzer analyzer = analyzerOf.apply(config);
         this.driver = new TopologyTestDriver(FramewiseTopology.build(config, analyzer, clock, new FrameMetrics(meters)),
                 props, start);
         this.frames = driver.createInputTopic(config.inputTopic(), new StringSerializer(), FramewiseSerdes.frame().serializer());

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.framewise.app.config.FramewiseConfig;
@@ -18,6 +17,7 @@ import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.TestFrames;
+import io.framewise.app.testing.TopologyHarness;
 import io.framewise.decoder.ImageDecoder;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
@@ -26,12 +26,8 @@ import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.Status;
-import io.framewise.schema.serde.FramewiseSerdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,19 +65,13 @@ class AdmissionRecoveryTest {
                 analyzer.warmUp(); // production order; the first real frame after it is then the slow one
                 slowOnce.set(true);
             }
-            // one frame at a time: each frame's outcome is read right after it is piped in
-            FramewiseConfig config = new FramewiseConfig(Map.of("bootstrap.servers", "unused:9092",
-                    FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS, FramewiseConfig.PIPELINE_DEPTH_CONFIG, 1));
-            Properties props = new Properties();
-            props.putAll(config.streamsProperties());
+            // one frame at a time (the harness's default): each frame's outcome is read right after it is piped in
             byte[] jpeg = TestFrames.jpeg(640, 480, 0, 0);
             List<Seen> seen = new ArrayList<>();
-            try (TopologyTestDriver driver = new TopologyTestDriver(
-                    FramewiseTopology.build(config, analyzer, Clock.systemUTC()), props)) {
-                TestInputTopic<String, Frame> in = driver.createInputTopic(config.inputTopic(), new StringSerializer(),
-                        FramewiseSerdes.frame().serializer());
-                TestOutputTopic<String, Classification> out = driver.createOutputTopic(config.outputTopic(),
-                        new StringDeserializer(), FramewiseSerdes.classification().deserializer());
+            try (TopologyHarness topology = new TopologyHarness(analyzer, Clock.systemUTC(), Instant.now(),
+                    Map.of(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS))) {
+                TestInputTopic<String, Frame> in = topology.frames;
+                TestOutputTopic<String, Classification> out = topology.events;
                 Instant start = Instant.now();
                 long frames = (long) (seconds * FPS_PER_CAMERA * 2);
                 for (long k = 0; k < frames; k++) {

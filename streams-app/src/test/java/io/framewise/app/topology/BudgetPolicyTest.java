@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.framewise.app.config.FramewiseConfig;
@@ -19,6 +18,7 @@ import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.MutableClock;
 import io.framewise.app.testing.TestFrames;
+import io.framewise.app.testing.TopologyHarness;
 import io.framewise.decoder.ImageDecoder;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
@@ -28,14 +28,8 @@ import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.Status;
-import io.framewise.schema.serde.FramewiseSerdes;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,28 +87,13 @@ class BudgetPolicyTest {
 
     private final MutableClock clock = new MutableClock(T0);
 
-    private record Driver(TopologyTestDriver driver, TestInputTopic<String, Frame> in, TestOutputTopic<String, Classification> out)
-            implements AutoCloseable {
-        @Override
-        public void close() {
-            driver.close();
-        }
-    }
-
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    private Driver driver(Map<String, Object> extra) {
+    /** The topology with the shared analyzer, one frame at a time, the budget and {@code extra} settings. */
+    private TopologyHarness driver(Map<String, Object> extra) {
         Map<String, Object> settings = new HashMap<>(extra);
         settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS);
-        settings.put("bootstrap.servers", "unused:9092");
-        // one frame at a time: each frame's outcome is read right after it is piped in (depth > 1: InFlightFramesTest)
-        settings.put(FramewiseConfig.PIPELINE_DEPTH_CONFIG, 1);
-        FramewiseConfig config = new FramewiseConfig(settings);
-        Properties props = new Properties();
-        props.putAll(config.streamsProperties());
-        TopologyTestDriver d = new TopologyTestDriver(FramewiseTopology.build(config, analyzer, clock, new FrameMetrics(registry)), props, T0);
-        return new Driver(d, d.createInputTopic(config.inputTopic(), new StringSerializer(), FramewiseSerdes.frame().serializer()),
-                d.createOutputTopic(config.outputTopic(), new StringDeserializer(), FramewiseSerdes.classification().deserializer()));
+        return new TopologyHarness(analyzer, clock, T0, settings, registry);
     }
 
     /** A frame whose remaining budget is {@code remainingMs}. */
@@ -123,14 +102,14 @@ class BudgetPolicyTest {
         return TestFrames.frame("cam", sequence, captured, jpeg, Codec.JPEG);
     }
 
-    private Classification send(Driver d, Frame f) {
-        d.in().pipeInput("cam", f);
-        return d.out().readValue();
+    private Classification send(TopologyHarness d, Frame f) {
+        d.frames.pipeInput("cam", f);
+        return d.events.readValue();
     }
 
     @Test
     void skipEmitsSkippedLateAtOnceWithoutDecodingWhenThePredictionMissesTheDeadline() {
-        try (Driver d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "skip"))) {
+        try (TopologyHarness d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "skip"))) {
             int before = decoded.get();
             Classification late = send(d, frame(0, SLOW_MS / 3.0));
             assertThat(late.getStatus()).isEqualTo(Status.SKIPPED_LATE);
@@ -147,7 +126,7 @@ class BudgetPolicyTest {
 
     @Test
     void fallbackAnswersWithTheFasterModelWhenItCanStillMakeIt() {
-        try (Driver d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "fallback",
+        try (TopologyHarness d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "fallback",
                 FramewiseConfig.FALLBACK_MODEL_DIR_CONFIG, temp.resolve("fast").toString()))) {
             Classification e = send(d, frame(0, SLOW_MS / 2.0));
             assertThat(e.getStatus()).isEqualTo(Status.OK);
@@ -161,7 +140,7 @@ class BudgetPolicyTest {
 
     @Test
     void bestEffortClassifiesAnywayAndSaysTheDeadlineWasMissed() {
-        try (Driver d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "best-effort"))) {
+        try (TopologyHarness d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "best-effort"))) {
             Classification e = send(d, frame(0, SLOW_MS / 3.0));
             assertThat(e.getStatus()).isEqualTo(Status.OK);
             assertThat(e.getModel().getName()).isEqualTo("slow-convnet");
@@ -172,21 +151,21 @@ class BudgetPolicyTest {
 
     @Test
     void aSpentBudgetIsSkippedWhateverThePolicy() {
-        try (Driver d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "best-effort"))) {
+        try (TopologyHarness d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "best-effort"))) {
             assertThat(send(d, frame(0, -5)).getStatus()).isEqualTo(Status.SKIPPED_LATE);
         }
     }
 
     @Test
     void samplingKeepsAtMostMaxFpsPerCameraWithoutDecodingTheRest() {
-        try (Driver d = driver(Map.of(FramewiseConfig.CAMERA_MAX_FPS_CONFIG, "5"))) {
+        try (TopologyHarness d = driver(Map.of(FramewiseConfig.CAMERA_MAX_FPS_CONFIG, "5"))) {
             List<Long> offsetsMs = List.of(0L, 100L, 199L, 200L, 350L, 420L);
             List<Status> statuses = new ArrayList<>();
             int before = decoded.get();
             for (int i = 0; i < offsetsMs.size(); i++) {
                 Frame f = TestFrames.frame("cam", i, T0.plusMillis(offsetsMs.get(i)), jpeg, Codec.JPEG);
-                d.in().pipeInput("cam", f);
-                Classification e = d.out().readValue();
+                d.frames.pipeInput("cam", f);
+                Classification e = d.events.readValue();
                 statuses.add(e.getStatus());
             }
             // kept: 0 ms; 200 ms (>= 200 after 0); 420 ms (>= 200 after 200)
@@ -194,14 +173,14 @@ class BudgetPolicyTest {
                     Status.SKIPPED_SAMPLED, Status.OK);
             assertThat(decoded.get()).as("only the kept frames are decoded").isEqualTo(before + 3);
             // another camera is sampled independently
-            d.in().pipeInput("other", TestFrames.frame("other", 0, T0.plusMillis(100), jpeg, Codec.JPEG));
-            assertThat(d.out().readValue().getStatus()).isEqualTo(Status.OK);
+            d.frames.pipeInput("other", TestFrames.frame("other", 0, T0.plusMillis(100), jpeg, Codec.JPEG));
+            assertThat(d.events.readValue().getStatus()).isEqualTo(Status.OK);
         }
     }
 
     @Test
     void metricsCountEventsByStatusAndRecordStageLatenciesInPrometheusNames() {
-        try (Driver d = driver(Map.of())) {
+        try (TopologyHarness d = driver(Map.of())) {
             send(d, frame(0, BUDGET_MS - 1));
             send(d, frame(1, -1));
             String scrape = registry.scrape();

@@ -11,15 +11,14 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.MutableClock;
 import io.framewise.app.testing.TestFrames;
+import io.framewise.app.testing.TopologyHarness;
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.SyntheticScene;
 import io.framewise.inference.FrameClassifier;
@@ -29,11 +28,6 @@ import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,22 +48,15 @@ class FuzzTest {
         TinyConvNet.export(temp.resolve("m"), 6, 32);
         List<byte[]> seeds = seedFrames();
         SplittableRandom random = new SplittableRandom(20261121);
-        Map<String, Object> settings = new HashMap<>();
-        settings.put("bootstrap.servers", "unused:9092");
-        // one frame at a time: each frame's outcome is read right after it is piped in (depth > 1: InFlightFramesTest)
-        settings.put(FramewiseConfig.PIPELINE_DEPTH_CONFIG, 1);
-        settings.put(FramewiseConfig.DECODE_MAX_PIXELS_CONFIG, 4_000_000L);
-        FramewiseConfig config = new FramewiseConfig(settings);
-        Properties props = new Properties();
-        props.putAll(config.streamsProperties());
+        // one frame at a time (the harness's default): each outcome is read right after its record is piped in
+        Map<String, Object> settings = Map.of(FramewiseConfig.DECODE_MAX_PIXELS_CONFIG, 4_000_000L,
+                FramewiseConfig.TOP_K_CONFIG, 1);
         try (InferenceService models = new InferenceService(
                 ModelRuntime.start(FrameClassifier.load(temp.resolve("m"), InferenceOptions.defaults()), 1, 0), null);
-             TopologyTestDriver driver = new TopologyTestDriver(FramewiseTopology.build(config,
-                     new FrameAnalyzer(models, config.maxPixels(), 1, 10_000), new MutableClock(T0)), props, T0)) {
-            var in = driver.createInputTopic(config.inputTopic(), new StringSerializer(), new ByteArraySerializer());
-            var events = driver.createOutputTopic(config.outputTopic(), new StringDeserializer(),
-                    FramewiseSerdes.classification().deserializer());
-            var dead = driver.createOutputTopic(config.deadLetterTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             TopologyHarness topology = new TopologyHarness(models, new MutableClock(T0), T0, settings)) {
+            var in = topology.rawFrames;
+            var events = topology.events;
+            var dead = topology.deadLetters;
             Map<String, Integer> kinds = new HashMap<>();
             long eventCount = 0;
             long deadCount = 0;

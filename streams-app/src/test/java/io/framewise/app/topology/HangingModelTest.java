@@ -7,10 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -20,6 +18,7 @@ import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.TestFrames;
+import io.framewise.app.testing.TopologyHarness;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.batch.BatchRunner;
@@ -27,11 +26,8 @@ import io.framewise.inference.tiny.TinyConvNet;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,21 +58,13 @@ class HangingModelTest {
             return classifier.run(images);
         };
         try (InferenceService models = new InferenceService(ModelRuntime.start(classifier, hangs, 4, 1, Long.MAX_VALUE / 4), null)) {
-            Map<String, Object> settings = new HashMap<>();
-            settings.put("bootstrap.servers", "unused:9092");
-            settings.put(FramewiseConfig.PIPELINE_DEPTH_CONFIG, 1);
-            settings.put(FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
-            settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, 600_000);
-            FramewiseConfig config = new FramewiseConfig(settings);
-            Properties props = new Properties();
-            props.putAll(config.streamsProperties());
+            Map<String, Object> settings = Map.of(FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
+                    FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, 600_000);
             FrameAnalyzer analyzer = new FrameAnalyzer(models, 10_000_000, 3, TIMEOUT_MS);
             byte[] jpeg = TestFrames.jpeg(160, 120, 0, 0);
-            try (TopologyTestDriver driver = new TopologyTestDriver(FramewiseTopology.build(config, analyzer, Clock.systemUTC()), props)) {
-                TestInputTopic<String, Frame> in = driver.createInputTopic(config.inputTopic(), new StringSerializer(),
-                        FramewiseSerdes.frame().serializer());
-                TestOutputTopic<byte[], byte[]> dead = driver.createOutputTopic(config.deadLetterTopic(),
-                        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            try (TopologyHarness topology = new TopologyHarness(analyzer, Clock.systemUTC(), Instant.now(), settings)) {
+                TestInputTopic<String, Frame> in = topology.frames;
+                TestOutputTopic<byte[], byte[]> dead = topology.deadLetters;
                 long start = System.nanoTime();
                 for (int i = 0; i < FRAMES; i++) {
                     in.pipeInput("cam", TestFrames.frame("cam", i, Instant.now(), jpeg, Codec.JPEG));
