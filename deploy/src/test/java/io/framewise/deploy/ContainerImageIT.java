@@ -20,9 +20,9 @@ import java.util.UUID;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.tools.client.Outcome;
 import io.framewise.schema.Status;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The image this module builds ({@code target/framewise-image.tar}), run the way a user runs it: loaded into
@@ -37,7 +37,9 @@ class ContainerImageIT {
     static final List<String> RUN_OPTIONS = List.of("--runtime", "runc", "--network", "host",
             "--ulimit", "nofile=16384:16384", "--ulimit", "nproc=4096:4096");
 
-    private static BrokerFixture fixture;
+    @RegisterExtension
+    static final BrokerFixture fixture = new BrokerFixture();
+
     private static String podman;
     private static String image;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -50,16 +52,8 @@ class ContainerImageIT {
         // "Loaded image: localhost/framewise:0.1.0-SNAPSHOT" (podman 4) or "Loaded image(s): ..." (later ones)
         image = loaded.lines().filter(l -> l.startsWith("Loaded image")).reduce((a, b) -> b).orElseThrow()
                 .replaceFirst("^Loaded image\\(?s?\\)?: ", "").trim();
-        fixture = new BrokerFixture();
         // The container runs as uid 10001: the model must be readable by others, as on a volume of a real cluster.
-        makeWorldReadable(fixture.root);
-    }
-
-    @AfterAll
-    static void cleanUp() throws Exception {
-        if (fixture != null) {
-            fixture.close();
-        }
+        makeWorldReadable(fixture.root());
     }
 
     @Test
@@ -72,8 +66,8 @@ class ContainerImageIT {
         // as the Helm chart runs it: read-only root, no capabilities, writable scratch only where the chart mounts it
         run.addAll(List.of("--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
                 "--tmpfs", "/tmp:rw,mode=1777", "--tmpfs", "/var/lib/framewise:rw,mode=1777"));
-        run.addAll(List.of("-v", fixture.model.toAbsolutePath() + ":/models/current:ro",
-                "-e", "FRAMEWISE_KAFKA_BOOTSTRAP_SERVERS=" + fixture.broker.bootstrapServers(),
+        run.addAll(List.of("-v", fixture.model().toAbsolutePath() + ":/models/current:ro",
+                "-e", "FRAMEWISE_KAFKA_BOOTSTRAP_SERVERS=" + fixture.broker().bootstrapServers(),
                 "-e", "FRAMEWISE_KAFKA_APPLICATION_ID=" + settings.get("application.id"),
                 "-e", "FRAMEWISE_INPUT_TOPIC=" + settings.get("framewise.input.topic"),
                 "-e", "FRAMEWISE_OUTPUT_TOPIC=" + settings.get("framewise.output.topic"),

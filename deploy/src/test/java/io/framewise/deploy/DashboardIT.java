@@ -54,13 +54,13 @@ class DashboardIT {
     void everyPanelQueryReturnsDataFromARealPrometheusScrapingARunningInstance() throws Exception {
         String prometheus = Commands.require("prometheus", "prometheus");
         JsonNode dashboard = json.readTree(DASHBOARD.toFile());
-        try (BrokerFixture fixture = new BrokerFixture()) {
+        try (BrokerFixture fixture = new BrokerFixture().start()) {
             Map<String, Object> settings = fixture.settings("dashboard");
             settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, "5000");
             FramewiseConfig config = new FramewiseConfig(settings);
             try (Observability observability = new Observability(config.applicationId());
                  OperationsServer server = OperationsServer.start("127.0.0.1", 0, observability.registry(), observability.health());
-                 InferenceService models = InferenceService.load(config, fixture.model)) {
+                 InferenceService models = InferenceService.load(config, fixture.model())) {
                 FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(),
                         Duration.ofSeconds(60), observability);
                 AtomicBoolean publishing = new AtomicBoolean(true);

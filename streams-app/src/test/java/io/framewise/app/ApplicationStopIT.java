@@ -22,9 +22,8 @@ import io.framewise.inference.batch.BatchRunner;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A stop is reported as clean only when it was: with a stream thread stuck in a frame whose model does not answer,
@@ -32,20 +31,11 @@ import org.junit.jupiter.api.Test;
  * instead of printing "stopped cleanly"); without one it says it did.
  */
 class ApplicationStopIT {
-    static BrokerFixture fixture;
-
-    @BeforeAll
-    static void start() throws IOException {
-        fixture = new BrokerFixture();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        fixture.close();
-    }
+    @RegisterExtension
+    static final BrokerFixture fixture = new BrokerFixture();
 
     private static InferenceService models(CountDownLatch release, CountDownLatch entered) throws IOException {
-        FrameClassifier classifier = FrameClassifier.load(fixture.model, InferenceOptions.defaults());
+        FrameClassifier classifier = FrameClassifier.load(fixture.model(), InferenceOptions.defaults());
         BatchRunner hanging = images -> {
             if (images.size() == 1 && images.get(0).get(0) < -2.0f) { // the black frame: the model hangs on it
                 entered.countDown();

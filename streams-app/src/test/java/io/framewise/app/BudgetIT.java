@@ -24,31 +24,26 @@ import io.framewise.inference.tiny.TinyConvNet;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Status;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A burst of frames against a deliberately slow real model on the real broker: with the skip policy the frames that
  * cannot make it are skipped, with the fallback policy the fast model answers them; every frame is accounted for.
  */
 class BudgetIT {
-    static BrokerFixture fixture;
+    @RegisterExtension
+    static final BrokerFixture fixture = new BrokerFixture();
     static Path slow;
     static Path fast;
 
     @BeforeAll
     static void start() throws IOException {
-        fixture = new BrokerFixture();
-        slow = fixture.root.resolve("slow");
-        fast = fixture.root.resolve("fast");
+        slow = fixture.root().resolve("slow");
+        fast = fixture.root().resolve("fast");
         TinyConvNet.export(slow, 1, 224, 8);
         TinyConvNet.export(fast, 2, 224);
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        fixture.close();
     }
 
     @Test

@@ -11,9 +11,9 @@ import java.util.Locale;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.ClusterScenario;
 import io.framewise.app.testing.FramewiseProcess;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,18 +24,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Tag("multi-process")
 class FailoverIT {
-    static BrokerFixture fixture;
+    @RegisterExtension
+    static final BrokerFixture fixture = new BrokerFixture();
     static Path model;
 
     @BeforeAll
     static void start() throws IOException {
-        fixture = new BrokerFixture();
         model = fixture.tinyModel("tiny64", 8, 64);
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        fixture.close();
     }
 
     @ParameterizedTest(name = "{0} with group.protocol={1}")
@@ -43,9 +38,9 @@ class FailoverIT {
     void killingOneOfTwoInstancesLosesNothing(String guarantee, String protocol) throws Exception {
         String app = "failover-" + guarantee.replace('_', '-') + "-" + protocol;
         boolean eos = guarantee.startsWith("exactly");
-        try (FramewiseProcess a = FramewiseProcess.start(fixture.root.resolve(app + "-a.log"),
+        try (FramewiseProcess a = FramewiseProcess.start(fixture.root().resolve(app + "-a.log"),
                 ClusterScenario.runArgs(fixture, app, model, guarantee, protocol));
-             FramewiseProcess b = FramewiseProcess.start(fixture.root.resolve(app + "-b.log"),
+             FramewiseProcess b = FramewiseProcess.start(fixture.root().resolve(app + "-b.log"),
                      ClusterScenario.runArgs(fixture, app, model, guarantee, protocol))) {
             assertThat(a.awaitLog("is RUNNING", Duration.ofSeconds(90))).as(a.log()).isTrue();
             assertThat(b.awaitLog("is RUNNING", Duration.ofSeconds(90))).as(b.log()).isTrue();

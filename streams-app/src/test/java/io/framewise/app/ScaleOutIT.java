@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.ClusterScenario;
 import io.framewise.app.testing.FramewiseProcess;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scaling out with separate processes: a second {@code framewise run} with the same application id joins mid-stream
@@ -25,18 +25,13 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("multi-process")
 class ScaleOutIT {
-    static BrokerFixture fixture;
+    @RegisterExtension
+    static final BrokerFixture fixture = new BrokerFixture();
     static Path model;
 
     @BeforeAll
     static void start() throws IOException {
-        fixture = new BrokerFixture();
         model = fixture.tinyModel("tiny64", 9, 64);
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        fixture.close();
     }
 
     static List<String> activeMembers(String app) {
@@ -47,14 +42,14 @@ class ScaleOutIT {
     void aSecondInstanceTakesPartitionsAndGivesThemBackOnSigterm() throws Exception {
         String app = "scale-out";
         String[] args = ClusterScenario.runArgs(fixture, app, model, "exactly_once_v2", "streams");
-        try (FramewiseProcess first = FramewiseProcess.start(fixture.root.resolve("first.log"), args)) {
+        try (FramewiseProcess first = FramewiseProcess.start(fixture.root().resolve("first.log"), args)) {
             assertThat(first.awaitLog("is RUNNING", Duration.ofSeconds(90))).as(first.log()).isTrue();
             FramewiseProcess[] second = new FramewiseProcess[1];
             try {
                 CompletableFuture<Integer> secondExit = new CompletableFuture<>();
                 long[] handover = new long[2];
                 ClusterScenario.Accounting result = ClusterScenario.run(fixture, app, 1800, 20, List.of(
-                        new ClusterScenario.Step(3, () -> second[0] = FramewiseProcess.start(fixture.root.resolve("second.log"), args)),
+                        new ClusterScenario.Step(3, () -> second[0] = FramewiseProcess.start(fixture.root().resolve("second.log"), args)),
                         new ClusterScenario.Step(6, () -> FramewiseProcess.await(Duration.ofSeconds(60),
                                 () -> activeMembers(app).size() == 2, "the second instance to own tasks (" + app + ")")),
                         new ClusterScenario.Step(13, () -> {

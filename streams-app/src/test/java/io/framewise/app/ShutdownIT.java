@@ -11,10 +11,10 @@ import java.util.Locale;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.ClusterScenario;
 import io.framewise.app.testing.FramewiseProcess;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGTERM with frames in flight (depth 8, frames held up to 50 ms in the engine, traffic flowing): the instance
@@ -24,18 +24,13 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("multi-process")
 class ShutdownIT {
-    static BrokerFixture fixture;
+    @RegisterExtension
+    static final BrokerFixture fixture = new BrokerFixture();
     static Path model;
 
     @BeforeAll
     static void start() throws IOException {
-        fixture = new BrokerFixture();
         model = fixture.tinyModel("tiny64", 12, 64);
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        fixture.close();
     }
 
     @Test
@@ -44,14 +39,14 @@ class ShutdownIT {
         String[] args = ClusterScenario.runArgs(fixture, app, model, "exactly_once_v2", "streams");
         FramewiseProcess[] next = new FramewiseProcess[1];
         int[] exit = {-1};
-        try (FramewiseProcess first = FramewiseProcess.start(fixture.root.resolve("first.log"), args)) {
+        try (FramewiseProcess first = FramewiseProcess.start(fixture.root().resolve("first.log"), args)) {
             assertThat(first.awaitLog("is RUNNING", Duration.ofSeconds(90))).as(first.log()).isTrue();
             // warm before joining: the real path ran at every batch size before the instance reported RUNNING
             String startLog = first.log();
             assertThat(startLog.indexOf("warm-up of")).as(startLog).isNotNegative().isLessThan(startLog.indexOf("is RUNNING"));
             ClusterScenario.Accounting result = ClusterScenario.run(fixture, app, 1500, 12, List.of(
                     new ClusterScenario.Step(4, () -> exit[0] = first.terminate(Duration.ofSeconds(60))),
-                    new ClusterScenario.Step(5, () -> next[0] = FramewiseProcess.start(fixture.root.resolve("next.log"), args))),
+                    new ClusterScenario.Step(5, () -> next[0] = FramewiseProcess.start(fixture.root().resolve("next.log"), args))),
                     true, Duration.ofSeconds(120));
             System.out.printf(Locale.ROOT, "shutdown: published %d, distinct %d, duplicates %d, missing %d, out of order %d%n",
                     result.published(), result.distinct(), result.duplicates(), result.missing(), result.outOfOrder());

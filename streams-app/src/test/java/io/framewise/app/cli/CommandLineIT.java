@@ -2,7 +2,6 @@ package io.framewise.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -26,26 +25,16 @@ import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The commands a user types, run in-process against real brokers, with their output captured. */
 class CommandLineIT {
-    static BrokerFixture fixture;
+    @RegisterExtension
+    static final BrokerFixture fixture = new BrokerFixture();
     @TempDir
     Path temp;
-
-    @BeforeAll
-    static void start() throws IOException {
-        fixture = new BrokerFixture();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        fixture.close();
-    }
 
     record Run(int exitCode, String out, String err) {
     }
@@ -63,7 +52,7 @@ class CommandLineIT {
 
     @Test
     void demoOnTheSyntheticSceneAccountsForEveryFrameAndExitsZero() {
-        Run run = framewise("demo", "--frames", "30", "--cameras", "2", "--fps", "0", "--model", fixture.model.toString(),
+        Run run = framewise("demo", "--frames", "30", "--cameras", "2", "--fps", "0", "--model", fixture.model().toString(),
                 "--data-dir", temp.resolve("demo").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("Summary: published 30 frames from 2 camera(s)").contains("every frame accounted for")
@@ -77,7 +66,7 @@ class CommandLineIT {
         writeVideo(video, 24);
         // Every frame must be classified (not skipped as late on a slow start): a generous budget.
         Run run = framewise("demo", "--frames", "24", "--cameras", "1", "--fps", "0", "--source", video.toString(), "--json",
-                "--model", fixture.model.toString(), "--data-dir", temp.resolve("video").toString(),
+                "--model", fixture.model().toString(), "--data-dir", temp.resolve("video").toString(),
                 "--set", "framewise.latency.budget.ms=120000");
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> events = run.out().lines().filter(l -> l.startsWith("{")).toList();
@@ -96,9 +85,9 @@ class CommandLineIT {
         Files.write(images.resolve("0-good.jpg"), good);
         Files.write(images.resolve("1-broken.jpg"), Arrays.copyOf(good, good.length / 3));
         Files.write(images.resolve("2-good.jpg"), TestFrames.jpeg(320, 240, 0, 5));
-        try (InferenceService models = InferenceService.load(config, fixture.model);
+        try (InferenceService models = InferenceService.load(config, fixture.model());
              FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60))) {
-            String bootstrap = fixture.broker.bootstrapServers();
+            String bootstrap = fixture.broker().bootstrapServers();
             Run publish = framewise("publish", "--bootstrap-servers", bootstrap, "--topic", config.inputTopic(),
                     "--camera", "door", "--source", images.toString(), "--passthrough");
             assertThat(publish.exitCode()).as(publish.err()).isZero();
@@ -123,18 +112,18 @@ class CommandLineIT {
         assertThat(noBroker.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(noBroker.err()).contains("no Kafka cluster given").contains("fix:").doesNotContain("\tat ");
 
-        Run noModel = framewise("run", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--model",
+        Run noModel = framewise("run", "--bootstrap-servers", fixture.broker().bootstrapServers(), "--model",
                 temp.resolve("missing").toString());
         assertThat(noModel.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(noModel.err()).contains("does not exist").contains("Fix:").doesNotContain("\tat ");
 
-        Run unreachable = framewise("run", "--bootstrap-servers", "127.0.0.1:1", "--model", fixture.model.toString(),
+        Run unreachable = framewise("run", "--bootstrap-servers", "127.0.0.1:1", "--model", fixture.model().toString(),
                 "--set", "framewise.startup.timeout.ms=2000");
         assertThat(unreachable.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(unreachable.err()).contains("no Kafka broker answered at 127.0.0.1:1").contains("fix:").doesNotContain("\tat ");
 
-        Run badValue = framewise("run", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--model",
-                fixture.model.toString(), "--set", "framewise.latency.budget.ms=-5");
+        Run badValue = framewise("run", "--bootstrap-servers", fixture.broker().bootstrapServers(), "--model",
+                fixture.model().toString(), "--set", "framewise.latency.budget.ms=-5");
         assertThat(badValue.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(badValue.err()).contains("framewise.latency.budget.ms").doesNotContain("\tat ");
     }
@@ -145,13 +134,13 @@ class CommandLineIT {
         byte[] twoMegabytes = new byte[2 * 1024 * 1024];
         new Random(1).nextBytes(twoMegabytes);
         Files.write(big.resolve("huge.jpg"), twoMegabytes);
-        Run missingTopic = framewise("publish", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--topic", "nowhere",
+        Run missingTopic = framewise("publish", "--bootstrap-servers", fixture.broker().bootstrapServers(), "--topic", "nowhere",
                 "--camera", "giant", "--source", big.toString(), "--passthrough");
         assertThat(missingTopic.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(missingTopic.err()).contains("topic 'nowhere' does not exist").contains("fix:");
 
         Topics.ensure(fixture.client(), List.of("big-frames"), 1, (short) 1, 10_000);
-        Run publish = framewise("publish", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--topic", "big-frames",
+        Run publish = framewise("publish", "--bootstrap-servers", fixture.broker().bootstrapServers(), "--topic", "big-frames",
                 "--camera", "giant", "--source", big.toString(), "--passthrough");
         assertThat(publish.exitCode()).isEqualTo(FramewiseCli.EXIT_FAILURE);
         assertThat(publish.err()).contains("published 0 of 1 frames").contains("frame 0 of giant is")
@@ -164,7 +153,7 @@ class CommandLineIT {
         TinyConvNet.export(model, 3, 224);
         Path metadata = model.resolve(ModelMetadata.FILE_NAME);
         Files.writeString(metadata, Files.readString(metadata).replace("\"height\" : 224", "\"height\" : 128"));
-        Run run = framewise("run", "--bootstrap-servers", fixture.broker.bootstrapServers(), "--model", model.toString());
+        Run run = framewise("run", "--bootstrap-servers", fixture.broker().bootstrapServers(), "--model", model.toString());
         assertThat(run.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(run.err()).contains("input 'images' is DT_FLOAT [-1, 224, 224, 3], expected DT_FLOAT [-1, 128, 224, 3]")
                 .contains("Fix:").doesNotContain("\tat ");

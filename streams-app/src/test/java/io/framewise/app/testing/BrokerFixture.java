@@ -9,12 +9,20 @@ import java.util.Map;
 
 import io.framewise.app.tools.broker.EmbeddedKafkaBroker;
 import io.framewise.inference.tiny.TinyConvNet;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** One embedded broker and one tiny model per test class: the real components, started once. */
-public final class BrokerFixture implements AutoCloseable {
-    public final Path root;
-    public final EmbeddedKafkaBroker broker;
-    public final Path model;
+/**
+ * One embedded broker and one tiny model per test class: the real components, started once. A JUnit extension:
+ * {@code @RegisterExtension static final BrokerFixture fixture = new BrokerFixture();} starts it before the class's
+ * first test and stops it, deleting its files, after the last. Outside JUnit's lifecycle: {@link #start()} and
+ * {@link #close()}.
+ */
+public final class BrokerFixture implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+    private Path root;
+    private EmbeddedKafkaBroker broker;
+    private Path model;
 
     /**
      * Group session timeouts are short (6 s) so that a killed instance is detected in seconds, and the transaction
@@ -33,16 +41,53 @@ public final class BrokerFixture implements AutoCloseable {
             "group.streams.heartbeat.interval.ms", "1000",
             "group.streams.initial.rebalance.delay.ms", "0");
 
-    public BrokerFixture() throws IOException {
+    /** Starts the broker and exports the model. */
+    public BrokerFixture start() throws IOException {
+        if (broker != null) {
+            throw new IllegalStateException("already started");
+        }
         root = Files.createTempDirectory("framewise-it-");
         broker = new EmbeddedKafkaBroker(root.resolve("kafka"), 0, FAST_GROUPS).start();
         model = root.resolve("model");
         TinyConvNet.export(model, 11, 224);
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
+    }
+
+    private <T> T started(T part) {
+        if (part == null) {
+            throw new IllegalStateException("the broker fixture is not started: register it with @RegisterExtension "
+                    + "on a static field, or call start()");
+        }
+        return part;
+    }
+
+    public EmbeddedKafkaBroker broker() {
+        return started(broker);
+    }
+
+    /** A tiny real model (224x224 input), exported once. */
+    public Path model() {
+        return started(model);
+    }
+
+    /** The fixture's directory, deleted when it stops. */
+    public Path root() {
+        return started(root);
     }
 
     /** A tiny real model exported under this fixture's directory (64x64 input: cheap for multi-process tests). */
     public Path tinyModel(String name, long seed, int inputSize) throws IOException {
-        Path dir = root.resolve(name);
+        Path dir = root().resolve(name);
         TinyConvNet.export(dir, seed, inputSize);
         return dir;
     }
@@ -50,9 +95,9 @@ public final class BrokerFixture implements AutoCloseable {
     /** Settings of a framewise instance on this broker, with its own topics and application id. */
     public Map<String, Object> settings(String name) {
         Map<String, Object> s = new HashMap<>();
-        s.put("bootstrap.servers", broker.bootstrapServers());
+        s.put("bootstrap.servers", broker().bootstrapServers());
         s.put("application.id", "it-" + name);
-        s.put("state.dir", root.resolve("streams-" + name).toString());
+        s.put("state.dir", root().resolve("streams-" + name).toString());
         s.put("framewise.input.topic", name + "-frames");
         s.put("framewise.output.topic", name + "-events");
         s.put("framewise.dead.letter.topic", name + "-dlq");
@@ -61,12 +106,16 @@ public final class BrokerFixture implements AutoCloseable {
     }
 
     public Map<String, Object> client() {
-        return new HashMap<>(Map.of("bootstrap.servers", broker.bootstrapServers()));
+        return new HashMap<>(Map.of("bootstrap.servers", broker().bootstrapServers()));
     }
 
     @Override
     public void close() throws IOException {
+        if (broker == null) {
+            return;
+        }
         broker.close();
+        broker = null;
         try (var paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

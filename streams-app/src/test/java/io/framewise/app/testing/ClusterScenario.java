@@ -46,7 +46,7 @@ public final class ClusterScenario {
     /** Arguments of {@code framewise run} for one instance of the application {@code app}. */
     public static String[] runArgs(BrokerFixture fixture, String app, Path model, String guarantee, String protocol) {
         Map<String, Object> s = fixture.settings(app);
-        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", fixture.broker.bootstrapServers(),
+        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", fixture.broker().bootstrapServers(),
                 "--model", model.toString()));
         s.put("processing.guarantee", guarantee);
         s.put("group.protocol", protocol);
@@ -180,7 +180,7 @@ public final class ClusterScenario {
      */
     public static List<String> activeMembers(BrokerFixture fixture, String app) {
         String group = (String) fixture.settings(app).get("application.id");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.broker().bootstrapServers()))) {
             var streams = admin.describeStreamsGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
             if (!streams.members().isEmpty()) {
                 // (StreamsGroupDescription.toString() throws when authorized operations were not requested)
@@ -192,7 +192,7 @@ public final class ClusterScenario {
         } catch (Exception notAStreamsGroup) {
             FramewiseProcess.DIAGNOSTIC.set(notAStreamsGroup.toString());
         }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.broker().bootstrapServers()))) {
             var consumers = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
             return consumers.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty())
                     .map(MemberDescription::clientId)
