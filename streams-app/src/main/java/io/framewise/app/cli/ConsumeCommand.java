@@ -7,8 +7,8 @@ import java.util.concurrent.CountDownLatch;
 
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.tools.client.EventFormat;
-import io.framewise.app.tools.client.Outcome;
 import io.framewise.app.tools.client.OutcomeReader;
+import io.framewise.app.tools.client.OutcomeTail;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,35 +43,21 @@ final class ConsumeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Object> settings = kafka.settings();
         FramewiseConfig config = new FramewiseConfig(FramewiseConfig.ownSettings(settings));
-        String events = topic != null ? topic : config.outputTopic();
         CountDownLatch stop = Signals.terminationLatch();
-        long seen = 0;
-        long lastRecord = System.nanoTime();
         if (!json) {
             output.out().println(EventFormat.header());
         }
-        try (OutcomeReader reader = new OutcomeReader(FramewiseConfig.clientSettings(settings), events,
-                deadLetters ? config.deadLetterTopic() : null, true)) {
-            while (stop.getCount() > 0 && (maxEvents < 0 || seen < maxEvents)) {
-                for (Outcome o : reader.poll(Duration.ofMillis(200))) {
-                    output.out().println(format(o));
-                    lastRecord = System.nanoTime();
-                    if (maxEvents >= 0 && ++seen >= maxEvents) {
-                        break;
-                    }
-                }
-                output.out().flush();
-                if (idleTimeoutSeconds > 0 && System.nanoTime() - lastRecord > idleTimeoutSeconds * 1_000_000_000L) {
-                    output.err().println("framewise consume: no record for " + idleTimeoutSeconds + " s, stopping");
-                    return maxEvents < 0 ? 0 : FramewiseCli.EXIT_FAILURE;
-                }
-            }
+        OutcomeTail.End end;
+        try (OutcomeReader reader = new OutcomeReader(FramewiseConfig.clientSettings(settings),
+                topic != null ? topic : config.outputTopic(), deadLetters ? config.deadLetterTopic() : null, true)) {
+            end = OutcomeTail.follow(reader, maxEvents, Duration.ofSeconds(idleTimeoutSeconds), () -> stop.getCount() == 0,
+                    o -> output.out().println(EventFormat.format(o, json)), output.out()::flush);
+        }
+        if (end == OutcomeTail.End.IDLE) {
+            output.err().println("framewise consume: no record for " + idleTimeoutSeconds + " s, stopping");
+            // waiting for a number of records that did not come is a failure; tailing until quiet is not
+            return maxEvents < 0 ? 0 : FramewiseCli.EXIT_FAILURE;
         }
         return 0;
     }
-
-    private String format(Outcome o) {
-        return EventFormat.format(o, json);
-    }
-
 }

@@ -17,9 +17,10 @@ import java.util.Set;
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.tools.client.FrameLedger;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.Outcome;
-import io.framewise.app.tools.client.OutcomeReader;
+import io.framewise.app.tools.client.OutcomeCollector;
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.SyntheticScene;
 import io.framewise.schema.Classification;
@@ -47,10 +48,10 @@ public final class PipelineScenario {
         // A corrupt frame in the middle of camera 1's stream: dead-lettered, and camera 1 goes on.
         byte[] corrupt = Arrays.copyOf(TestFrames.jpeg(320, 240, 0, 0), 500);
 
+        FrameLedger ledger = new FrameLedger();
         try (InferenceService models = InferenceService.load(config, model);
              FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60));
-             FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC());
-             OutcomeReader reader = new OutcomeReader(client, config.outputTopic(), config.deadLetterTopic(), false)) {
+             FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger)) {
             ImageEncoder jpeg = new ImageEncoder(Codec.JPEG, 85);
             for (int c = 0; c < cameras; c++) {
                 String camera = "cam-" + c;
@@ -70,11 +71,15 @@ public final class PipelineScenario {
             assertThat(publisher.acked()).isEqualTo(expected);
 
             List<Outcome> outcomes = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (outcomes.size() < expected && System.nanoTime() < deadline) {
-                outcomes.addAll(reader.poll(Duration.ofMillis(200)));
+            OutcomeCollector collector = new OutcomeCollector(client, config.outputTopic(), config.deadLetterTopic(), false,
+                    ledger, outcomes::add);
+            try {
+                // 2 s of quiet once all are in: anything extra would be a duplicate
+                collector.awaitAccounted(Duration.ofSeconds(120), Duration.ofSeconds(2), () -> !app.isAlive());
+            } finally {
+                collector.close();
             }
-            outcomes.addAll(reader.poll(Duration.ofSeconds(2))); // anything extra would be a duplicate
+            assertThat(ledger.verdict()).isEqualTo("every frame accounted for");
             assertThat(outcomes).hasSize(expected);
 
             List<String> labels = Files.readAllLines(model.resolve("labels.txt"));
