@@ -1,6 +1,5 @@
 package io.framewise.app.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.framewise.app.tools.bench.PipelineBench;
@@ -31,8 +30,8 @@ final class BenchOverloadCommand implements Callable<Integer> {
     @Option(names = "--budget-ms", defaultValue = "200", description = "Latency budget (default ${DEFAULT-VALUE}).")
     long budgetMs;
 
-    @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw latency over time and its distribution.")
-    Path plot;
+    @Mixin
+    BenchPlotOption plot;
 
     @Mixin
     BenchReportOptions report;
@@ -40,6 +39,6 @@ final class BenchOverloadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var setup = load.setup(model.directory(), model.threads);
-        return report.finish(PipelineBench.overload(setup, multiple, seconds, budgetMs, output.err()), plot, output);
+        return report.finish(PipelineBench.overload(setup, multiple, seconds, budgetMs, output.err()), plot.file, output);
     }
 }

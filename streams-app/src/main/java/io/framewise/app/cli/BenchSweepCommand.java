@@ -1,6 +1,5 @@
 package io.framewise.app.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -42,8 +41,8 @@ final class BenchSweepCommand implements Callable<Integer> {
     @Option(names = "--budget-ms", defaultValue = "1000", description = "Latency budget (default ${DEFAULT-VALUE}).")
     long budgetMs;
 
-    @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw goodput and p99 against offered load.")
-    Path plot;
+    @Mixin
+    BenchPlotOption plot;
 
     @Mixin
     BenchReportOptions report;
@@ -56,6 +55,6 @@ final class BenchSweepCommand implements Callable<Integer> {
         }
         var setup = load.setup(model.directory(), model.threads);
         var plan = new SweepBench.Plan(multiples, seconds, warmupSeconds, coldSeconds);
-        return report.finish(SweepBench.run(setup, plan, budgetMs, output.err()), plot, output);
+        return report.finish(SweepBench.run(setup, plan, budgetMs, output.err()), plot.file, output);
     }
 }

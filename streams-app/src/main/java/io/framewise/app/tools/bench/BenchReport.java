@@ -20,4 +20,22 @@ public interface BenchReport {
     interface Plotted extends BenchReport {
         void plot(Path png) throws IOException;
     }
+
+    /** A finished report: its text, its JSON and its verdict. */
+    record Finished(String text, ObjectNode json, boolean passed) implements BenchReport {
+    }
+
+    /** Draws a report's plot into a PNG file. */
+    @FunctionalInterface
+    interface Plot {
+        void draw(Path png) throws IOException;
+    }
+
+    /** A finished report with its plot. */
+    record Drawn(String text, ObjectNode json, boolean passed, Plot drawing) implements Plotted {
+        @Override
+        public void plot(Path png) throws IOException {
+            drawing.draw(png);
+        }
+    }
 }

@@ -18,35 +18,20 @@ public final class ModelBench {
         ModelBenchmark.Result result = new ModelBenchmark(model, batchSizes, precisions, secondsPerConfig, intraOpThreads)
                 .run(progress);
         progress.finish();
-        return new BenchReport() {
-            @Override
-            public String text() {
-                return result.table();
-            }
-
-            @Override
-            public ObjectNode json() {
-                ObjectNode root = Machine.report("model");
-                ObjectNode config = root.putObject("config");
-                config.put("model", model.toString());
-                config.putPOJO("batchSizes", batchSizes);
-                config.putPOJO("precisions", precisions);
-                config.put("secondsPerConfiguration", secondsPerConfig);
-                config.put("intraOpThreads", intraOpThreads);
-                root.put("modelName", result.model());
-                root.put("macsPerImage", result.macs());
-                root.putPOJO("calibrationGflops", result.calibrationGflops());
-                root.putPOJO("rows", result.rows());
-                if (result.bf16Agreement() != null) {
-                    root.putPOJO("bfloat16Agreement", result.bf16Agreement());
-                }
-                return root;
-            }
-
-            @Override
-            public boolean passed() {
-                return true;
-            }
-        };
+        ObjectNode root = Machine.report("model");
+        ObjectNode config = root.putObject("config");
+        config.put("model", model.toString());
+        config.putPOJO("batchSizes", batchSizes);
+        config.putPOJO("precisions", precisions);
+        config.put("secondsPerConfiguration", secondsPerConfig);
+        config.put("intraOpThreads", intraOpThreads);
+        root.put("modelName", result.model());
+        root.put("macsPerImage", result.macs());
+        root.putPOJO("calibrationGflops", result.calibrationGflops());
+        root.putPOJO("rows", result.rows());
+        if (result.bf16Agreement() != null) {
+            root.putPOJO("bfloat16Agreement", result.bf16Agreement());
+        }
+        return new BenchReport.Finished(result.table(), root, true);
     }
 }

@@ -1,8 +1,6 @@
 package io.framewise.app.tools.bench;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -90,26 +88,6 @@ public final class PipelineBench {
     }
 
     private static BenchReport.Plotted report(String text, ObjectNode json, PipelineReport figures, String title) {
-        return new BenchReport.Plotted() {
-            @Override
-            public String text() {
-                return text;
-            }
-
-            @Override
-            public ObjectNode json() {
-                return json;
-            }
-
-            @Override
-            public boolean passed() {
-                return figures.result().complete();
-            }
-
-            @Override
-            public void plot(Path png) throws IOException {
-                figures.plot(png, title);
-            }
-        };
+        return new BenchReport.Drawn(text, json, figures.result().complete(), png -> figures.plot(png, title));
     }
 }

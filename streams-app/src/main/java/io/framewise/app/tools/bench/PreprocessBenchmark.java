@@ -42,35 +42,20 @@ public final class PreprocessBenchmark {
         ProgressBar progress = new ProgressBar(log, "bench preprocess", SIZES.size());
         List<Row> rows = run(SIZES, iterations, progress);
         progress.finish();
-        return new BenchReport() {
-            @Override
-            public String text() {
-                StringBuilder s = new StringBuilder();
-                s.append(String.format(Locale.ROOT, "per frame, one thread, %d frames each after warm-up; CPU %s%n", iterations,
-                        CpuFeatures.modelName()));
-                s.append(String.format(Locale.ROOT, "%-10s %8s %18s %26s %26s%n", "frame", "JPEG KB", "decode p50/p99 ms",
-                        "Pillow bicubic p50/p99 ms", "OpenCV cubic p50/p99 ms"));
-                for (Row r : rows) {
-                    s.append(String.format(Locale.ROOT, "%-10s %8.1f %9.2f / %6.2f %17.2f / %6.2f %17.2f / %6.2f%n",
-                            r.width() + "x" + r.height(), r.jpegBytes() / 1024.0, r.decodeMs().p50(), r.decodeMs().p99(),
-                            r.pillowMs().p50(), r.pillowMs().p99(), r.opencvMs().p50(), r.opencvMs().p99()));
-                }
-                return s.toString();
-            }
-
-            @Override
-            public ObjectNode json() {
-                ObjectNode root = Machine.report("preprocess");
-                root.put("iterations", iterations);
-                root.putPOJO("rows", rows);
-                return root;
-            }
-
-            @Override
-            public boolean passed() {
-                return true;
-            }
-        };
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "per frame, one thread, %d frames each after warm-up; CPU %s%n", iterations,
+                CpuFeatures.modelName()));
+        text.append(String.format(Locale.ROOT, "%-10s %8s %18s %26s %26s%n", "frame", "JPEG KB", "decode p50/p99 ms",
+                "Pillow bicubic p50/p99 ms", "OpenCV cubic p50/p99 ms"));
+        for (Row r : rows) {
+            text.append(String.format(Locale.ROOT, "%-10s %8.1f %9.2f / %6.2f %17.2f / %6.2f %17.2f / %6.2f%n",
+                    r.width() + "x" + r.height(), r.jpegBytes() / 1024.0, r.decodeMs().p50(), r.decodeMs().p99(),
+                    r.pillowMs().p50(), r.pillowMs().p99(), r.opencvMs().p50(), r.opencvMs().p99()));
+        }
+        ObjectNode json = Machine.report("preprocess");
+        json.put("iterations", iterations);
+        json.putPOJO("rows", rows);
+        return new BenchReport.Finished(text.toString(), json, true);
     }
 
     public static List<Row> run(List<int[]> sizes, int iterations, ProgressBar progress) {

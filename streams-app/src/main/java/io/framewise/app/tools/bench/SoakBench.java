@@ -72,23 +72,7 @@ public final class SoakBench {
         json.put("rssGrowthPercent", verdict.growthPercent());
         json.put("flat", verdict.flat());
         json.putPOJO("samples", samples);
-        boolean passed = verdict.flat() && result.complete();
-        return new BenchReport() {
-            @Override
-            public String text() {
-                return text.toString();
-            }
-
-            @Override
-            public ObjectNode json() {
-                return json;
-            }
-
-            @Override
-            public boolean passed() {
-                return passed;
-            }
-        };
+        return new BenchReport.Finished(text.toString(), json, verdict.flat() && result.complete());
     }
 
     private static String row(MemorySampler.Sample x, String note) {

@@ -1,8 +1,6 @@
 package io.framewise.app.tools.bench;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,26 +60,6 @@ public final class SweepBench {
         json.putPOJO("report", report);
         json.putPOJO("verdicts", report.verdicts());
         boolean accounted = results.stream().allMatch(SweepBenchmark.PointResult::accounted);
-        return new BenchReport.Plotted() {
-            @Override
-            public String text() {
-                return text.toString();
-            }
-
-            @Override
-            public ObjectNode json() {
-                return json;
-            }
-
-            @Override
-            public boolean passed() {
-                return accounted;
-            }
-
-            @Override
-            public void plot(Path png) throws IOException {
-                report.plot(png, "sweep, budget " + budgetMs + " ms");
-            }
-        };
+        return new BenchReport.Drawn(text.toString(), json, accounted, png -> report.plot(png, "sweep, budget " + budgetMs + " ms"));
     }
 }
