@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import io.framewise.app.cli.FramewiseCli;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** {@code framewise ...} in its own JVM, as a deployment runs it; output goes to a log file the test can read. */
 public final class FramewiseProcess implements AutoCloseable {
@@ -53,18 +55,14 @@ public final class FramewiseProcess implements AutoCloseable {
     }
 
     /** Waits until the log contains {@code text}; false on timeout or if the process died first. */
-    public boolean awaitLog(String text, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (log().contains(text)) {
-                return true;
-            }
-            if (!process.isAlive()) {
-                return log().contains(text);
-            }
-            Thread.sleep(100);
+    public boolean awaitLog(String text, Duration timeout) throws IOException {
+        try {
+            Awaitility.await("'" + text + "' in the log").atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .until(() -> log().contains(text) || !process.isAlive());
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
+        return log().contains(text);
     }
 
     /** SIGTERM, as an orchestrator stops a container; returns the exit code, or -1 if it did not exit in time. */
@@ -94,14 +92,12 @@ public final class FramewiseProcess implements AutoCloseable {
     /** What a waiting test last observed, for its failure message. */
     public static final AtomicReference<String> DIAGNOSTIC = new AtomicReference<>("");
 
-    /** Time-bounded poll helper. */
-    public static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: " + DIAGNOSTIC.get());
-            }
-            Thread.sleep(100);
+    /** Waits for {@code condition}, failing with what was last observed ({@link #DIAGNOSTIC}) on timeout. */
+    public static void await(Duration timeout, BooleanSupplier condition, String what) {
+        try {
+            Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; last seen: " + DIAGNOSTIC.get(), e);
         }
     }
 }

@@ -1,12 +1,14 @@
 package io.framewise.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -119,14 +121,13 @@ class InFlightFramesTest {
         p.process(new Record<>(camera, f, offset, headers));
     }
 
-    /** Runs the drain punctuation until {@code n} records were forwarded (or 10 s pass). */
+    /** Runs the drain punctuation until {@code n} records were forwarded (fails after 10 s). */
     private static List<MockProcessorContext.CapturedForward<? extends String, ?>> awaitForwarded(
-            MockProcessorContext<String, Object> ctx, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ctx.forwarded().size() < n && System.nanoTime() < deadline) {
+            MockProcessorContext<String, Object> ctx, int n) {
+        await(n + " records forwarded").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
             ctx.scheduledPunctuators().forEach(s -> s.getPunctuator().punctuate(System.currentTimeMillis()));
-            Thread.sleep(5);
-        }
+            return ctx.forwarded().size() >= n;
+        });
         return ctx.forwarded();
     }
 
@@ -160,11 +161,10 @@ class InFlightFramesTest {
             }
         });
         thread.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (storedOffsets().size() < DEPTH - 1 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        Thread.sleep(200);
+        // depth - 1 frames in flight, and no more for 200 ms: the thread waits rather than taking a fourth
+        await("frames in flight").atMost(Duration.ofSeconds(10)).until(() -> storedOffsets().size() >= DEPTH - 1);
+        await("no more frames taken").during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1))
+                .until(() -> storedOffsets().size() == DEPTH - 1);
         assertThat(storedOffsets()).as("in flight with the model held back").containsExactly(0L, 1L, 2L);
         assertThat(thread.getState()).as("the stream thread waits for the oldest frame's answer")
                 .isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING);
