@@ -46,16 +46,12 @@ public final class NetBuilder {
         return fold;
     }
 
-    public Operand<TFloat32> constant(Shape shape, float[] values) {
-        return constant(tf, shape, values);
-    }
-
     /** A float constant in {@code scope} (a sub-scope named after a timm key), without copying {@code values}. */
     public static Operand<TFloat32> constant(Ops scope, Shape shape, float[] values) {
         return scope.constant(shape, DataBuffers.of(values, true, false));
     }
 
-    public Operand<TFloat32> scalar(float v) {
+    private Operand<TFloat32> scalar(float v) {
         return tf.constant(v);
     }
 
@@ -227,10 +223,5 @@ public final class NetBuilder {
         Operand<TInt32> size = tf.constant(new int[] {dim(x, 1) * 2, dim(x, 2) * 2});
         weights.countMacs(4L * dim(x, 1) * 2 * dim(x, 2) * 2 * dim(x, 3));
         return tf.image.resizeBilinear(x, size, ResizeBilinear.alignCorners(false), ResizeBilinear.halfPixelCenters(true));
-    }
-
-    public Operand<TFloat32> batchMatMul(Operand<TFloat32> a, Operand<TFloat32> b, long macCount) {
-        weights.countMacs(macCount);
-        return tf.train.batchMatMul(a, b, TFloat32.class);
     }
 }

@@ -22,7 +22,6 @@ public final class OutcomeCollector implements AutoCloseable {
     private final OutcomeReader reader;
     private final FrameLedger ledger;
     private final Consumer<Outcome> listener;
-    private final AtomicLong received = new AtomicLong();
     private final AtomicLong lastReceivedNanos = new AtomicLong(System.nanoTime());
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final Thread thread;
@@ -49,7 +48,6 @@ public final class OutcomeCollector implements AutoCloseable {
                 for (Outcome o : reader.poll(POLL)) {
                     ledger.outcome(o);
                     listener.accept(o);
-                    received.incrementAndGet();
                     lastReceivedNanos.set(System.nanoTime());
                 }
             }
@@ -58,15 +56,6 @@ public final class OutcomeCollector implements AutoCloseable {
         } finally {
             reader.close(); // the consumer is used and closed on this thread only
         }
-    }
-
-    public FrameLedger ledger() {
-        return ledger;
-    }
-
-    /** Outcomes read so far, matched or not. */
-    public long received() {
-        return received.get();
     }
 
     /**
