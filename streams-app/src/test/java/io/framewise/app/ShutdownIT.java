@@ -44,6 +44,13 @@ class ShutdownIT {
             // warm before joining: the real path ran at every batch size before the instance reported RUNNING
             String startLog = first.log();
             assertThat(startLog.indexOf("warm-up of")).as(startLog).isNotNegative().isLessThan(startLog.indexOf("is RUNNING"));
+            // "started" means processing: said once tasks are assigned, never beside a state such as REBALANCING
+            assertThat(first.awaitLog("framewise run: started: processing", Duration.ofSeconds(60))).as(first.log()).isTrue();
+            String started = first.log();
+            assertThat(started.indexOf("joining the group")).as(started).isNotNegative()
+                    .isLessThan(started.indexOf("is RUNNING"));
+            assertThat(started.indexOf("is RUNNING")).isLessThan(started.indexOf("framewise run: started: processing"));
+            assertThat(started).doesNotContain("started (REBALANCING)");
             ClusterScenario.Accounting result = ClusterScenario.run(fixture, app, 1500, 12, List.of(
                     new ClusterScenario.Step(4, () -> exit[0] = first.terminate(Duration.ofSeconds(60))),
                     new ClusterScenario.Step(5, () -> next[0] = FramewiseProcess.start(fixture.root().resolve("next.log"), args))),

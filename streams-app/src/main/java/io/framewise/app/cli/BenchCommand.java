@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         header = "Measure the model, the pipeline and the budget controller on this machine.",
-        description = "Measure what this machine can do. Figures move by about 20% between runs on a shared machine: "
+        description = "Measure what this machine can do. On a shared machine figures move by a factor of 2 to 4 between hours: "
                 + "compare ratios within one run (the pipeline benchmarks measure the model alone first, in the same "
                 + "process, for that).",
         subcommands = {BenchModelCommand.class, BenchPipelineCommand.class, BenchOverloadCommand.class,

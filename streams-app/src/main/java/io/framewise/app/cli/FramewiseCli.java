@@ -1,6 +1,8 @@
 package io.framewise.app.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 
 import io.framewise.inference.InvalidModelException;
 import org.apache.kafka.common.config.ConfigException;
@@ -40,7 +42,17 @@ public final class FramewiseCli implements Runnable {
         // --mode sweep, --codec png, --precision float32: enum options in the lower case the help shows
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(FramewiseCli::report);
+        versionEverywhere(cli);
         return cli;
+    }
+
+    /**
+     * {@code -V} prints the version on every command: picocli's standard options give each subcommand a -V, but the
+     * version provider is the root's alone unless each command is given it.
+     */
+    private static void versionEverywhere(CommandLine cli) {
+        cli.getCommandSpec().versionProvider(new Version());
+        cli.getSubcommands().values().forEach(FramewiseCli::versionEverywhere);
     }
 
     /** One line naming the problem and the fix; the stack trace only with FRAMEWISE_LOG_LEVEL=DEBUG. */
@@ -56,8 +68,12 @@ public final class FramewiseCli implements Runnable {
             code = EXIT_USAGE;
         } else if (e instanceof InvalidModelException) {
             code = EXIT_USAGE;
+        } else if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) {
+            // a path the user gave that is not there (or not theirs to read): the command could not start
+            fix = "check the path";
+            code = EXIT_USAGE;
         }
-        err.println("framewise " + cli.getCommandName() + ": error: " + message(e));
+        err.println(cli.getCommandSpec().qualifiedName() + ": error: " + message(e));
         if (fix != null) {
             err.println("  fix: " + fix);
         }
@@ -69,6 +85,12 @@ public final class FramewiseCli implements Runnable {
     }
 
     private static String message(Throwable e) {
+        if (e instanceof NoSuchFileException f) {
+            return "no such file: " + f.getFile();
+        }
+        if (e instanceof AccessDeniedException f) {
+            return "permission denied: " + f.getFile();
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

@@ -60,6 +60,12 @@ final class ModelPredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // before the model loads (seconds): a mistyped path is said at once
+        Path file = input.image != null ? input.image : input.tensor;
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new CliException("cannot read " + file + ": " + (Files.exists(file) ? "not a readable file" : "no such file"),
+                    input.image != null ? "give the path of a JPEG or PNG image" : "give the path of a float32 .npy batch");
+        }
         try (FrameClassifier classifier = FrameClassifier.load(dir, InferenceOptions.defaults())) {
             FloatBuffer batch;
             int n;

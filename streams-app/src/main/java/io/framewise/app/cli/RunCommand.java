@@ -16,6 +16,7 @@ import io.framewise.app.observability.InstanceHealth;
 import io.framewise.app.observability.Observability;
 import io.framewise.app.observability.OperationsServer;
 import io.framewise.app.pipeline.InferenceService;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,14 +85,20 @@ final class RunCommand implements Callable<Integer> {
             }
             throw e;
         }
-        output.err().println("framewise run: application '" + config.applicationId() + "' started ("
-                + app.streams().state() + ")"
+        // "started" means processing (as the README says): said once the group has given this instance its tasks
+        output.err().println("framewise run: application '" + config.applicationId() + "' joining the group"
                 + "; model " + models.primary().ref().getName() + " " + models.primary().ref().getVersion()
                 + (models.fallback() != null ? ", fallback " + models.fallback().ref().getName() : ""));
         boolean stoppedInTime = false;
+        boolean started = false;
         try {
             while (!stop.await(200, TimeUnit.MILLISECONDS) && app.isAlive()) {
                 // waiting for SIGTERM/SIGINT, or for the instance to fail
+                if (!started && app.streams().state() == KafkaStreams.State.RUNNING && app.activeTasks() > 0) {
+                    started = true;
+                    output.err().println("framewise run: started: processing " + app.activeTasks() + " task(s) of "
+                            + config.inputTopic());
+                }
             }
             output.err().println("framewise run: stopping (committing, leaving the group)");
         } finally {

@@ -1,11 +1,13 @@
 package io.framewise.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,6 +64,68 @@ class CliHelpTest {
         assertThat(header[0]).as("one imperative sentence").matches("[A-Z][a-z]+\\b[^.]*\\.")
                 .doesNotStartWith("Runs").doesNotStartWith("Prints").doesNotStartWith("Classifies");
         assertThat(out.toString()).as("the header heads the help").startsWith(header[0]);
+    }
+
+    @ParameterizedTest(name = "framewise {0} -V")
+    @MethodSource("commands")
+    void everyCommandPrintsTheVersion(String path) {
+        CommandLine cli = FramewiseCli.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        List<String> args = new ArrayList<>(path.isEmpty() ? List.of() : List.of(path.split(" ")));
+        args.add("-V");
+
+        assertThat(cli.execute(args.toArray(String[]::new))).isZero();
+
+        assertThat(out.toString()).as("framewise %s -V", path).startsWith("framewise ").contains("Kafka ").contains("Java ");
+    }
+
+    /**
+     * Picocli formats every description, header and footer with {@link String#format}; a text it cannot format (an
+     * unescaped '%') is printed raw after a "[picocli WARN]" line on standard error, which this test cannot capture
+     * (picocli's tracer holds the stream it started with), so it checks the cause: every text formats.
+     */
+    @ParameterizedTest(name = "framewise {0}: every text formats")
+    @MethodSource("commands")
+    void everyHelpTextFormatsWithoutAPicocliWarning(String path) {
+        CommandLine cli = FramewiseCli.commandLine();
+        CommandLine command = path.isEmpty() ? cli : find(cli, path);
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        List<String> texts = new ArrayList<>();
+        texts.addAll(List.of(spec.usageMessage().description()));
+        texts.addAll(List.of(spec.usageMessage().header()));
+        texts.addAll(List.of(spec.usageMessage().footer()));
+        spec.options().forEach(o -> texts.addAll(List.of(o.description())));
+        spec.positionalParameters().forEach(p -> texts.addAll(List.of(p.description())));
+        assertThat(texts).as("texts of 'framewise %s'", path).isNotEmpty();
+        for (String text : texts) {
+            assertThatCode(() -> String.format(Locale.ROOT, text)).as("'%s' of 'framewise %s'", text, path)
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    @ParameterizedTest(name = "framewise {0} --set nonsense")
+    @MethodSource("commandsWithSettings")
+    void aSettingThatIsNotKeyEqualsValueIsAUsageErrorThatShowsTheForm(String path) {
+        // picocli's own message was "Value for option option '--set' (KEY=VALUE) should be in KEY=VALUE format ..."
+        CommandLine cli = FramewiseCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setErr(new PrintWriter(err, true));
+        List<String> args = new ArrayList<>(List.of(path.split(" ")));
+        args.addAll(List.of("--set", "nonsense"));
+
+        assertThat(cli.execute(args.toArray(String[]::new))).isEqualTo(FramewiseCli.EXIT_USAGE);
+
+        assertThat(err.toString().lines().findFirst()).get().asString()
+                .isEqualTo("Invalid value for option '--set' (KEY=VALUE): 'nonsense' is not KEY=VALUE "
+                        + "(e.g. --set framewise.latency.budget.ms=500; 'framewise config' lists every setting)");
+    }
+
+    /** The commands that take --set. */
+    static Stream<String> commandsWithSettings() {
+        CommandLine root = FramewiseCli.commandLine();
+        return commands().filter(path -> !path.isEmpty() && find(root, path).getCommandSpec().findOption("--set") != null);
     }
 
     @ParameterizedTest(name = "framewise bench {0} --help")

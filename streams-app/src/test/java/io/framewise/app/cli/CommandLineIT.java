@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -48,6 +49,17 @@ class CommandLineIT {
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /**
+     * {@code framewise run ...} in this JVM, its metrics and health on a free loopback port: never the default 9400,
+     * which an instance a developer is running on this host may hold.
+     */
+    static Run run(String... args) {
+        List<String> all = new ArrayList<>(List.of("run"));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--set", FramewiseConfig.HTTP_PORT_CONFIG + "=0", "--set", FramewiseConfig.HTTP_HOST_CONFIG + "=127.0.0.1"));
+        return framewise(all.toArray(String[]::new));
     }
 
     @Test
@@ -112,17 +124,17 @@ class CommandLineIT {
         assertThat(noBroker.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(noBroker.err()).contains("no Kafka cluster given").contains("fix:").doesNotContain("\tat ");
 
-        Run noModel = framewise("run", "--bootstrap-servers", fixture.broker().bootstrapServers(), "--model",
+        Run noModel = run("--bootstrap-servers", fixture.broker().bootstrapServers(), "--model",
                 temp.resolve("missing").toString());
         assertThat(noModel.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(noModel.err()).contains("does not exist").contains("Fix:").doesNotContain("\tat ");
 
-        Run unreachable = framewise("run", "--bootstrap-servers", "127.0.0.1:1", "--model", fixture.model().toString(),
+        Run unreachable = run("--bootstrap-servers", "127.0.0.1:1", "--model", fixture.model().toString(),
                 "--set", "framewise.startup.timeout.ms=2000");
         assertThat(unreachable.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(unreachable.err()).contains("no Kafka broker answered at 127.0.0.1:1").contains("fix:").doesNotContain("\tat ");
 
-        Run badValue = framewise("run", "--bootstrap-servers", fixture.broker().bootstrapServers(), "--model",
+        Run badValue = run("--bootstrap-servers", fixture.broker().bootstrapServers(), "--model",
                 fixture.model().toString(), "--set", "framewise.latency.budget.ms=-5");
         assertThat(badValue.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(badValue.err()).contains("framewise.latency.budget.ms").doesNotContain("\tat ");
@@ -153,7 +165,7 @@ class CommandLineIT {
         TinyConvNet.export(model, 3, 224);
         Path metadata = model.resolve(ModelMetadata.FILE_NAME);
         Files.writeString(metadata, Files.readString(metadata).replace("\"height\" : 224", "\"height\" : 128"));
-        Run run = framewise("run", "--bootstrap-servers", fixture.broker().bootstrapServers(), "--model", model.toString());
+        Run run = run("--bootstrap-servers", fixture.broker().bootstrapServers(), "--model", model.toString());
         assertThat(run.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(run.err()).contains("input 'images' is DT_FLOAT [-1, 224, 224, 3], expected DT_FLOAT [-1, 128, 224, 3]")
                 .contains("Fix:").doesNotContain("\tat ");

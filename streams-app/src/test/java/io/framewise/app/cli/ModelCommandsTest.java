@@ -101,4 +101,18 @@ class ModelCommandsTest {
         assertThat(noLabels.exitCode()).isNotZero();
         assertThat(noLabels.err()).doesNotContain("\tat ");
     }
+
+    @Test
+    void aMissingInputFileIsOneLineWithExitStatusTwoBeforeTheModelLoads() {
+        // it said only "error: /nonexistent.jpg", with exit status 1
+        Path nowhere = temp.resolve("nonexistent.jpg");
+        var image = CommandLineIT.framewise("model", "predict", model.toString(), "--image", nowhere.toString());
+        assertThat(image.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(image.err()).startsWith("framewise model predict: error: cannot read " + nowhere + ": no such file")
+                .contains("fix: give the path of a JPEG or PNG image").doesNotContain("\tat ");
+
+        var tensor = CommandLineIT.framewise("model", "predict", model.toString(), "--tensor", temp.toString());
+        assertThat(tensor.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(tensor.err()).contains("cannot read " + temp + ": not a readable file");
+    }
 }

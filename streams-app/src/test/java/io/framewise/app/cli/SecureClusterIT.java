@@ -125,7 +125,7 @@ class SecureClusterIT {
             assertThat(wrongPublish.exitCode()).isEqualTo(2);
             assertThat(wrongPublish.err()).containsIgnoringCase("authentication failed").contains("fix:").doesNotContain("\tat ");
 
-            var wrongRun = CommandLineIT.framewise("run", "--bootstrap-servers", secure, "--config", wrongConfig.toString(),
+            var wrongRun = CommandLineIT.run("--bootstrap-servers", secure, "--config", wrongConfig.toString(),
                     "--model", model.toString(), "--set", "application.id=intruder");
             assertThat(wrongRun.exitCode()).isEqualTo(2);
             assertThat(wrongRun.err()).containsIgnoringCase("authentication failed").doesNotContain("\tat ");

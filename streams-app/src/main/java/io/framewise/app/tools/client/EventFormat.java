@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Label;
 import io.framewise.schema.LatencyBreakdown;
+import io.framewise.schema.Status;
 
 /**
  * How outcomes are shown by every command ({@code demo}, {@code consume}): one table row, or one JSON object per line;
@@ -32,7 +33,18 @@ public final class EventFormat {
         LatencyBreakdown l = e.getLatency();
         return String.format(Locale.ROOT, "%-12s %6d  %-13s %-44s %8.1f %8.1f  %s", e.getCameraId(), e.getSequence(),
                 e.getStatus(), labels.length() > 44 ? labels.substring(0, 41) + "..." : labels, l.getInferenceMs(),
-                l.getTotalMs(), e.getDeadlineMet() ? "met" : "MISSED (" + e.getBudgetMs() + " ms)");
+                l.getTotalMs(), deadline(e));
+    }
+
+    /**
+     * Met or missed for a classified frame; for a skipped one, why it was skipped (its note): a skip is the budget
+     * policy's answer, not a missed deadline, and its total says how quickly that answer came.
+     */
+    private static String deadline(Classification e) {
+        if (e.getStatus() != Status.OK) {
+            return e.getNote() == null ? "skipped" : e.getNote().split(";")[0]; // the reason, not the model's note after it
+        }
+        return e.getDeadlineMet() ? "met" : "MISSED (" + e.getBudgetMs() + " ms)";
     }
 
     /** One outcome, as a table row or a JSON line. */

@@ -47,6 +47,14 @@ public final class FramePublisher implements AutoCloseable {
     }
 
     /**
+     * Fetches the topic's partitions now, before the first frame: otherwise the producer fetches them on the first
+     * send, holding that frame (and, when paced, the frames queued behind it) for about a second after its capture.
+     */
+    public void connect() {
+        producer.partitionsFor(topic);
+    }
+
+    /**
      * Sends one frame: the encoded image in its envelope, captured now (by this publisher's clock), keyed by camera.
      * The one place frames are built, for the cameras, the benchmarks and the tests. A width or height of 0 means
      * unknown (passed-through files).

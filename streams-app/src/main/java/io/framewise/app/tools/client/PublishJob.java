@@ -34,6 +34,7 @@ public record PublishJob(String camera, String source, boolean passthrough, doub
     /** Publishes, with a progress line on {@code log}, and waits for the broker's acknowledgements. */
     public Result run(FramePublisher publisher, String topic, PrintWriter log) throws Exception {
         ProgressLine progress = new ProgressLine(camera, log);
+        publisher.connect();
         long sent;
         if (passthrough) {
             sent = passFiles(publisher, progress);

@@ -2,8 +2,16 @@ package io.framewise.app.tools.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewise.schema.Classification;
+import io.framewise.schema.Label;
+import io.framewise.schema.LatencyBreakdown;
+import io.framewise.schema.ModelRef;
+import io.framewise.schema.Status;
 import org.junit.jupiter.api.Test;
 
 class EventFormatTest {
@@ -20,5 +28,29 @@ class EventFormatTest {
         assertThat(n.get("partition").asInt()).isEqualTo(3);
         assertThat(n.get("offset").asLong()).isEqualTo(42);
         assertThat(EventFormat.format(o, false)).contains("DEAD LETTER").contains("TRUNCATED").contains("frames-3@42");
+    }
+
+    @Test
+    void aSkippedFrameSaysWhyItWasSkippedNotThatItMissedItsDeadline() {
+        // the demo showed "MISSED (1000 ms)" beside a frame skipped after 330 ms
+        String row = EventFormat.row(event(Status.SKIPPED_LATE, List.of(), 330.0, false,
+                "skipped: superseded by newer frames of its camera; random weights: labels are not meaningful"));
+        assertThat(row).contains("SKIPPED_LATE").endsWith("skipped: superseded by newer frames of its camera")
+                .doesNotContain("MISSED").doesNotContain("random weights");
+    }
+
+    @Test
+    void aClassifiedFrameSaysWhetherItMetItsDeadline() {
+        List<Label> labels = List.of(new Label(3, "cat", 0.75f));
+        assertThat(EventFormat.row(event(Status.OK, labels, 120.0, true, null))).contains("cat 0.75").endsWith("met");
+        assertThat(EventFormat.row(event(Status.OK, labels, 1300.0, false, null))).endsWith("MISSED (1000 ms)");
+    }
+
+    private static Classification event(Status status, List<Label> labels, double totalMs, boolean met, String note) {
+        return Classification.newBuilder().setCameraId("cam-1").setSequence(7)
+                .setCaptureTimestamp(Instant.ofEpochSecond(1)).setClassifiedTimestamp(Instant.ofEpochSecond(2))
+                .setModel(new ModelRef("tiny", "1")).setStatus(status).setLabels(labels)
+                .setLatency(new LatencyBreakdown(1.0, 0.0, 0.0, 0.0, 0.0, totalMs))
+                .setBudgetMs(1000).setDeadlineMet(met).setNote(note).build();
     }
 }
