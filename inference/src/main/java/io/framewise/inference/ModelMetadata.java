@@ -79,7 +79,8 @@ public record ModelMetadata(int format, String name, String version, String vari
         Path file = modelDir.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
             throw new InvalidModelException(modelDir, "no " + FILE_NAME + " in it",
-                    "export a model with 'framewise model export --variant efficientformer_l1 --out " + modelDir + "'");
+                    "point it at a model directory, or export one into a new directory: "
+                            + "'framewise model export --variant efficientformer_l1 --out models/l1'");
         }
         ModelMetadata m;
         try {

@@ -68,6 +68,16 @@ public final class EfficientFormer {
     /** @param precision "float32", or "bfloat16" to run with oneDNN auto mixed precision by default */
     public static ModelMetadata export(Path directory, Variant variant, WeightSource weights, List<String> labels,
                                        String version, String precision) throws IOException {
+        return export(directory, variant, weights, labels, version, precision, false);
+    }
+
+    /**
+     * @param replace whether a Framewise model directory already at {@code directory} may be replaced (nothing else
+     *                ever is: see {@link ModelExporter#checkTarget})
+     */
+    public static ModelMetadata export(Path directory, Variant variant, WeightSource weights, List<String> labels,
+                                       String version, String precision, boolean replace) throws IOException {
+        ModelExporter.checkTarget(directory, replace); // before the build, which takes seconds
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> images = imagesPlaceholder(tf);
@@ -80,7 +90,7 @@ public final class EfficientFormer {
                     labels.size(), "labels.txt", ModelMetadata.Preprocessing.of(preprocessing), weights.describe(),
                     out.parameters(), out.macs(), Map.of("folded", "batchnorm,layer-scale,distilled-head",
                             ModelMetadata.PRECISION_KEY, precision, CROP_SOURCE_KEY, crop.source()));
-            ModelExporter.export(directory, session, images, logits, metadata, labels);
+            ModelExporter.export(directory, session, images, logits, metadata, labels, replace);
             return metadata;
         }
     }

@@ -68,7 +68,7 @@ public final class TinyConvNet {
             ModelMetadata metadata = new ModelMetadata(ModelMetadata.CURRENT_FORMAT, name, "seed-" + seed, name,
                     "serving_default", "images", "logits", OutputKind.LOGITS, LABELS.size(), "labels.txt",
                     ModelMetadata.Preprocessing.of(spec), "seeded-random(seed=" + seed + ")", parameters, macs, Map.of());
-            ModelExporter.export(directory, session, images, logits, metadata, LABELS);
+            ModelExporter.export(directory, session, images, logits, metadata, LABELS, true); // a fixture: re-exported at will
             return metadata;
         }
     }

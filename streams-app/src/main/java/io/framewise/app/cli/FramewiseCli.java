@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 
 import io.framewise.inference.InvalidModelException;
+import io.framewise.inference.export.ExportRefusedException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine;
@@ -66,7 +67,7 @@ public final class FramewiseCli implements Runnable {
         } else if (e instanceof ConfigException) {
             fix = "see 'framewise config' for every setting and its valid values";
             code = EXIT_USAGE;
-        } else if (e instanceof InvalidModelException) {
+        } else if (e instanceof InvalidModelException || e instanceof ExportRefusedException) {
             code = EXIT_USAGE;
         } else if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) {
             // a path the user gave that is not there (or not theirs to read): the command could not start

@@ -1,5 +1,6 @@
 package io.framewise.app.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,7 @@ import io.framewise.inference.efficientformer.Variant;
 import io.framewise.inference.efficientformer.weights.SeededWeights;
 import io.framewise.inference.efficientformer.weights.StateDictWeights;
 import io.framewise.inference.efficientformer.weights.WeightSource;
+import io.framewise.inference.export.ExportRefusedException;
 import io.framewise.inference.export.ModelCache;
 import io.framewise.inference.export.ModelExporter;
 import picocli.CommandLine.Command;
@@ -42,8 +44,13 @@ final class ModelExportCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "float32", description = "Default compute precision of the model: float32 or bfloat16 (default ${DEFAULT-VALUE}).")
     String precision;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write (replaced if it exists).")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Model directory to write: a new or empty directory (an existing model only with --force).")
     Path out;
+
+    @Option(names = "--force", description = "Replace the Framewise model directory at --out (never anything else: a file "
+            + "or a directory that is not a model is refused).")
+    boolean force;
 
     @Override
     public Integer call() throws Exception {
@@ -52,6 +59,7 @@ final class ModelExportCommand implements Callable<Integer> {
         if (!p.equals("float32") && !p.equals("bfloat16")) {
             throw new CliException("unknown precision '" + precision + "'", "use --precision float32 or --precision bfloat16");
         }
+        refuseUnlessReplaceable();
         WeightSource source;
         String version;
         if (weights != null) {
@@ -70,7 +78,7 @@ final class ModelExportCommand implements Callable<Integer> {
         List<String> classNames = classNames(classes);
         output.err().println("framewise model export: building " + v.timmName() + " (" + source.describe() + ")...");
         long t0 = System.nanoTime();
-        ModelMetadata m = EfficientFormer.export(out, v, source, classNames, version, p);
+        ModelMetadata m = EfficientFormer.export(out, v, source, classNames, version, p, force);
         output.out().printf(Locale.ROOT, "exported %s to %s: %,d parameters, %.2f GMACs, %.1f MB, weights %s, %s, in %.1f s%n",
                 m.name(), out, m.parameters(), m.macs() / 1e9, ModelExporter.sizeOnDisk(out) / 1e6, m.weights(), p,
                 (System.nanoTime() - t0) / 1e9);
@@ -79,6 +87,17 @@ final class ModelExportCommand implements Callable<Integer> {
                     + "Import ImageNet weights with --weights (see the README, section Models).");
         }
         return 0;
+    }
+
+    /** Said before the weights are read and the network is built: whatever is at --out that may not be replaced. */
+    private void refuseUnlessReplaceable() throws IOException {
+        try {
+            ModelExporter.checkTarget(out, force);
+        } catch (ExportRefusedException e) {
+            boolean aModel = Files.isRegularFile(e.target().resolve(ModelMetadata.FILE_NAME));
+            throw new CliException(e.getMessage(), aModel ? "pass --force to replace that model, or choose another --out"
+                    : "choose a new or empty directory for --out");
+        }
     }
 
     /** @param classes the classes of the weights' head (1000 for ImageNet-1k) */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewise.app.testing.TestFrames;
+import io.framewise.inference.ModelMetadata;
 import io.framewise.inference.Npy;
 import io.framewise.inference.efficientformer.ReferenceGoldens;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,5 +115,28 @@ class ModelCommandsTest {
         var tensor = CommandLineIT.framewise("model", "predict", model.toString(), "--tensor", temp.toString());
         assertThat(tensor.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(tensor.err()).contains("cannot read " + temp + ": not a readable file");
+    }
+
+    @Test
+    void exportNeverReplacesWhatIsNotAModelAndReplacesAModelOnlyWithForce() throws Exception {
+        // it replaced whatever was at --out: a file became a directory, a directory of other files was wiped
+        Path mine = Files.createDirectories(temp.resolve("mine"));
+        Files.writeString(mine.resolve("notes.txt"), "mine");
+        var refused = CommandLineIT.framewise("model", "export", "--variant", "l1", "--out", mine.toString(), "--force");
+        assertThat(refused.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(refused.err()).contains("holds no Framewise model").contains("fix: choose a new or empty directory for --out");
+        assertThat(mine.resolve("notes.txt")).hasContent("mine");
+
+        var again = CommandLineIT.framewise("model", "export", "--variant", "v2-s0", "--seed", "4", "--out", model.toString());
+        assertThat(again.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(again.err()).contains("already holds a Framewise model").contains("pass --force to replace that model");
+
+        Path copy = temp.resolve("s0-copy");
+        assertThat(CommandLineIT.framewise("model", "export", "--variant", "v2-s0", "--seed", "4", "--out", copy.toString())
+                .exitCode()).isZero();
+        var forced = CommandLineIT.framewise("model", "export", "--variant", "v2-s0", "--seed", "5", "--out", copy.toString(),
+                "--force");
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+        assertThat(Files.readString(copy.resolve(ModelMetadata.FILE_NAME))).contains("seed-5");
     }
 }
