@@ -138,7 +138,8 @@ public final class FramewiseApplication implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.info("framewise application '{}' started ({}), reading {} -> {} (dead letters: {}), model {} {}",
+        // not "started": that word is kept for processing (the state listener logs RUNNING when it comes)
+        LOG.info("framewise application '{}' (streams {}) reads {} -> {} (dead letters: {}), model {} {}",
                 config.applicationId(), streams.state(), config.inputTopic(), config.outputTopic(), config.deadLetterTopic(),
                 models.primary().ref().getName(), models.primary().ref().getVersion());
         return app;
