@@ -2,9 +2,13 @@ package io.framewise.schema.serde;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -29,12 +33,22 @@ public final class AvroSingleObjectSerde<T extends SpecificRecord> implements Se
         TrustedAvroClasses.install();
     }
 
+    /** Marker (2 bytes) and schema fingerprint (8 bytes) before the body. */
+    private static final int HEADER_BYTES = 10;
+
     private final String typeName;
+    private final Schema schema;
+    private final byte[] fingerprint;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
 
-    public AvroSingleObjectSerde(String typeName, BinaryMessageEncoder<T> encoder, BinaryMessageDecoder<T> decoder) {
+    public AvroSingleObjectSerde(String typeName, Schema schema, BinaryMessageEncoder<T> encoder,
+                                 BinaryMessageDecoder<T> decoder) {
         this.typeName = typeName;
+        this.schema = schema;
+        // the header's 8 bytes: the schema's CRC-64-AVRO fingerprint, little-endian
+        this.fingerprint = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
         this.encoder = encoder;
         this.decoder = decoder;
     }
@@ -56,6 +70,15 @@ public final class AvroSingleObjectSerde<T extends SpecificRecord> implements Se
         }
         if (bytes.length == 0) {
             throw new SerializationException("not a " + typeName + ": empty message (0 bytes)");
+        }
+        if (bytes.length >= HEADER_BYTES && bytes[0] == (byte) 0xC3 && bytes[1] == 0x01
+                && Arrays.equals(bytes, 2, HEADER_BYTES, fingerprint, 0, 8)) {
+            try {
+                BodyBounds.check(schema, bytes, HEADER_BYTES); // before Avro allocates what the lengths claim
+            } catch (IllegalArgumentException e) {
+                throw new SerializationException("not a " + typeName + ": corrupt Avro body (" + bytes.length + " bytes): "
+                        + e.getMessage(), e);
+            }
         }
         try {
             return decoder.decode(bytes);

@@ -6,9 +6,10 @@ import io.framewise.schema.Frame;
 /** The serdes of Framewise's topics. Instances are stateless and thread-safe. */
 public final class FramewiseSerdes {
     private static final AvroSingleObjectSerde<Frame> FRAME =
-            new AvroSingleObjectSerde<>("Frame", Frame.getEncoder(), Frame.getDecoder());
+            new AvroSingleObjectSerde<>("Frame", Frame.getClassSchema(), Frame.getEncoder(), Frame.getDecoder());
     private static final AvroSingleObjectSerde<Classification> CLASSIFICATION =
-            new AvroSingleObjectSerde<>("Classification", Classification.getEncoder(), Classification.getDecoder());
+            new AvroSingleObjectSerde<>("Classification", Classification.getClassSchema(), Classification.getEncoder(),
+                    Classification.getDecoder());
 
     private FramewiseSerdes() {
     }
