@@ -199,6 +199,23 @@ public final class FramewiseConfig extends AbstractConfig {
     /**
      * @param properties all settings: {@code framewise.*} keys are validated here, every other key goes to Kafka
      */
+    /**
+     * Why {@code value} is not a valid value of setting {@code name} (its declared validator's word, e.g. "Value must
+     * be no more than 86400000"), or null when it is: for the per-camera attributes that override a setting, which
+     * must stay within the setting's own range.
+     */
+    public static String invalidReason(String name, Object value) {
+        Validator validator = CONFIG.configKeys().get(name).validator;
+        try {
+            if (validator != null) {
+                validator.ensureValid(name, value);
+            }
+            return null;
+        } catch (ConfigException e) {
+            return "is outside the setting's range " + validator;
+        }
+    }
+
     public FramewiseConfig(Map<String, ?> properties) {
         super(CONFIG, ownSettings(properties), false);
         Map<String, Object> rest = new HashMap<>(streamsDefaults());

@@ -12,6 +12,7 @@ import java.util.Set;
 import io.framewise.app.config.BudgetPolicy;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.observability.FrameMetrics;
+import io.framewise.app.observability.Printable;
 import io.framewise.app.pipeline.Analysis;
 import io.framewise.app.pipeline.CameraCadence;
 import io.framewise.app.pipeline.FrameAnalyzer;
@@ -251,7 +252,8 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
      * processed is another one), in the same format as Kafka Streams' dead letters ({@link DeadLetters}).
      */
     private void deadLetter(long offset, String key, long timestamp, Frame frame, Headers frameHeaders, RuntimeException e) {
-        LOG.warn("frame {}#{} dead-lettered: {}", frame.getCameraId(), frame.getSequence(), e.getMessage());
+        LOG.warn("frame {}#{} dead-lettered: {}", Printable.of(frame.getCameraId()), frame.getSequence(),
+                Printable.of(e.getMessage(), 512));
         metrics.deadLetter();
         Headers headers = DeadLetters.headers(frameHeaders, e, inputTopic, context.taskId().partition(), offset);
         context.forward(new Record<String, Object>(key, FramewiseSerdes.frame().encode(frame), timestamp, headers),
@@ -298,12 +300,20 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
             warnOnce(frame, BUDGET_ATTRIBUTE, "rounds to 0 ms");
             return defaultBudgetMs;
         }
+        // within the setting's own range: 1e308 rounded to Long.MAX_VALUE overflowed the deadline and dead-lettered
+        // every frame of the camera
+        String invalid = FramewiseConfig.invalidReason(BUDGET_ATTRIBUTE, rounded);
+        if (invalid != null) {
+            warnOnce(frame, BUDGET_ATTRIBUTE, invalid);
+            return defaultBudgetMs;
+        }
         return rounded;
     }
 
     /**
-     * A frame's own positive numeric attribute, or {@code fallback}. An unusable attribute does not fail the frame:
-     * the deployment's setting applies, and the camera's first such frame is logged.
+     * A frame's own positive numeric attribute within its setting's range, or {@code fallback}. An unusable
+     * attribute does not fail the frame: the deployment's setting applies, and the camera's first such frame is
+     * logged.
      */
     private double positiveAttribute(Frame frame, String name, double fallback) {
         String value = frame.getAttributes().get(name);
@@ -313,7 +323,15 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         try {
             double v = Double.parseDouble(value.trim());
             if (v > 0 && Double.isFinite(v)) {
-                return v;
+                if (name.equals(BUDGET_ATTRIBUTE)) {
+                    return v; // checked once rounded, by budgetMs
+                }
+                String invalid = FramewiseConfig.invalidReason(name, v);
+                if (invalid == null) {
+                    return v;
+                }
+                warnOnce(frame, name, invalid);
+                return fallback;
             }
         } catch (NumberFormatException ignored) {
             // reported below
@@ -325,7 +343,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     private void warnOnce(Frame frame, String attribute, String problem) {
         if (warned.add(frame.getCameraId() + "\u0000" + attribute)) {
             LOG.warn("camera {}: attribute {}={} {}; using the deployment's setting for its frames (said once per camera)",
-                    frame.getCameraId(), attribute, frame.getAttributes().get(attribute), problem);
+                    Printable.of(frame.getCameraId()), attribute, Printable.of(frame.getAttributes().get(attribute)), problem);
         }
     }
 }

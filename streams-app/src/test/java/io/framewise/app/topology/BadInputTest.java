@@ -34,6 +34,7 @@ import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.tiny.TinyConvNet;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
+import io.framewise.schema.Frame;
 import io.framewise.schema.LatencyBreakdown;
 import io.framewise.schema.ModelRef;
 import io.framewise.schema.Status;
@@ -258,5 +259,31 @@ class BadInputTest {
             writer.dispose();
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * A camera's budget or sampling attribute that is not a usable value of its setting is the deployment's setting
+     * for that frame, never a dead letter: 1e308 and 10000000000000 overflowed the deadline and dead-lettered every
+     * frame of the camera, and 1e11 was taken although the setting's range ends at 86,400,000.
+     */
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource("unusableAttributes")
+    void anUnusableAttributeFallsBackToTheSettingAndTheFrameClassifies(String attribute, String value) {
+        Frame f = TestFrames.frame("cam \n07:00 ERROR forged", sequence++, T0, good, Codec.JPEG);
+        f.setAttributes(Map.of(attribute, value));
+        in.pipeInput("cam", FramewiseSerdes.frame().encode(f));
+        Classification e = events.readValue();
+        assertThat(e.getStatus()).isEqualTo(Status.OK);
+        assertThat(e.getBudgetMs()).isEqualTo(harness.config.latencyBudgetMs());
+        assertThat(dead.isEmpty()).isTrue();
+    }
+
+    static Stream<Arguments> unusableAttributes() {
+        String budget = FramewiseConfig.LATENCY_BUDGET_MS_CONFIG;
+        String fps = FramewiseConfig.CAMERA_MAX_FPS_CONFIG;
+        return Stream.of(Arguments.of(budget, "1e308"), Arguments.of(budget, "10000000000000"), Arguments.of(budget, "1e11"),
+                Arguments.of(budget, "86400001"), Arguments.of(budget, "-5"), Arguments.of(budget, "NaN"),
+                Arguments.of(budget, "0.2"), Arguments.of(budget, "soon"), Arguments.of(fps, "1e308"), Arguments.of(fps, "5000"),
+                Arguments.of(fps, "Infinity"));
     }
 }

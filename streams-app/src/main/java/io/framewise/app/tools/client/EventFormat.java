@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.framewise.app.observability.Printable;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Label;
 import io.framewise.schema.LatencyBreakdown;
@@ -31,7 +32,8 @@ public final class EventFormat {
                 .map(l -> String.format(Locale.ROOT, "%s %.2f", l.getLabel(), l.getScore()))
                 .collect(Collectors.joining(", "));
         LatencyBreakdown l = e.getLatency();
-        return String.format(Locale.ROOT, "%-12s %6d  %-13s %-44s %8.1f %8.1f  %s", e.getCameraId(), e.getSequence(),
+        // a publisher's text is escaped: an id holding ANSI escapes cleared the screen of a consume table
+        return String.format(Locale.ROOT, "%-12s %6d  %-13s %-44s %8.1f %8.1f  %s", Printable.of(e.getCameraId()), e.getSequence(),
                 e.getStatus(), labels.length() > 44 ? labels.substring(0, 41) + "..." : labels, l.getInferenceMs(),
                 l.getTotalMs(), deadline(e));
     }
@@ -42,7 +44,8 @@ public final class EventFormat {
      */
     private static String deadline(Classification e) {
         if (e.getStatus() != Status.OK) {
-            return e.getNote() == null ? "skipped" : e.getNote().split(";")[0]; // the reason, not the model's note after it
+            // the reason, not the model's note after it
+            return e.getNote() == null ? "skipped" : Printable.of(e.getNote().split(";")[0]);
         }
         return e.getDeadlineMet() ? "met" : "MISSED (" + e.getBudgetMs() + " ms)";
     }
@@ -54,8 +57,9 @@ public final class EventFormat {
         }
         Outcome.DeadLetter d = o.deadLetter();
         if (!json) {
-            return String.format(Locale.ROOT, "%-12s DEAD LETTER  %s: %s (from %s-%d@%d)", o.key(), d.exception(), d.message(),
-                    d.sourceTopic(), d.partition(), d.offset());
+            return String.format(Locale.ROOT, "%-12s DEAD LETTER  %s: %s (from %s-%d@%d)", Printable.of(o.key()),
+                    Printable.of(d.exception()), Printable.of(d.message(), 512), Printable.of(d.sourceTopic()), d.partition(),
+                    d.offset());
         }
         ObjectNode n = JSON.createObjectNode();
         n.put("deadLetter", true);

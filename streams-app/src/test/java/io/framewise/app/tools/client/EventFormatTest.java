@@ -53,4 +53,15 @@ class EventFormatTest {
                 .setLatency(new LatencyBreakdown(1.0, 0.0, 0.0, 0.0, 0.0, totalMs))
                 .setBudgetMs(1000).setDeadlineMet(met).setNote(note).build();
     }
+
+    @Test
+    void whatAPublisherControlsIsEscapedInTheTable() {
+        // an id holding ANSI escapes cleared the screen of a consume table; one holding a newline forged a row
+        Classification e = Classification.newBuilder(event(Status.OK, List.of(), 1.0, true, null))
+                .setCameraId("cam\u001b[2J\nforged").build();
+        assertThat(EventFormat.row(e)).startsWith("cam\\u001b[2J\\nforged").doesNotContain("\u001b").doesNotContain("\n");
+        Outcome letter = new Outcome("cam\u001b[2J", null, new Outcome.DeadLetter(new byte[0], "X", "bad\nframe", "frames", 0, 1));
+        assertThat(EventFormat.format(letter, false)).contains("cam\\u001b[2J").contains("bad\\nframe")
+                .doesNotContain("\u001b").doesNotContain("\n");
+    }
 }
