@@ -32,14 +32,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The lock-in found on the landed build, reproduced in real time through the real topology: two cameras at 30 fps,
+ * The lock-in found on the landed build, reproduced in real time through the real topology: two cameras,
  * a 1000 ms budget, and a first decode that takes 1.24 s (a cold decoder). The estimate of decode time used to be
  * seeded by that one sample and, since skipped frames are never decoded, never corrected: every later frame was
  * skipped. Admissions must resume within a bounded time, and from then on the frames must be classified.
  */
 class AdmissionRecoveryTest {
     private static final long BUDGET_MS = 1000;
-    private static final double FPS_PER_CAMERA = 30;
+    /**
+     * Frames per second per camera, and their size: modest, so that the thread keeps up with the cameras on a busy
+     * machine (a frame of 320x240 takes a few ms here; at 2 x 10 fps it may take 50 ms). At 2 x 30 fps of 640x480 a
+     * loaded machine fell behind for good, and the test took that honest overload for the lock-in it looks for.
+     */
+    private static final double FPS_PER_CAMERA = 10;
     private static final Duration SLOW_FIRST_DECODE = Duration.ofMillis(1240);
 
     @TempDir
@@ -66,7 +71,7 @@ class AdmissionRecoveryTest {
                 slowOnce.set(true);
             }
             // one frame at a time (the harness's default): each frame's outcome is read right after it is piped in
-            byte[] jpeg = TestFrames.jpeg(640, 480, 0, 0);
+            byte[] jpeg = TestFrames.jpeg(320, 240, 0, 0);
             List<Seen> seen = new ArrayList<>();
             try (TopologyHarness topology = new TopologyHarness(analyzer, Clock.systemUTC(), Instant.now(),
                     Map.of(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS))) {
@@ -120,7 +125,7 @@ class AdmissionRecoveryTest {
         assertThat(seen.stream().filter(s -> s.status() != Status.OK))
                 .allSatisfy(s -> assertThat(s.capturedSeconds()).isLessThan(slowEnds));
         List<Seen> after = seen.stream().filter(s -> s.capturedSeconds() >= slowEnds).toList();
-        assertThat(after).hasSizeGreaterThan(100).allSatisfy(s -> assertThat(s.status()).isEqualTo(Status.OK));
+        assertThat(after).hasSizeGreaterThan(40).allSatisfy(s -> assertThat(s.status()).isEqualTo(Status.OK));
     }
 
     private static void sleep(long ms) {
