@@ -235,8 +235,16 @@ public final class FramewiseConfig extends AbstractConfig {
         }
         for (String key : properties.keySet()) {
             if (key.startsWith(PREFIX) && !CONFIG.names().contains(key)) {
-                throw new ConfigException(key, properties.get(key), "unknown framewise setting; known: "
+                String near = KafkaKeys.nearest(key, CONFIG.names());
+                throw new ConfigException(key, properties.get(key), "unknown framewise setting"
+                        + (near != null ? "; did you mean '" + near + "'?" : "") + " Known: "
                         + CONFIG.names().stream().sorted().collect(Collectors.joining(", ")));
+            }
+            if (!key.startsWith(PREFIX) && !KafkaKeys.known(key)) {
+                String near = KafkaKeys.nearest(key, CONFIG.names());
+                throw new ConfigException(key, properties.get(key), "unknown setting: not a framewise, Kafka Streams or "
+                        + "Kafka client (consumer, producer, admin) setting, with or without Kafka Streams' client prefixes"
+                        + (near != null ? "; did you mean '" + near + "'?" : ""));
             }
         }
     }

@@ -55,6 +55,29 @@ class FramewiseConfigTest {
     }
 
     @Test
+    void aMisspeltKafkaKeyIsRefusedWithTheNearestKnownOne() {
+        // Kafka only logs "supplied but not used": the user believed they ran exactly-once and ran at-least-once
+        assertThatThrownBy(() -> new FramewiseConfig(Map.of("procesing.guarantee", "exactly_once_v2")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("procesing.guarantee")
+                .hasMessageContaining("did you mean 'processing.guarantee'?");
+        assertThatThrownBy(() -> new FramewiseConfig(Map.of("consumer.sesion.timeout.ms", "6000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("did you mean 'consumer.session.timeout.ms'?");
+        assertThatThrownBy(() -> new FramewiseConfig(Map.of("framewise.latency.budjet.ms", "5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("did you mean 'framewise.latency.budget.ms'?");
+        assertThatThrownBy(() -> new FramewiseConfig(Map.of("completely.unrelated", "1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown setting").hasMessageNotContaining("did you mean");
+    }
+
+    @Test
+    void everyKindOfKafkaKeyIsTakenWithOrWithoutItsClientPrefix() {
+        Map<String, Object> settings = Map.of("bootstrap.servers", "k:9092", "processing.guarantee", "exactly_once_v2",
+                "consumer.session.timeout.ms", "6000", "main.consumer.max.poll.records", "50", "producer.linger.ms", "5",
+                "admin.request.timeout.ms", "9000", "topic.retention.ms", "3600000", "sasl.mechanism", "SCRAM-SHA-512",
+                "security.protocol", "SASL_SSL", "group.protocol", "streams");
+        assertThat(new FramewiseConfig(settings).streamsProperties()).containsEntry("producer.linger.ms", "5");
+    }
+
+    @Test
     void theReferenceTableDocumentsEverySetting() {
         String table = FramewiseConfig.markdownTable();
         for (String name : FramewiseConfig.CONFIG.names()) {
