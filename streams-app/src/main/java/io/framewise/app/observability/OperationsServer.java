@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -39,14 +40,13 @@ public final class OperationsServer implements AutoCloseable {
     public static OperationsServer start(String host, int port, PrometheusMeterRegistry registry, InstanceHealth health)
             throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        server.createContext("/metrics", exchange -> {
+        endpoint(server, "/metrics", exchange -> {
             byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
             respond(exchange, 200, TEXT_FORMAT, body);
         });
-        server.createContext("/health/live", exchange -> probe(exchange, health.live(), health));
-        server.createContext("/health/ready", exchange -> probe(exchange, health.ready(), health));
-        server.createContext("/", exchange -> respond(exchange, 404, "text/plain; charset=utf-8",
-                "not found; try /metrics, /health/live or /health/ready\n".getBytes(StandardCharsets.UTF_8)));
+        endpoint(server, "/health/live", exchange -> probe(exchange, health.live(), health));
+        endpoint(server, "/health/ready", exchange -> probe(exchange, health.ready(), health));
+        server.createContext("/", OperationsServer::notFound);
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "framewise-http");
             t.setDaemon(true);
@@ -56,6 +56,28 @@ public final class OperationsServer implements AutoCloseable {
         server.start();
         LOG.info("serving /metrics, /health/live and /health/ready on {}:{}", host, server.getAddress().getPort());
         return new OperationsServer(server, executor);
+    }
+
+    /**
+     * {@code path} itself (a query string aside) answers GET and HEAD; any other method is 405 and any longer path
+     * 404 (the JDK's server matches contexts by prefix: /health/ready/extra answered 200).
+     */
+    private static void endpoint(HttpServer server, String path, HttpHandler handler) {
+        server.createContext(path, exchange -> {
+            if (!exchange.getRequestURI().getPath().equals(path)) {
+                notFound(exchange);
+            } else if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                respond(exchange, 405, "text/plain; charset=utf-8", "only GET and HEAD\n".getBytes(StandardCharsets.UTF_8));
+            } else {
+                handler.handle(exchange);
+            }
+        });
+    }
+
+    private static void notFound(HttpExchange exchange) throws IOException {
+        respond(exchange, 404, "text/plain; charset=utf-8",
+                "not found; try /metrics, /health/live or /health/ready\n".getBytes(StandardCharsets.UTF_8));
     }
 
     private static void probe(HttpExchange exchange, boolean ok, InstanceHealth health) throws IOException {

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
@@ -84,6 +85,27 @@ class OperationsServerTest {
         assertThat(rss).as("resident memory of a JVM").isGreaterThan(10e6);
         observability.health().streamsState(KafkaStreams.State.RUNNING);
         assertThat(get("/metrics").body()).contains("framewise_ready{application=\"test-app\"} 1.0");
+    }
+
+    @Test
+    void eachEndpointIsItsPathAloneAndAnswersOnlyGetAndHead() throws Exception {
+        // the JDK's server matches by prefix: /health/ready/extra answered 200, and so did a DELETE
+        observability.health().phase(InstanceHealth.Phase.WARMING_UP);
+        observability.health().streamsState(KafkaStreams.State.RUNNING);
+        assertThat(get("/health/ready").statusCode()).isEqualTo(200);
+        assertThat(get("/health/ready?verbose=1").statusCode()).isEqualTo(200);
+        assertThat(get("/health/ready/extra").statusCode()).isEqualTo(404);
+        assertThat(get("/metricsx").statusCode()).isEqualTo(404);
+        assertThat(get("/metrics/").statusCode()).isEqualTo(404);
+        for (String method : List.of("POST", "PUT", "DELETE")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(method).isEqualTo(405);
+            assertThat(r.headers().firstValue("Allow")).hasValue("GET, HEAD");
+        }
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health/live"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
     }
 
     @Test
