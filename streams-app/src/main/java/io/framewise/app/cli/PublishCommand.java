@@ -10,8 +10,10 @@ import java.util.concurrent.Callable;
 
 import io.framewise.app.Topics;
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.observability.Printable;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.PublishJob;
+import io.framewise.schema.CameraIds;
 import io.framewise.schema.Codec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,6 +79,11 @@ final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String badId = CameraIds.problem(camera);
+        if (badId != null) {
+            throw new CliException("--camera " + Printable.of(camera, 64) + " " + badId, "give the camera an id of 1 to "
+                    + CameraIds.MAX_LENGTH + " characters without control characters, e.g. --camera gate-1");
+        }
         Map<String, Object> settings = kafka.settings();
         FramewiseConfig own = new FramewiseConfig(FramewiseConfig.ownSettings(settings));
         String target = topic != null ? topic : own.inputTopic();
@@ -102,6 +109,12 @@ final class PublishCommand implements Callable<Integer> {
                 target, result.failed(), result.bytes() / 1e6);
         if (!result.succeeded()) {
             output.err().println("first failure: " + result.firstError());
+        }
+        if (result.sent() == 0) {
+            // an unreadable or empty source printed "published 0 of 0 frames" and exited 0
+            output.err().println("framewise publish: error: nothing was published: " + Printable.of(source)
+                    + " gave no frames (is it readable, and a video, an image directory or a stream?)");
+            return FramewiseCli.EXIT_FAILURE;
         }
         return result.succeeded() ? 0 : FramewiseCli.EXIT_FAILURE;
     }

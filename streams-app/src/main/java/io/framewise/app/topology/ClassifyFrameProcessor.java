@@ -18,6 +18,7 @@ import io.framewise.app.pipeline.CameraCadence;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InvalidFrameException;
 import io.framewise.app.pipeline.ModelRuntime;
+import io.framewise.schema.CameraIds;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Frame;
 import io.framewise.schema.Label;
@@ -134,6 +135,11 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         }
         if (frame.getCameraId() == null || frame.getCameraId().isBlank()) {
             throw new InvalidFrameException("frame has an empty cameraId");
+        }
+        String badId = CameraIds.problem(frame.getCameraId());
+        if (badId != null) {
+            // before anything is kept for the camera: its state, its meters and its log lines are keyed by the id
+            throw new InvalidFrameException("camera id " + Printable.of(frame.getCameraId(), 64) + " " + badId);
         }
         Instant captured = frame.getCaptureTimestamp();
         if (captured.isBefore(Instant.EPOCH)) {

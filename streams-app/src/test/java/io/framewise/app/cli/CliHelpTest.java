@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -120,6 +121,21 @@ class CliHelpTest {
         assertThat(err.toString().lines().findFirst()).get().asString()
                 .isEqualTo("Invalid value for option '--set' (KEY=VALUE): 'nonsense' is not KEY=VALUE "
                         + "(e.g. --set framewise.latency.budget.ms=500; 'framewise config' lists every setting)");
+    }
+
+    @Test
+    void publishRefusesAnUnusableCameraIdBeforeConnecting() {
+        // '--camera ""' was accepted; no cluster is given here, so the id must be refused first
+        CommandLine cli = FramewiseCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("publish", "--camera", "", "--source", "synthetic")).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--camera  is empty").contains("fix: give the camera an id");
+        StringWriter err2 = new StringWriter();
+        cli.setErr(new PrintWriter(err2, true));
+        assertThat(cli.execute("publish", "--camera", "gate\u001b[2J", "--source", "synthetic")).isEqualTo(FramewiseCli.EXIT_USAGE);
+        assertThat(err2.toString()).contains("--camera gate\\u001b[2J holds the control or formatting character U+001B")
+                .doesNotContain("\u001b");
     }
 
     /** The commands that take --set. */

@@ -160,6 +160,17 @@ class CommandLineIT {
     }
 
     @Test
+    void publishingNothingIsAFailureNotASuccess() throws Exception {
+        // an unreadable or empty source printed "published 0 of 0 frames" and exited 0
+        Path empty = Files.createDirectories(temp.resolve("no-images"));
+        Topics.ensure(fixture.client(), List.of("quiet-frames"), 1, (short) 1, 10_000);
+        Run run = framewise("publish", "--bootstrap-servers", fixture.broker().bootstrapServers(), "--topic", "quiet-frames",
+                "--camera", "gate-1", "--source", empty.toString(), "--passthrough");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(FramewiseCli.EXIT_FAILURE);
+        assertThat(run.err()).contains("nothing was published").contains("gave no frames");
+    }
+
+    @Test
     void aModelWhoseSignatureDoesNotFitItsMetadataIsRefusedWithTheReason() throws Exception {
         Path model = temp.resolve("misfit");
         TinyConvNet.export(model, 3, 224);

@@ -269,7 +269,7 @@ class BadInputTest {
     @ParameterizedTest(name = "{0}={1}")
     @MethodSource("unusableAttributes")
     void anUnusableAttributeFallsBackToTheSettingAndTheFrameClassifies(String attribute, String value) {
-        Frame f = TestFrames.frame("cam \n07:00 ERROR forged", sequence++, T0, good, Codec.JPEG);
+        Frame f = TestFrames.frame("cam", sequence++, T0, good, Codec.JPEG);
         f.setAttributes(Map.of(attribute, value));
         in.pipeInput("cam", FramewiseSerdes.frame().encode(f));
         Classification e = events.readValue();
@@ -285,5 +285,22 @@ class BadInputTest {
                 Arguments.of(budget, "86400001"), Arguments.of(budget, "-5"), Arguments.of(budget, "NaN"),
                 Arguments.of(budget, "0.2"), Arguments.of(budget, "soon"), Arguments.of(fps, "1e308"), Arguments.of(fps, "5000"),
                 Arguments.of(fps, "Infinity"));
+    }
+
+    /**
+     * A camera id longer than the limit or holding control characters is dead-lettered with the reason before
+     * anything is kept for it (a 20 KB id was kept per camera; a newline in one forged a log line).
+     */
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("unusableCameraIds")
+    void anUnusableCameraIdIsDeadLetteredWithTheReason(String id, String reason) {
+        String message = deadLettered(FramewiseSerdes.frame().encode(TestFrames.frame(id, sequence++, T0, good, Codec.JPEG)));
+        assertThat(message).contains(reason);
+    }
+
+    static Stream<Arguments> unusableCameraIds() {
+        return Stream.of(Arguments.of("x".repeat(20_000), "is 20000 characters long (at most 256)"),
+                Arguments.of("cam\n07:00:00.000 ERROR forged", "holds the control or formatting character U+000A at 3"),
+                Arguments.of("cam\u001b[2J", "holds the control or formatting character U+001B at 3"));
     }
 }
