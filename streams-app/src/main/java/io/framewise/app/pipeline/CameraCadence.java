@@ -1,7 +1,5 @@
 package io.framewise.app.pipeline;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,8 +17,8 @@ public final class CameraCadence {
     private static final long SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(SLACK_MS);
     private static final double ALPHA = 0.2;
 
-    /** Per camera: last capture time (ns) and the moving average of the interval (ns, 0 while unknown). */
-    private final Map<String, double[]> cameras = new HashMap<>();
+    /** Per camera: last capture time (ns) and the moving average of the interval (ns, 0 while unknown); bounded. */
+    private final CameraTable<double[]> cameras = new CameraTable<>();
 
     /** Records a frame's capture time and returns its camera's interval so far (0 while unknown). */
     public long observe(String camera, long captureNanos) {

@@ -3,10 +3,8 @@ package io.framewise.app.topology;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import io.framewise.app.config.BudgetPolicy;
@@ -15,6 +13,7 @@ import io.framewise.app.observability.FrameMetrics;
 import io.framewise.app.observability.Printable;
 import io.framewise.app.pipeline.Analysis;
 import io.framewise.app.pipeline.CameraCadence;
+import io.framewise.app.pipeline.CameraTable;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InvalidFrameException;
 import io.framewise.app.pipeline.ModelRuntime;
@@ -68,11 +67,11 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     private final String inputTopic;
     private final FramewiseConfig config;
     /** Capture time (µs) of each camera's last classified frame; a camera's frames all come through this task. */
-    private final Map<String, Long> lastSampled = new HashMap<>();
+    private final CameraTable<Long> lastSampled = new CameraTable<>();
     /** Each camera's frame interval: a frame with newer ones behind it is superseded. */
     private final CameraCadence cadence = new CameraCadence();
     /** Camera and attribute pairs already reported as unusable. */
-    private final Set<String> warned = new HashSet<>();
+    private final CameraTable<Set<String>> warned = new CameraTable<>();
     private ProcessorContext<String, Object> context;
     private final FrameMetrics metrics;
     private InFlightFrames inFlight;
@@ -347,7 +346,12 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     }
 
     private void warnOnce(Frame frame, String attribute, String problem) {
-        if (warned.add(frame.getCameraId() + "\u0000" + attribute)) {
+        Set<String> attributes = warned.get(frame.getCameraId());
+        if (attributes == null) {
+            attributes = new HashSet<>(2);
+            warned.put(frame.getCameraId(), attributes);
+        }
+        if (attributes.add(attribute)) {
             LOG.warn("camera {}: attribute {}={} {}; using the deployment's setting for its frames (said once per camera)",
                     Printable.of(frame.getCameraId()), attribute, Printable.of(frame.getAttributes().get(attribute)), problem);
         }
