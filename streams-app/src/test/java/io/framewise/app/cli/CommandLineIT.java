@@ -1,9 +1,12 @@
 package io.framewise.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -157,6 +160,25 @@ class CommandLineIT {
         assertThat(publish.exitCode()).isEqualTo(FramewiseCli.EXIT_FAILURE);
         assertThat(publish.err()).contains("published 0 of 1 frames").contains("frame 0 of giant is")
                 .contains("max.request.size").doesNotContain("\tat ");
+    }
+
+    @Test
+    void anUnreachableClusterIsSaidAtOnceByEveryCommandThatNeedsOne() throws Exception {
+        // consume waited for ever; run and publish were silent for 35 s before saying what was known at once
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        String nowhere = "127.0.0.1:" + closed;
+        Run consume = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> framewise("consume", "--bootstrap-servers", nowhere));
+        Run publish = framewise("publish", "--bootstrap-servers", nowhere, "--camera", "gate-1", "--source", "synthetic");
+        Run run = run("--bootstrap-servers", nowhere, "--model", fixture.model().toString());
+        for (Run r : List.of(consume, publish, run)) {
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(FramewiseCli.EXIT_USAGE);
+            // the refusal itself, not a timeout's "within 30000 ms"
+            assertThat(r.err()).contains("no Kafka broker answered at " + nowhere + ": " + nowhere + " connection refused")
+                    .contains("fix: check --bootstrap-servers").doesNotContain("\tat ");
+        }
     }
 
     @Test
