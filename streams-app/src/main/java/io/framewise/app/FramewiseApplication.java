@@ -15,8 +15,10 @@ import io.framewise.app.observability.InstanceHealth;
 import io.framewise.app.observability.Observability;
 import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.topology.DeadLetters;
 import io.framewise.app.topology.FramewiseTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -87,6 +89,10 @@ public final class FramewiseApplication implements AutoCloseable {
         props.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(props);
         Topics.ensure(streamsConfig.getAdminConfigs("framewise-admin"), config);
+        // The largest dead letter Kafka will take, read rather than assumed: a dead letter over it stopped the instance
+        props.put(DeadLetters.MAX_BYTES_CONFIG, String.valueOf(Math.min(producerMaxRequestSize(streamsConfig),
+                Topics.maxMessageBytes(streamsConfig.getAdminConfigs("framewise-admin"), config.deadLetterTopic(),
+                        config.startupTimeoutMs()))));
         FrameAnalyzer analyzer = new FrameAnalyzer(models, config.maxPixels(), config.topK(),
                 config.inferenceTimeoutMs());
         // Warm before joining the group: the first frames this instance is given must not pay for cold kernels, a
@@ -143,6 +149,13 @@ public final class FramewiseApplication implements AutoCloseable {
                 config.applicationId(), streams.state(), config.inputTopic(), config.outputTopic(), config.deadLetterTopic(),
                 models.primary().ref().getName(), models.primary().ref().getVersion());
         return app;
+    }
+
+    /** The producer's max.request.size: the user's, or Kafka's default. */
+    private static int producerMaxRequestSize(StreamsConfig streamsConfig) {
+        Object v = streamsConfig.getProducerConfigs("framewise-dead-letters").get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return v == null ? (Integer) ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
+                : Integer.parseInt(v.toString().trim());
     }
 
     /**

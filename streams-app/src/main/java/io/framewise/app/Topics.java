@@ -12,7 +12,11 @@ import java.util.concurrent.TimeoutException;
 
 import io.framewise.app.config.FramewiseConfig;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +68,17 @@ public final class Topics {
 
     private interface AdminCall<T> {
         T call(Admin admin) throws ExecutionException, TimeoutException, InterruptedException;
+    }
+
+    /** The topic's max.message.bytes, as the cluster applies it (the topic's own or the broker's default). */
+    public static int maxMessageBytes(Map<String, Object> adminConfig, String topic, long timeoutMs)
+            throws BrokerUnavailableException {
+        return withAdmin(adminConfig, timeoutMs, admin -> {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config config = admin.describeConfigs(List.of(resource)).all().get(timeoutMs, TimeUnit.MILLISECONDS).get(resource);
+            ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            return Integer.parseInt(entry.value().trim());
+        });
     }
 
     /** That the cluster answers and accepts this client (its security settings): fails fast and clearly if not. */

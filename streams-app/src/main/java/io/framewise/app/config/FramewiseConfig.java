@@ -19,8 +19,6 @@ import org.apache.kafka.common.config.ConfigDef.Validator;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
  * Framewise's own settings ({@code framewise.*}), declared once with their documentation, defaults and validators.
@@ -174,12 +172,19 @@ public final class FramewiseConfig extends AbstractConfig {
             .define(HTTP_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW, HTTP_HOST_DOC);
 
     /** Kafka Streams settings framewise chooses unless the user sets them. */
+    /**
+     * Named, not imported: the configuration may not depend on the topology (it is upstream of it). The class is
+     * {@code io.framewise.app.topology.DeadLetterHandler}; FramewiseConfigTest checks that it exists.
+     */
+    static final String DEAD_LETTER_HANDLER = "io.framewise.app.topology.DeadLetterHandler";
+
     static Map<String, Object> streamsDefaults() {
         Map<String, Object> d = new HashMap<>();
         d.put(StreamsConfig.APPLICATION_ID_CONFIG, "framewise");
         d.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
-        d.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
-        d.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
+        // log-and-continue into the dead-letter topic, with dead letters that always fit and one log line each
+        d.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DEAD_LETTER_HANDLER);
+        d.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DEAD_LETTER_HANDLER);
         // The Kafka 5.0 default, today (the constant is already deprecated in 4.3 because 5.0 drops the switch).
         d.put("processing.exception.handler.global.enabled", true);
         // Events are small and latency-bound: do not hold them 100 ms in the producer (Streams' default linger).
@@ -197,9 +202,6 @@ public final class FramewiseConfig extends AbstractConfig {
     private final Map<String, Object> passThrough;
 
     /**
-     * @param properties all settings: {@code framewise.*} keys are validated here, every other key goes to Kafka
-     */
-    /**
      * Why {@code value} is not a valid value of setting {@code name} (its declared validator's word, e.g. "Value must
      * be no more than 86400000"), or null when it is: for the per-camera attributes that override a setting, which
      * must stay within the setting's own range.
@@ -216,6 +218,9 @@ public final class FramewiseConfig extends AbstractConfig {
         }
     }
 
+    /**
+     * @param properties all settings: {@code framewise.*} keys are validated here, every other key goes to Kafka
+     */
     public FramewiseConfig(Map<String, ?> properties) {
         super(CONFIG, ownSettings(properties), false);
         Map<String, Object> rest = new HashMap<>(streamsDefaults());

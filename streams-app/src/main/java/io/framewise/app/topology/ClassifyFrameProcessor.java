@@ -1,5 +1,6 @@
 package io.framewise.app.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +74,8 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     /** Camera and attribute pairs already reported as unusable. */
     private final CameraTable<Set<String>> warned = new CameraTable<>();
     private ProcessorContext<String, Object> context;
+    /** The largest dead letter the dead-letter topic takes (read by the application at start). */
+    private int deadLetterMaxBytes = DeadLetters.DEFAULT_MAX_BYTES;
     private final FrameMetrics metrics;
     private InFlightFrames inFlight;
 
@@ -92,6 +95,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        this.deadLetterMaxBytes = DeadLetters.maxBytes(context.appConfigs());
         KeyValueStore<Long, byte[]> store = context.getStateStore(InFlightFrames.STORE);
         this.inFlight = new InFlightFrames(store);
         // Restoration is complete when init() runs: what the store holds was in flight when the task last committed
@@ -257,11 +261,15 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
      * processed is another one), in the same format as Kafka Streams' dead letters ({@link DeadLetters}).
      */
     private void deadLetter(long offset, String key, long timestamp, Frame frame, Headers frameHeaders, RuntimeException e) {
-        LOG.warn("frame {}#{} dead-lettered: {}", Printable.of(frame.getCameraId()), frame.getSequence(),
-                Printable.of(e.getMessage(), 512));
+        DeadLetterLog.shared().deadLettered(frame.getCameraId(), inputTopic, context.taskId().partition(), offset, e);
         metrics.deadLetter();
         Headers headers = DeadLetters.headers(frameHeaders, e, inputTopic, context.taskId().partition(), offset);
-        context.forward(new Record<String, Object>(key, FramewiseSerdes.frame().encode(frame), timestamp, headers),
+        byte[] value = FramewiseSerdes.frame().encode(frame);
+        // a frame just under the input's limit plus the reason's headers would not fit: Kafka refused the dead letter
+        // and the instance stopped
+        DeadLetters.Fitted fitted = DeadLetters.fit(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers,
+                deadLetterMaxBytes);
+        context.forward(new Record<String, Object>(key, fitted.value(), timestamp, fitted.headers()),
                 FramewiseTopology.DEAD_LETTERS);
     }
 

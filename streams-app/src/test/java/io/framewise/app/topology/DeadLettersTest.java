@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 import io.framewise.app.pipeline.InvalidFrameException;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -63,5 +65,47 @@ class DeadLettersTest {
             all.add(h.key() + "=" + (h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
         }
         return all;
+    }
+
+    @Test
+    void aDeadLetterThatFitsIsUnchanged() {
+        Headers headers = DeadLetters.headers(frameHeaders(), FAILURE, "frames", 3, 1234);
+        byte[] value = new byte[1_000];
+        DeadLetters.Fitted fitted = DeadLetters.fit("cam".getBytes(StandardCharsets.UTF_8), value, headers, 1_048_576);
+        assertThat(fitted.value()).isSameAs(value);
+        assertThat(fitted.headers()).isSameAs(headers);
+    }
+
+    @Test
+    void aDeadLetterOverTheLimitKeepsItsReasonAndSourceAndAsMuchOfTheValueAsFits() {
+        int limit = 1_048_576;
+        byte[] key = "cam".getBytes(StandardCharsets.UTF_8);
+        Headers headers = DeadLetters.headers(frameHeaders(), FAILURE, "frames", 3, 1234);
+        byte[] value = new byte[1_048_400]; // fits the input topic; with the reason's headers it did not fit the dead letters'
+        new Random(1).nextBytes(value);
+        assertThat(DeadLetters.size(key, value, headers)).isGreaterThan(limit);
+
+        DeadLetters.Fitted fitted = DeadLetters.fit(key, value, headers, limit);
+
+        assertThat(DeadLetters.size(key, fitted.value(), fitted.headers())).isLessThanOrEqualTo(limit);
+        assertThat(DeadLetters.reason(fitted.headers())).isEqualTo(DeadLetters.reason(headers));
+        assertThat(text(fitted.headers(), DeadLetters.VALUE_BYTES)).isEqualTo("1048400");
+        int kept = Integer.parseInt(text(fitted.headers(), DeadLetters.VALUE_KEPT));
+        assertThat(fitted.value()).hasSize(kept).isEqualTo(Arrays.copyOf(value, kept));
+        assertThat(kept).as("most of the value is kept").isGreaterThan(1_040_000);
+        assertThat(fitted.headers().lastHeader("traceparent")).as("the frame's own headers are kept").isNotNull();
+    }
+
+    @Test
+    void aLimitSmallerThanTheReasonKeepsTheReasonAndNoValue() {
+        Headers headers = DeadLetters.headers(frameHeaders(), FAILURE, "frames", 3, 1234);
+        DeadLetters.Fitted fitted = DeadLetters.fit(null, new byte[10_000], headers, 2_000);
+        assertThat(fitted.value()).isEmpty();
+        assertThat(text(fitted.headers(), DeadLetters.VALUE_KEPT)).isEqualTo("0");
+        assertThat(DeadLetters.reason(fitted.headers()).message()).isEqualTo("frame has an empty cameraId");
+    }
+
+    private static String text(Headers headers, String name) {
+        return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 }
