@@ -4,17 +4,27 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
+import io.framewise.decoder.DecodedImage;
+import io.framewise.decoder.FrameDecodeException;
+import io.framewise.decoder.ImageDecoder;
+import io.framewise.schema.Codec;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The images of a directory in name order; files OpenCV cannot read are reported and skipped. */
+/**
+ * The images of a directory in name order. JPEG and PNG files are decoded as the pipeline decodes frames
+ * ({@link ImageDecoder}: a truncated or corrupt file is refused, where OpenCV alone returns it with a grey bottom and
+ * it was published as a good frame); other formats with OpenCV. Files that cannot be read are reported, counted
+ * ({@link #refused()}) and skipped.
+ */
 public final class ImageDirectorySource implements ImageSource {
     private static final Logger LOG = LoggerFactory.getLogger(ImageDirectorySource.class);
     private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff");
@@ -25,6 +35,11 @@ public final class ImageDirectorySource implements ImageSource {
     private int nextFile;
     private long produced;
     private Mat current;
+    private DecodedImage decoded;
+    private long refused;
+    /** Larger files are refused before they are read (a damaged or mistaken file must not exhaust the heap). */
+    static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+    private final ImageDecoder strict = new ImageDecoder(100_000_000L);
 
     public ImageDirectorySource(Path directory, long maxFrames) throws IOException {
         this.directory = directory;
@@ -39,29 +54,69 @@ public final class ImageDirectorySource implements ImageSource {
     }
 
     @Override
-    public Mat next() {
+    public Mat next() throws IOException {
         releaseCurrent();
         while (nextFile < files.size() && (maxFrames < 0 || produced < maxFrames)) {
             Path file = files.get(nextFile++);
-            Mat image = imread(file.toString(), IMREAD_COLOR);
-            if (image == null || image.empty()) {
-                LOG.warn("skipping {}: OpenCV cannot read it as an image", file);
-                if (image != null) {
-                    image.close();
-                }
+            Mat image = read(file);
+            if (image == null) {
+                refused++;
                 continue;
             }
             produced++;
-            current = image;
             return image;
         }
         return null;
+    }
+
+    /** The file's image (owned by this source until the next call), or null when it is refused (said in the log). */
+    private Mat read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            LOG.warn("skipping {}: {} bytes, more than {}", file, size, MAX_FILE_BYTES);
+            return null;
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        if (jpegOrPng(bytes)) {
+            try {
+                decoded = strict.decode(Codec.UNKNOWN, ByteBuffer.wrap(bytes), null, null);
+                return decoded.bgr();
+            } catch (FrameDecodeException e) {
+                LOG.warn("skipping {}: {}", file, e.getMessage());
+                return null;
+            }
+        }
+        Mat image = imread(file.toString(), IMREAD_COLOR);
+        if (image == null || image.empty()) {
+            LOG.warn("skipping {}: OpenCV cannot read it as an image", file);
+            if (image != null) {
+                image.close();
+            }
+            return null;
+        }
+        current = image;
+        return image;
+    }
+
+    private static boolean jpegOrPng(byte[] b) {
+        return b.length >= 4 && ((b[0] == (byte) 0xFF && b[1] == (byte) 0xD8)
+                || (b[0] == (byte) 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G'));
+    }
+
+    /** How many files were refused so far (unreadable, damaged, too large). */
+    @Override
+    public long refused() {
+        return refused;
     }
 
     private void releaseCurrent() {
         if (current != null) {
             current.close();
             current = null;
+        }
+        if (decoded != null) {
+            decoded.close();
+            decoded = null;
         }
     }
 

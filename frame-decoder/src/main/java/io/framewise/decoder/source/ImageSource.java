@@ -19,6 +19,11 @@ public interface ImageSource extends AutoCloseable {
     /** The source's own frame rate when it has one (video files), else 0. */
     double frameRate();
 
+    /** How many of its images the source refused so far (damaged or unreadable files), which were not produced. */
+    default long refused() {
+        return 0;
+    }
+
     /** A short description for progress output. */
     String describe();
 

@@ -107,8 +107,16 @@ final class PublishCommand implements Callable<Integer> {
         }
         output.err().printf(Locale.ROOT, "published %d of %d frames to %s (%d failed, %.1f MB)%n", result.acked(), result.sent(),
                 target, result.failed(), result.bytes() / 1e6);
-        if (!result.succeeded()) {
+        if (result.failed() > 0) {
             output.err().println("first failure: " + result.firstError());
+        }
+        if (result.late() > 0) {
+            output.err().println("framewise publish: " + result.late() + " frame(s) could not be sent on time (the producer "
+                    + "or the cluster stalled); the camera's pace restarted after each instead of sending a backlog");
+        }
+        if (result.refused() > 0) {
+            output.err().println("framewise publish: " + result.refused() + " damaged or unreadable file(s) refused (each named "
+                    + "above); publish them unchanged with --passthrough to see their dead letters");
         }
         if (result.sent() == 0) {
             // an unreadable or empty source printed "published 0 of 0 frames" and exited 0

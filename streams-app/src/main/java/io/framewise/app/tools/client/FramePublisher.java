@@ -31,6 +31,7 @@ public final class FramePublisher implements AutoCloseable {
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong late = new AtomicLong();
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private volatile FrameLedger ledger;
 
@@ -83,14 +84,14 @@ public final class FramePublisher implements AutoCloseable {
     public long publish(String cameraId, ImageSource source, ImageEncoder encoder, double fps, long startSequence,
                         Map<String, String> attributes, Progress progress) throws Exception {
         long sequence = startSequence;
-        Pacer pacer = new Pacer(fps);
+        CameraPace pace = new CameraPace(fps);
         long sent = 0;
         Mat image;
         while ((image = source.next()) != null) {
             if (Thread.currentThread().isInterrupted()) {
                 break;
             }
-            pacer.awaitFrame(sent);
+            pace.awaitFrame(sent);
             byte[] payload = encoder.encode(image);
             sendFrame(cameraId, sequence, encoder.codec(), payload, image.cols(), image.rows(), attributes);
             if (progress != null) {
@@ -99,6 +100,7 @@ public final class FramePublisher implements AutoCloseable {
             sequence++;
             sent++;
         }
+        late.addAndGet(pace.late());
         return sent;
     }
 
@@ -140,6 +142,16 @@ public final class FramePublisher implements AutoCloseable {
 
     public long failed() {
         return failed.get();
+    }
+
+    /** Frames of paced cameras that could not be sent on time (after each, the camera's schedule restarted). */
+    public long late() {
+        return late.get();
+    }
+
+    /** Counts frames sent late by a caller that paces them itself ({@code publish --passthrough}). */
+    public void countLate(long frames) {
+        late.addAndGet(frames);
     }
 
     public long bytes() {

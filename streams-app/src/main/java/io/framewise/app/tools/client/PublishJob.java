@@ -24,10 +24,13 @@ import io.framewise.schema.Codec;
 public record PublishJob(String camera, String source, boolean passthrough, double fps, Codec codec, int quality, long frames,
                          long startSequence, int width, int height, Map<String, String> attributes) {
 
-    /** What was sent and what the broker acknowledged. */
-    public record Result(long sent, long acked, long failed, long bytes, String firstError) {
+    /**
+     * What was sent and what the broker acknowledged, and how many of the source's images were refused (damaged or
+     * unreadable files: never published, never re-encoded as if they were good).
+     */
+    public record Result(long sent, long acked, long failed, long bytes, String firstError, long refused, long late) {
         public boolean succeeded() {
-            return failed == 0;
+            return failed == 0 && refused == 0;
         }
     }
 
@@ -36,6 +39,7 @@ public record PublishJob(String camera, String source, boolean passthrough, doub
         ProgressLine progress = new ProgressLine(camera, log);
         publisher.connect();
         long sent;
+        long refused = 0;
         if (passthrough) {
             sent = passFiles(publisher, progress);
         } else {
@@ -44,11 +48,13 @@ public record PublishJob(String camera, String source, boolean passthrough, doub
                         + (fps > 0 ? " at " + fps + " fps" : " as fast as possible"));
                 sent = publisher.publish(camera, images, new ImageEncoder(codec, quality), fps, startSequence, attributes,
                         progress);
+                refused = images.refused();
             }
         }
         publisher.flush();
         progress.finish();
-        return new Result(sent, publisher.acked(), publisher.failed(), publisher.bytes(), publisher.firstError());
+        return new Result(sent, publisher.acked(), publisher.failed(), publisher.bytes(), publisher.firstError(), refused,
+                publisher.late());
     }
 
     private long passFiles(FramePublisher publisher, ProgressLine progress) throws Exception {
@@ -64,10 +70,12 @@ public record PublishJob(String camera, String source, boolean passthrough, doub
             throw new IllegalArgumentException("--passthrough needs an image file or a directory of them, got " + source);
         }
         long sequence = startSequence;
+        CameraPace pace = new CameraPace(fps); // --fps paces passed-through files too (it was ignored)
         for (Path file : files) {
             if (frames >= 0 && sequence - startSequence >= frames) {
                 break;
             }
+            pace.awaitFrame(sequence - startSequence);
             byte[] bytes = Files.readAllBytes(file);
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             Codec c = name.endsWith(".png") ? Codec.PNG : name.endsWith(".jpg") || name.endsWith(".jpeg") ? Codec.JPEG : Codec.UNKNOWN;
@@ -75,6 +83,7 @@ public record PublishJob(String camera, String source, boolean passthrough, doub
             progress.framePublished(camera, sequence, bytes.length);
             sequence++;
         }
+        publisher.countLate(pace.late());
         return sequence - startSequence;
     }
 
