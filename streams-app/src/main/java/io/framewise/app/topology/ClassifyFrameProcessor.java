@@ -21,6 +21,7 @@ import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.schema.CameraIds;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Frame;
+import io.framewise.schema.FrameAttributes;
 import io.framewise.schema.Label;
 import io.framewise.schema.LatencyBreakdown;
 import io.framewise.schema.Status;
@@ -143,6 +144,10 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         if (badId != null) {
             // before anything is kept for the camera: its state, its meters and its log lines are keyed by the id
             throw new InvalidFrameException("camera id " + Printable.of(frame.getCameraId(), 64) + " " + badId);
+        }
+        String badAttributes = FrameAttributes.problem(frame.getAttributes());
+        if (badAttributes != null) {
+            throw new InvalidFrameException("frame has " + badAttributes);
         }
         Instant captured = frame.getCaptureTimestamp();
         if (captured.isBefore(Instant.EPOCH)) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -302,5 +303,23 @@ class BadInputTest {
         return Stream.of(Arguments.of("x".repeat(20_000), "is 20000 characters long (at most 256)"),
                 Arguments.of("cam\n07:00:00.000 ERROR forged", "holds the control or formatting character U+000A at 3"),
                 Arguments.of("cam\u001b[2J", "holds the control or formatting character U+001B at 3"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("unusableAttributeSets")
+    void attributesBeyondTheirBoundsAreDeadLetteredWithTheReason(Map<String, String> attributes, String reason) {
+        Frame f = TestFrames.frame("cam", sequence++, T0, good, Codec.JPEG);
+        f.setAttributes(attributes);
+        assertThat(deadLettered(FramewiseSerdes.frame().encode(f))).contains(reason);
+    }
+
+    static Stream<Arguments> unusableAttributeSets() {
+        Map<String, String> many = new HashMap<>();
+        for (int i = 0; i < 65; i++) {
+            many.put("a" + i, "v");
+        }
+        return Stream.of(Arguments.of(many, "frame has 65 attributes (at most 64)"),
+                Arguments.of(Map.of("n".repeat(300), "v"), "an attribute name of 300 characters (at most 256)"),
+                Arguments.of(Map.of("site", "v".repeat(5_000)), "an attribute value of 5000 characters (at most 1024)"));
     }
 }
