@@ -16,13 +16,13 @@ import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.BrokerFixture;
+import io.framewise.app.testing.SlowModels;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.Outcome;
 import io.framewise.app.tools.client.OutcomeReader;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
-import io.framewise.inference.batch.BatchRunner;
 import io.framewise.inference.tiny.TinyConvNet;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
@@ -51,8 +51,6 @@ class BudgetIT {
     private static final long LATE_REMAINING_MS = 600;
     private static final int TIMELY = 8;
     private static final int LATE = 6;
-    /** No probe frames past the outlook: the policies are what is tested. */
-    private static final long NO_PROBES = Long.MAX_VALUE / 4;
 
     @RegisterExtension
     static final BrokerFixture fixture = new BrokerFixture();
@@ -116,15 +114,7 @@ class BudgetIT {
         settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, String.valueOf(BUDGET_MS));
         FramewiseConfig config = new FramewiseConfig(settings);
         FrameClassifier slowModel = FrameClassifier.load(slow, InferenceOptions.defaults());
-        BatchRunner slowRunner = images -> {
-            try {
-                Thread.sleep(SLOW_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return slowModel.run(images);
-        };
-        ModelRuntime primary = ModelRuntime.start(slowModel, slowRunner, 2, 1, NO_PROBES);
+        ModelRuntime primary = SlowModels.serve(slowModel, SLOW_MS, 2);
         ModelRuntime fallback = withFallback
                 ? ModelRuntime.start(FrameClassifier.load(fast, InferenceOptions.defaults()), 2, 1) : null;
         Clock fixed = Clock.fixed(T0, ZoneOffset.UTC);

@@ -17,12 +17,12 @@ import io.framewise.app.pipeline.FrameAnalyzer;
 import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.MutableClock;
+import io.framewise.app.testing.SlowModels;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.testing.TopologyHarness;
 import io.framewise.decoder.ImageDecoder;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
-import io.framewise.inference.batch.BatchRunner;
 import io.framewise.inference.tiny.TinyConvNet;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
@@ -44,8 +44,6 @@ class BudgetPolicyTest {
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
     private static final long BUDGET_MS = 10_000;
     private static final long SLOW_MS = 150;
-    /** No probes: these tests are about the policies, and a probe's timing depends on the machine. */
-    private static final long NO_PROBES = Long.MAX_VALUE / 4;
 
     @TempDir
     static Path temp;
@@ -59,15 +57,7 @@ class BudgetPolicyTest {
         TinyConvNet.export(temp.resolve("slow"), 1, 224, 6);
         TinyConvNet.export(temp.resolve("fast"), 2, 224);
         FrameClassifier slowModel = FrameClassifier.load(temp.resolve("slow"), InferenceOptions.defaults());
-        BatchRunner sleepy = images -> {
-            try {
-                Thread.sleep(SLOW_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return slowModel.run(images);
-        };
-        ModelRuntime slow = ModelRuntime.start(slowModel, sleepy, 2, 1, NO_PROBES);
+        ModelRuntime slow = SlowModels.serve(slowModel, SLOW_MS, 2);
         ModelRuntime fast = ModelRuntime.start(FrameClassifier.load(temp.resolve("fast"), InferenceOptions.defaults()),
                 2, 1);
         models = new InferenceService(slow, fast);
