@@ -178,6 +178,9 @@ public final class FramewiseConfig extends AbstractConfig {
      */
     static final String DEAD_LETTER_HANDLER = "io.framewise.app.topology.DeadLetterHandler";
 
+    /** The commit interval framewise chooses under at_least_once (Kafka Streams' is 30 s there). */
+    static final long AT_LEAST_ONCE_COMMIT_INTERVAL_MS = 1_000;
+
     static Map<String, Object> streamsDefaults() {
         Map<String, Object> d = new HashMap<>();
         d.put(StreamsConfig.APPLICATION_ID_CONFIG, "framewise");
@@ -230,6 +233,13 @@ public final class FramewiseConfig extends AbstractConfig {
             }
         });
         rest.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(DEAD_LETTER_TOPIC_CONFIG));
+        // Under at_least_once a crash replays every frame since the last commit, each with a second event; Kafka
+        // Streams commits every 30 s there (100 ms under exactly-once), so a kill -9 replayed up to 30 s of every camera.
+        // One second bounds the replay at a cost of one offset commit per task per second.
+        if (!rest.containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG) && !String.valueOf(
+                rest.getOrDefault(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)).startsWith("exactly")) {
+            rest.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, AT_LEAST_ONCE_COMMIT_INTERVAL_MS);
+        }
         this.passThrough = Map.copyOf(rest);
         // the consumer's own default when the user sets none
         Object pollInterval = passThrough.getOrDefault(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),

@@ -78,6 +78,17 @@ class FramewiseConfigTest {
     }
 
     @Test
+    void atLeastOnceCommitsEverySecondUnlessTold() {
+        // a crash under at_least_once replays every frame since the last commit: Kafka Streams' 30 s there was 30 s
+        // of every camera's frames answered twice
+        assertThat(new FramewiseConfig(Map.of()).streamsProperties()).containsEntry("commit.interval.ms", 1_000L);
+        assertThat(new FramewiseConfig(Map.of("commit.interval.ms", "5000")).streamsProperties())
+                .containsEntry("commit.interval.ms", "5000");
+        assertThat(new FramewiseConfig(Map.of("processing.guarantee", "exactly_once_v2")).streamsProperties())
+                .as("exactly-once keeps Kafka Streams' own 100 ms").doesNotContainKey("commit.interval.ms");
+    }
+
+    @Test
     void theReferenceTableDocumentsEverySetting() {
         String table = FramewiseConfig.markdownTable();
         for (String name : FramewiseConfig.CONFIG.names()) {
