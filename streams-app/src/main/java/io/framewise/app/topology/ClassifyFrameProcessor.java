@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import io.framewise.app.config.BudgetPolicy;
 import io.framewise.app.config.FramewiseConfig;
@@ -79,6 +80,10 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     private int deadLetterMaxBytes = DeadLetters.DEFAULT_MAX_BYTES;
     private final FrameMetrics metrics;
     private InFlightFrames inFlight;
+    /** Each camera's last answered frame, to recognise the frames a failure replays. */
+    private AnsweredFrames answered;
+    /** A replayed frame is classified whatever its lateness: a deadline a day away. */
+    private static final long REPLAY_DEADLINE_NANOS = TimeUnit.DAYS.toNanos(1);
 
     ClassifyFrameProcessor(FrameAnalyzer analyzer, FramewiseConfig config, Clock clock, FrameMetrics metrics) {
         this.analyzer = analyzer;
@@ -97,6 +102,9 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.deadLetterMaxBytes = DeadLetters.maxBytes(context.appConfigs());
+        this.answered = new AnsweredFrames(context.getStateStore(AnsweredFrames.STORE));
+        context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME,
+                t -> answered.forgetIdle(clock.millis(), TimeUnit.NANOSECONDS.toMillis(CameraTable.MAX_IDLE_NANOS)));
         KeyValueStore<Long, byte[]> store = context.getStateStore(InFlightFrames.STORE);
         this.inFlight = new InFlightFrames(store);
         // Restoration is complete when init() runs: what the store holds was in flight when the task last committed
@@ -168,9 +176,14 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
                 .setCameraId(frame.getCameraId()).setSequence(frame.getSequence())
                 .setCaptureTimestamp(frame.getCaptureTimestamp()).setBudgetMs(budgetMs)
                 .setModel(primary.ref()).setNote(primary.note());
-        EventContext ec = new EventContext(event, queueingMs, start, startNanos);
+        boolean replay = answered.isReplay(frame.getCameraId(), frame.getSequence(), micros(frame.getCaptureTimestamp()));
+        EventContext ec = new EventContext(event, queueingMs, start, startNanos, replay);
         FrameAnalyzer.Pending pending;
-        if (sampledOut(frame)) {
+        if (replay) {
+            // Answered before a failure (at_least_once): judged from the frame, not from the lateness the failure
+            // gave it, so that its second event agrees with the first (skipped as late, it contradicted an OK)
+            pending = analyzer.start(frame, startNanos + REPLAY_DEADLINE_NANOS, false, BudgetPolicy.BEST_EFFORT);
+        } else if (sampledOut(frame)) {
             pending = null;
         } else {
             long interval = cadence.observe(frame.getCameraId(), micros(frame.getCaptureTimestamp()) * 1_000L);
@@ -217,7 +230,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         boolean met = totalMs <= c.event().getBudgetMs();
         LatencyBreakdown latency = new LatencyBreakdown(c.queueingMs(), a.decodeNanos() / 1e6, a.preprocessNanos() / 1e6,
                 a.batchWaitNanos() / 1e6, a.inferenceNanos() / 1e6, totalMs);
-        c.event().setStatus(Status.OK).setModel(a.model().ref()).setNote(note(a))
+        c.event().setStatus(Status.OK).setModel(a.model().ref()).setNote(c.replay() ? replayNote(note(a)) : note(a))
                 .setLabels(a.predictions().stream().map(p -> new Label(p.index(), p.label(), p.score())).toList())
                 .setLatency(latency).setBatchSize(a.batchSize()).setDeadlineMet(met);
         metrics.classified(a.model(), a.batchSize(), met);
@@ -235,6 +248,12 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
             return decoded;
         }
         return decoded == null ? a.model().note() : a.model().note() + "; " + decoded;
+    }
+
+    /** The note of a replayed frame's event: says so first, so that a consumer keeps the first event of the frame. */
+    private static String replayNote(String note) {
+        String replay = "replay: this frame was answered before a failure (at_least_once); its first event stands";
+        return note == null ? replay : replay + "; " + note;
     }
 
     /** The event's note of a frame skipped as late: why, after the model's own note. */
@@ -259,6 +278,11 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         metrics.stage(FrameMetrics.Stage.QUEUEING, c.queueingMs());
         metrics.stage(FrameMetrics.Stage.TOTAL, totalMs);
         context.forward(new Record<String, Object>(e.key(), c.event().build(), e.timestamp()), FramewiseTopology.SINK);
+        answered(e.frame());
+    }
+
+    private void answered(Frame frame) {
+        answered.answered(frame.getCameraId(), frame.getSequence(), micros(frame.getCaptureTimestamp()), clock.millis());
     }
 
     /**
@@ -276,6 +300,9 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
                 deadLetterMaxBytes);
         context.forward(new Record<String, Object>(key, fitted.value(), timestamp, fitted.headers()),
                 FramewiseTopology.DEAD_LETTERS);
+        if (frame.getCameraId() != null && CameraIds.problem(frame.getCameraId()) == null) {
+            answered(frame);
+        }
     }
 
     @Override

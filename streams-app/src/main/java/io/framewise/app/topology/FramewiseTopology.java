@@ -56,6 +56,9 @@ public final class FramewiseTopology {
         // frames answered within a commit interval out of the changelog.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(InFlightFrames.STORE),
                 Serdes.Long(), Serdes.ByteArray()).withCachingEnabled(), CLASSIFY);
+        // Written at once, not cached: what was answered after the last commit must reach the changelog before a crash
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AnsweredFrames.STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingDisabled(), CLASSIFY);
         topology.addSink(SINK, config.outputTopic(), new StringSerializer(), FramewiseSerdes.classification().serializer(),
                 CLASSIFY);
         topology.addSink(DEAD_LETTERS, config.deadLetterTopic(), new StringSerializer(), new ByteArraySerializer(), CLASSIFY);

@@ -99,6 +99,10 @@ class InFlightFramesTest {
         MockProcessorContext<String, Object> ctx = new MockProcessorContext<>();
         store.init(ctx.getStateStoreContext(), store);
         ctx.addStateStore(store);
+        KeyValueStore<String, byte[]> answered = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AnsweredFrames.STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+        answered.init(ctx.getStateStoreContext(), answered);
+        ctx.addStateStore(answered);
         return ctx;
     }
 
