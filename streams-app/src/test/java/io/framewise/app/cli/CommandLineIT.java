@@ -11,9 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import io.framewise.app.FramewiseApplication;
@@ -25,6 +28,12 @@ import io.framewise.app.testing.TestFrames;
 import io.framewise.decoder.source.SyntheticScene;
 import io.framewise.inference.ModelMetadata;
 import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.OpenCVFrameConverter;
@@ -178,6 +187,36 @@ class CommandLineIT {
             // the refusal itself, not a timeout's "within 30000 ms"
             assertThat(r.err()).contains("no Kafka broker answered at " + nowhere + ": " + nowhere + " connection refused")
                     .contains("fix: check --bootstrap-servers").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void passthroughKeepsTheCamerasPace() throws Exception {
+        // --passthrough ignored --fps: every file went at once
+        Path images = Files.createDirectories(temp.resolve("paced"));
+        for (int i = 0; i < 5; i++) {
+            Files.write(images.resolve("frame-" + i + ".jpg"), TestFrames.jpeg(64, 48, 0, i));
+        }
+        Topics.ensure(fixture.client(), List.of("paced-frames"), 1, (short) 1, 10_000);
+        Run run = framewise("publish", "--bootstrap-servers", fixture.broker().bootstrapServers(), "--topic", "paced-frames",
+                "--camera", "gate-1", "--source", images.toString(), "--passthrough", "--fps", "10");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<Instant> captured = new ArrayList<>();
+        Map<String, Object> c = new HashMap<>(fixture.client());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "paced-check");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("paced-frames"));
+            Awaitility.await("five frames").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> captured.add(FramewiseSerdes.frame().decode(r.value())
+                        .getCaptureTimestamp()));
+                return captured.size() >= 5;
+            });
+        }
+        // a sleep is never shorter than asked: at 10 fps frames are at least ~100 ms apart however busy the machine
+        for (int i = 1; i < captured.size(); i++) {
+            assertThat(Duration.between(captured.get(i - 1), captured.get(i)).toMillis()).as("frame %d after %d", i, i - 1)
+                    .isGreaterThanOrEqualTo(90);
         }
     }
 
