@@ -74,10 +74,13 @@ final class DemoCommand implements Callable<Integer> {
         DemoOptions options = new DemoOptions(frames, cameras, source, wh.width(), wh.height(), fps, modelDir, dataDir,
                 settings.forOwnInstance(),
                 Duration.ofSeconds(timeoutSeconds));
-        if (!json) {
-            out.println(EventFormat.header());
-        }
+        // the table's header comes with its first row, after the start-up lines of the broker and the application
+        boolean[] headed = {json};
         DemoReport report = new Demo(options, output.err()).run(stop, o -> {
+            if (!headed[0]) {
+                out.println(EventFormat.header());
+                headed[0] = true;
+            }
             out.println(EventFormat.format(o, json));
             out.flush();
         });
