@@ -90,9 +90,10 @@ public final class FramewiseApplication implements AutoCloseable {
         StreamsConfig streamsConfig = new StreamsConfig(props);
         Topics.ensure(streamsConfig.getAdminConfigs("framewise-admin"), config);
         // The largest dead letter Kafka will take, read rather than assumed: a dead letter over it stopped the instance
-        props.put(DeadLetters.MAX_BYTES_CONFIG, String.valueOf(Math.min(producerMaxRequestSize(streamsConfig),
-                Topics.maxMessageBytes(streamsConfig.getAdminConfigs("framewise-admin"), config.deadLetterTopic(),
-                        config.startupTimeoutMs()))));
+        int topicLimit = Topics.maxMessageBytes(streamsConfig.getAdminConfigs("framewise-admin"), config.deadLetterTopic(),
+                config.startupTimeoutMs());
+        int producerLimit = producerMaxRequestSize(streamsConfig);
+        props.put(DeadLetters.MAX_BYTES_CONFIG, String.valueOf(topicLimit > 0 ? Math.min(producerLimit, topicLimit) : producerLimit));
         FrameAnalyzer analyzer = new FrameAnalyzer(models, config.maxPixels(), config.topK(),
                 config.inferenceTimeoutMs());
         // Warm before joining the group: the first frames this instance is given must not pay for cold kernels, a

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,14 +71,27 @@ public final class Topics {
         T call(Admin admin) throws ExecutionException, TimeoutException, InterruptedException;
     }
 
-    /** The topic's max.message.bytes, as the cluster applies it (the topic's own or the broker's default). */
+    /**
+     * The topic's max.message.bytes, as the cluster applies it (the topic's own or the broker's default); -1 when this
+     * client may not describe the topic's configuration (an ACL without DescribeConfigs), which is no reason to stop.
+     */
     public static int maxMessageBytes(Map<String, Object> adminConfig, String topic, long timeoutMs)
             throws BrokerUnavailableException {
         return withAdmin(adminConfig, timeoutMs, admin -> {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config config = admin.describeConfigs(List.of(resource)).all().get(timeoutMs, TimeUnit.MILLISECONDS).get(resource);
-            ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            return Integer.parseInt(entry.value().trim());
+            try {
+                Config config = admin.describeConfigs(List.of(resource)).all().get(timeoutMs, TimeUnit.MILLISECONDS)
+                        .get(resource);
+                ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                return entry == null || entry.value() == null ? -1 : Integer.parseInt(entry.value().trim());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AuthorizationException) {
+                    LOG.warn("may not read the configuration of topic {} ({}): dead letters are kept within the producer's "
+                            + "max.request.size only", topic, e.getCause().getMessage());
+                    return -1;
+                }
+                throw e;
+            }
         });
     }
 
