@@ -217,4 +217,37 @@ class FramewiseTopologyTest {
         Header h = record.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
+
+    /**
+     * A frame that a failure replays (at_least_once: it comes again after its camera had later outcomes) is judged
+     * from the frame, not from the lateness the failure gave it: its second event agrees with the first and says it is
+     * a replay. After kill -9 a replayed frame, now late, was skipped where its first event said OK. A replay is the
+     * same frame piped again, as the topic gives it again to the task's next owner.
+     */
+    @Test
+    void aReplayedFrameIsClassifiedAgainAndSaysItIsAReplayWhileNewFramesAreJudgedAsUsual() {
+        for (long seq = 0; seq < 3; seq++) {
+            frames.pipeInput("cam", TestFrames.frame("cam", seq, T0.plusMillis(40 * seq), jpeg, Codec.JPEG));
+            clock.advance(Duration.ofMillis(40));
+        }
+        assertThat(events.readValuesToList()).extracting(Classification::getStatus).containsOnly(Status.OK);
+
+        clock.advance(Duration.ofSeconds(30)); // the failure, the session timeout and the takeover
+        frames.pipeInput("cam", TestFrames.frame("cam", 1, T0.plusMillis(40), jpeg, Codec.JPEG));
+        Classification replayed = events.readValue();
+        assertThat(replayed.getStatus()).as("as its first event said").isEqualTo(Status.OK);
+        assertThat(replayed.getNote()).startsWith("replay: this frame was answered before a failure");
+        assertThat(replayed.getDeadlineMet()).isFalse();
+
+        frames.pipeInput("cam", TestFrames.frame("cam", 3, T0.plusMillis(120), jpeg, Codec.JPEG));
+        Classification late = events.readValue();
+        assertThat(late.getStatus()).as("a frame not answered before is judged as usual").isEqualTo(Status.SKIPPED_LATE);
+        assertThat(late.getNote()).doesNotStartWith("replay");
+
+        // a publisher that starts its sequence again at 0 sends newer frames: not replays
+        frames.pipeInput("cam", TestFrames.frame("cam", 0, clock.instant(), jpeg, Codec.JPEG));
+        Classification restarted = events.readValue();
+        assertThat(restarted.getStatus()).isEqualTo(Status.OK);
+        assertThat(restarted.getNote()).doesNotStartWith("replay");
+    }
 }
