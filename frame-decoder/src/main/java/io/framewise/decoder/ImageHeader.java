@@ -23,16 +23,29 @@ public record ImageHeader(Format format, int width, int height) {
         return (long) width * height;
     }
 
+    /** The container format by the first bytes (a JPEG's start of image, PNG's signature), or null for neither. */
+    public static Format formatOf(ByteBuffer data) {
+        ByteBuffer b = data.duplicate();
+        if (startsWith(b, PNG_SIGNATURE)) {
+            return Format.PNG;
+        }
+        if (b.remaining() >= 2 && u8(b, 0) == 0xFF && u8(b, 1) == 0xD8) {
+            return Format.JPEG;
+        }
+        return null;
+    }
+
     /** Reads the header of a JPEG or PNG image; throws {@link FrameDecodeException} for anything else. */
     public static ImageHeader probe(ByteBuffer data) {
         ByteBuffer b = data.duplicate();
         if (b.remaining() == 0) {
             throw new FrameDecodeException(Reason.EMPTY, "empty payload (0 bytes)");
         }
-        if (startsWith(b, PNG_SIGNATURE)) {
+        Format format = formatOf(b);
+        if (format == Format.PNG) {
             return probePng(b);
         }
-        if (b.remaining() >= 2 && u8(b, 0) == 0xFF && u8(b, 1) == 0xD8) {
+        if (format == Format.JPEG) {
             return probeJpeg(b);
         }
         throw new FrameDecodeException(Reason.CORRUPT, "payload is neither JPEG nor PNG (first bytes "

@@ -4,6 +4,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.stream.Stream;
 import io.framewise.decoder.DecodedImage;
 import io.framewise.decoder.FrameDecodeException;
 import io.framewise.decoder.ImageDecoder;
+import io.framewise.decoder.ImageHeader;
 import io.framewise.schema.Codec;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
@@ -39,6 +41,8 @@ public final class ImageDirectorySource implements ImageSource {
     private long refused;
     /** Larger files are refused before they are read (a damaged or mistaken file must not exhaust the heap). */
     static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+    /** PNG's signature is the longest of the two this source tells apart by content. */
+    private static final int SNIFF_BYTES = 8;
     private final ImageDecoder strict = new ImageDecoder(100_000_000L);
 
     public ImageDirectorySource(Path directory, long maxFrames) throws IOException {
@@ -76,10 +80,9 @@ public final class ImageDirectorySource implements ImageSource {
             LOG.warn("skipping {}: {} bytes, more than {}", file, size, MAX_FILE_BYTES);
             return null;
         }
-        byte[] bytes = Files.readAllBytes(file);
-        if (jpegOrPng(bytes)) {
+        if (ImageHeader.formatOf(ByteBuffer.wrap(firstBytes(file, SNIFF_BYTES))) != null) {
             try {
-                decoded = strict.decode(Codec.UNKNOWN, ByteBuffer.wrap(bytes), null, null);
+                decoded = strict.decode(Codec.UNKNOWN, ByteBuffer.wrap(Files.readAllBytes(file)), null, null);
                 return decoded.bgr();
             } catch (FrameDecodeException e) {
                 LOG.warn("skipping {}: {}", file, e.getMessage());
@@ -98,9 +101,11 @@ public final class ImageDirectorySource implements ImageSource {
         return image;
     }
 
-    private static boolean jpegOrPng(byte[] b) {
-        return b.length >= 4 && ((b[0] == (byte) 0xFF && b[1] == (byte) 0xD8)
-                || (b[0] == (byte) 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G'));
+    /** The first {@code n} bytes of a file (fewer if it is shorter): enough to tell its format, without reading it. */
+    private static byte[] firstBytes(Path file, int n) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(n);
+        }
     }
 
     /** How many files were refused so far (unreadable, damaged, too large). */
