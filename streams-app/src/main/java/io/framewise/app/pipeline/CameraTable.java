@@ -20,7 +20,15 @@ public final class CameraTable<V> {
     /** A camera silent for ten minutes is forgotten. */
     public static final long MAX_IDLE_NANOS = 600_000_000_000L;
 
-    private record Slot<V>(V value, long seenNanos) {
+    /** A camera's state and when it was last seen; the map's access order keeps the least recently seen first. */
+    private static final class Slot<V> {
+        final V value;
+        long seenNanos;
+
+        Slot(V value, long seenNanos) {
+            this.value = value;
+            this.seenNanos = seenNanos;
+        }
     }
 
     private final LinkedHashMap<String, Slot<V>> slots = new LinkedHashMap<>(16, 0.75f, true);
@@ -43,12 +51,12 @@ public final class CameraTable<V> {
     public V get(String camera) {
         long now = nanoTime.getAsLong();
         forgetIdle(now);
-        Slot<V> slot = slots.get(camera);
+        Slot<V> slot = slots.get(camera); // in access order: this moves it to the most recent end
         if (slot == null) {
             return null;
         }
-        slots.put(camera, new Slot<>(slot.value(), now));
-        return slot.value();
+        slot.seenNanos = now;
+        return slot.value;
     }
 
     /** Keeps {@code value} for the camera, forgetting the least recently seen camera beyond the bound. */
@@ -71,7 +79,7 @@ public final class CameraTable<V> {
     private void forgetIdle(long now) {
         Iterator<Map.Entry<String, Slot<V>>> it = slots.entrySet().iterator();
         while (it.hasNext()) {
-            if (now - it.next().getValue().seenNanos() <= maxIdleNanos) {
+            if (now - it.next().getValue().seenNanos <= maxIdleNanos) {
                 return;
             }
             it.remove();

@@ -45,14 +45,16 @@ final class DeadLetterLog {
         String key = camera == null ? "" : camera;
         long now = nanoTime.getAsLong();
         Said said = cameras.get(key);
-        if (said != null && now - said.atNanos < INTERVAL_SECONDS * 1_000_000_000L) {
+        if (said == null) {
+            said = new Said();
+            cameras.put(key, said);
+        } else if (now - said.atNanos < INTERVAL_SECONDS * 1_000_000_000L) {
             said.unsaid++;
             return null;
         }
-        long unsaid = said == null ? 0 : said.unsaid;
-        Said next = new Said();
-        next.atNanos = now;
-        cameras.put(key, next);
+        long unsaid = said.unsaid;
+        said.atNanos = now;
+        said.unsaid = 0;
         String line = "dead-lettered a record of camera " + Printable.of(camera) + " from " + topic + "-" + partition + "@"
                 + offset + ": " + e.getClass().getSimpleName() + ": " + Printable.of(e.getMessage(), 300)
                 + (unsaid > 0 ? " (and " + unsaid + " more of this camera in the last " + INTERVAL_SECONDS + " s)" : "");
