@@ -57,29 +57,26 @@ final class AnsweredFrames {
 
     /** Keeps the {@code keep} most recently answered cameras. */
     private void forgetOldest(int keep) {
-        List<KeyValue<String, Long>> byAge = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, byte[]> e = all.next();
-                long at = e.value == null || e.value.length != VALUE_BYTES ? Long.MIN_VALUE : ByteBuffer.wrap(e.value).getLong(16);
-                byAge.add(KeyValue.pair(e.key, at));
-            }
-        }
+        List<KeyValue<String, Long>> byAge = answeredAt();
         byAge.sort(Comparator.comparingLong(e -> e.value));
         byAge.subList(0, Math.max(0, byAge.size() - keep)).forEach(e -> store.delete(e.key));
     }
 
     /** Forgets the cameras whose last outcome is older than {@code idleMillis}. */
     void forgetIdle(long nowMillis, long idleMillis) {
-        List<String> idle = new ArrayList<>();
+        answeredAt().stream().filter(e -> e.value < nowMillis - idleMillis).forEach(e -> store.delete(e.key));
+    }
+
+    /** Every camera with when it was last answered (ms; the oldest possible for a value this class did not write). */
+    private List<KeyValue<String, Long>> answeredAt() {
+        List<KeyValue<String, Long>> cameras = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> e = all.next();
-                if (e.value == null || e.value.length != VALUE_BYTES || ByteBuffer.wrap(e.value).getLong(16) < nowMillis - idleMillis) {
-                    idle.add(e.key);
-                }
+                boolean ours = e.value != null && e.value.length == VALUE_BYTES;
+                cameras.add(KeyValue.pair(e.key, ours ? ByteBuffer.wrap(e.value).getLong(16) : Long.MIN_VALUE));
             }
         }
-        idle.forEach(store::delete);
+        return cameras;
     }
 }
