@@ -23,13 +23,21 @@ public final class CameraIds {
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            int type = Character.getType(c);
-            if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR) {
+            if (controlOrFormat(c)) {
                 return "holds the control or formatting character U+" + String.format(Locale.ROOT, "%04X", (int) c)
                         + " at " + i;
             }
         }
         return null;
+    }
+
+    /**
+     * A character that drives a terminal or a log rather than being shown: C0 and C1 controls, DEL, line and
+     * paragraph separators, and formatting characters (bidirectional overrides and isolates, zero-width ones).
+     */
+    public static boolean controlOrFormat(char c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 }

@@ -2,9 +2,12 @@ package io.framewise.app.observability;
 
 import java.util.Locale;
 
+import io.framewise.schema.CameraIds;
+
 /**
  * Text a publisher controls (camera ids, keys, attribute values, messages built from them), made safe for a log line
- * or a terminal: control characters, line and paragraph separators and bidirectional overrides are written as escapes
+ * or a terminal: the characters a camera id may not hold ({@link CameraIds#controlOrFormat}: controls, line and
+ * paragraph separators, bidirectional overrides and other formatting characters) are written as escapes
  * ({@code \n}, {@code \u001b}, ...), so that an id cannot forge a log line or clear a screen, and long text is cut
  * with its length said. Everything else, non-Latin scripts included, passes unchanged.
  */
@@ -35,7 +38,7 @@ public final class Printable {
                 case '\t' -> out.append("\\t");
                 case '\\' -> out.append("\\\\");
                 default -> {
-                    if (unsafe(c)) {
+                    if (CameraIds.controlOrFormat(c)) {
                         out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         out.append(c);
@@ -47,11 +50,5 @@ public final class Printable {
             out.append("...(").append(text.length()).append(" chars)");
         }
         return out.toString();
-    }
-
-    /** C0 and C1 controls, DEL, line/paragraph separators, bidi embeddings, overrides and isolates. */
-    private static boolean unsafe(char c) {
-        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || (c >= '\u202a' && c <= '\u202e')
-                || (c >= '\u2066' && c <= '\u2069') || c == '\u200e' || c == '\u200f';
     }
 }
