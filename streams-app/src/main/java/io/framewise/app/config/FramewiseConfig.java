@@ -171,7 +171,6 @@ public final class FramewiseConfig extends AbstractConfig {
             .define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) -1, replication(), Importance.LOW, TOPIC_REPLICATION_DOC)
             .define(HTTP_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW, HTTP_HOST_DOC);
 
-    /** Kafka Streams settings framewise chooses unless the user sets them. */
     /**
      * Named, not imported: the configuration may not depend on the topology (it is upstream of it). The class is
      * {@code io.framewise.app.topology.DeadLetterHandler}; FramewiseConfigTest checks that it exists.
@@ -181,6 +180,7 @@ public final class FramewiseConfig extends AbstractConfig {
     /** The commit interval framewise chooses under at_least_once (Kafka Streams' is 30 s there). */
     static final long AT_LEAST_ONCE_COMMIT_INTERVAL_MS = 1_000;
 
+    /** Kafka Streams settings framewise chooses unless the user sets them. */
     static Map<String, Object> streamsDefaults() {
         Map<String, Object> d = new HashMap<>();
         d.put(StreamsConfig.APPLICATION_ID_CONFIG, "framewise");

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +77,17 @@ class FramewiseConfigTest {
                 "admin.request.timeout.ms", "9000", "topic.retention.ms", "3600000", "sasl.mechanism", "SCRAM-SHA-512",
                 "security.protocol", "SASL_SSL", "group.protocol", "streams");
         assertThat(new FramewiseConfig(settings).streamsProperties()).containsEntry("producer.linger.ms", "5");
+    }
+
+    @Test
+    void theDeadLetterHandlerNamedByClassIsBothOfKafkaStreamsHandlers() throws ClassNotFoundException {
+        // named as a string (the configuration may not import the topology): a rename must fail here, not at start
+        Class<?> handler = Class.forName(FramewiseConfig.DEAD_LETTER_HANDLER);
+        assertThat(DeserializationExceptionHandler.class).isAssignableFrom(handler);
+        assertThat(ProcessingExceptionHandler.class).isAssignableFrom(handler);
+        assertThat(new FramewiseConfig(Map.of()).streamsProperties())
+                .containsEntry("deserialization.exception.handler", FramewiseConfig.DEAD_LETTER_HANDLER)
+                .containsEntry("processing.exception.handler", FramewiseConfig.DEAD_LETTER_HANDLER);
     }
 
     @Test
