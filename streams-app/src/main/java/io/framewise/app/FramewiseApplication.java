@@ -155,8 +155,7 @@ public final class FramewiseApplication implements AutoCloseable {
     /** The producer's max.request.size: the user's, or Kafka's default. */
     private static int producerMaxRequestSize(StreamsConfig streamsConfig) {
         Object v = streamsConfig.getProducerConfigs("framewise-dead-letters").get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-        return v == null ? (Integer) ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
-                : Integer.parseInt(v.toString().trim());
+        return v == null ? DeadLetters.DEFAULT_MAX_BYTES : Integer.parseInt(v.toString().trim());
     }
 
     /**

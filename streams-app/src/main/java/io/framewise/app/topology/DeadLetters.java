@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -34,8 +35,9 @@ public final class DeadLetters {
      * to the processor and the exception handlers with the Streams configuration.
      */
     public static final String MAX_BYTES_CONFIG = "framewise.internal.dead.letter.max.bytes";
-    /** Kafka's defaults: the producer's max.request.size (the topic's max.message.bytes is 12 bytes more). */
-    static final int DEFAULT_MAX_BYTES = 1_048_576;
+    /** The producer's default max.request.size (the topic's default max.message.bytes is 12 bytes more). */
+    public static final int DEFAULT_MAX_BYTES =
+            (Integer) ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
     /** A record batch's header and one record's framing, at most (Kafka's own upper bound is close to this). */
     private static final int FRAMING_BYTES = 61 + 21 + 256;
     /** How much of a stack trace a shortened dead letter keeps. */
