@@ -33,8 +33,8 @@ final class AnsweredFrames {
     /** True when the camera has already had an outcome for this frame or a later one. */
     boolean isReplay(String camera, long sequence, long captureMicros) {
         byte[] last = store.get(camera);
-        if (last == null) {
-            return false;
+        if (last == null || last.length != VALUE_BYTES) {
+            return false; // none, or not one this class wrote (the changelog is a topic anyone with access may write)
         }
         ByteBuffer b = ByteBuffer.wrap(last);
         return sequence <= b.getLong() && captureMicros <= b.getLong();
