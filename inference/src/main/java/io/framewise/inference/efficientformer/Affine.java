@@ -7,6 +7,8 @@ import java.util.Arrays;
  * after it multiplies into; the form in which both are folded into the layer before them ({@link Folding}).
  */
 public record Affine(float[] scale, float[] shift) {
+    /** The epsilon of every normalisation in EfficientFormer (timm's BatchNorm2d and LayerNorm defaults). */
+    static final float NORM_EPS = 1e-5f;
 
     public static Affine identity(int channels) {
         float[] one = new float[channels];
@@ -27,7 +29,7 @@ public record Affine(float[] scale, float[] shift) {
         float[] scale = new float[channels];
         float[] shift = new float[channels];
         for (int c = 0; c < channels; c++) {
-            double s = gamma[c] / Math.sqrt((double) var[c] + NetBuilder.NORM_EPS);
+            double s = gamma[c] / Math.sqrt((double) var[c] + NORM_EPS);
             scale[c] = (float) s;
             shift[c] = (float) (beta[c] - mean[c] * s);
         }

@@ -21,8 +21,6 @@ import org.tensorflow.types.TInt32;
  * ({@link Folding}). Without it the same network is built op by op, for checking the folding.
  */
 public final class NetBuilder {
-    static final float NORM_EPS = 1e-5f;
-
     private final Ops tf;
     private final CountingWeights weights;
     private final boolean fold;
@@ -180,7 +178,7 @@ public final class NetBuilder {
         Operand<TFloat32> mean = t.math.mean(x, last, Mean.keepDims(true));
         Operand<TFloat32> centered = t.math.sub(x, mean);
         Operand<TFloat32> var = t.math.mean(t.math.square(centered), last, Mean.keepDims(true));
-        Operand<TFloat32> normed = t.math.mul(centered, t.math.rsqrt(t.math.add(var, t.constant(NORM_EPS))));
+        Operand<TFloat32> normed = t.math.mul(centered, t.math.rsqrt(t.math.add(var, t.constant(Affine.NORM_EPS))));
         return t.math.add(t.math.mul(normed, constant(t, Shape.of(c), w)), constant(t, Shape.of(c), b));
     }
 
