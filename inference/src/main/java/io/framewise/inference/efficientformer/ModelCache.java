@@ -1,4 +1,4 @@
-package io.framewise.inference.export;
+package io.framewise.inference.efficientformer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +15,6 @@ import java.util.stream.IntStream;
 import io.framewise.inference.InvalidModelException;
 import io.framewise.inference.Labels;
 import io.framewise.inference.ModelMetadata;
-import io.framewise.inference.efficientformer.EfficientFormer;
-import io.framewise.inference.efficientformer.Variant;
 import io.framewise.inference.efficientformer.weights.SeededWeights;
 import io.framewise.inference.efficientformer.weights.StateDictWeights;
 

@@ -2,7 +2,7 @@ package io.framewise.app.cli;
 
 import java.nio.file.Path;
 
-import io.framewise.inference.export.ModelCache;
+import io.framewise.inference.efficientformer.ModelCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

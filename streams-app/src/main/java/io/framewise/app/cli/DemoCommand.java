@@ -11,7 +11,7 @@ import io.framewise.app.tools.demo.Demo;
 import io.framewise.app.tools.demo.DemoOptions;
 import io.framewise.app.tools.demo.DemoReport;
 import io.framewise.decoder.source.ImageSources;
-import io.framewise.inference.export.ModelCache;
+import io.framewise.inference.efficientformer.ModelCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
