@@ -1,5 +1,6 @@
 package io.framewise.decoder;
 
+import io.framewise.schema.Codec;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -9,10 +10,14 @@ import org.bytedeco.opencv.opencv_core.Mat;
 public final class DecodedImage implements AutoCloseable {
     private final Mat bgr;
     private final String source;
+    private final Codec declared;
+    private final Codec actual;
 
-    DecodedImage(Mat bgr, String source) {
+    DecodedImage(Mat bgr, String source, Codec declared, Codec actual) {
         this.bgr = bgr;
         this.source = source;
+        this.declared = declared;
+        this.actual = actual;
     }
 
     public int width() {
@@ -23,9 +28,27 @@ public final class DecodedImage implements AutoCloseable {
         return bgr.rows();
     }
 
-    /** What the pixels were before conversion to 8-bit BGR, e.g. "JPEG 1-channel 8-bit". */
+    /** What the pixels were before conversion to 8-bit BGR, e.g. "JPEG" or "PNG (declared JPEG)". */
     public String source() {
         return source;
+    }
+
+    /** The codec the frame declared. */
+    public Codec declared() {
+        return declared;
+    }
+
+    /** The codec the payload turned out to be (recognised by its content). */
+    public Codec actual() {
+        return actual;
+    }
+
+    /**
+     * True when the payload was not what the frame declared (a PNG labelled JPEG); a frame that declared
+     * {@code UNKNOWN} declared nothing to contradict.
+     */
+    public boolean notAsDeclared() {
+        return declared != Codec.UNKNOWN && declared != actual;
     }
 
     /** The pixels; valid until {@link #close()}. */

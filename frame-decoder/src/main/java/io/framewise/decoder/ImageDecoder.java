@@ -40,8 +40,8 @@ public final class ImageDecoder {
         }
         return switch (codec) {
             case JPEG, PNG, UNKNOWN -> decodeCompressed(codec, payload);
-            case RAW_BGR24 -> wrapRaw(payload, width, height, 3);
-            case RAW_GRAY8 -> wrapRaw(payload, width, height, 1);
+            case RAW_BGR24 -> wrapRaw(payload, width, height, 3, codec);
+            case RAW_GRAY8 -> wrapRaw(payload, width, height, 1, codec);
             case H264 -> throw new FrameDecodeException(Reason.UNSUPPORTED,
                     "H264 frames are not decoded by this version; publish JPEG or PNG (framewise publish --codec jpeg)");
         };
@@ -61,13 +61,13 @@ public final class ImageDecoder {
                 throw new FrameDecodeException(Reason.CORRUPT, header.format() + " data is corrupt: OpenCV could not decode "
                         + header.width() + "x" + header.height() + " image from " + payload.remaining() + " bytes");
             }
-            String source = header.format() + (declared != Codec.UNKNOWN && !declared.name().equals(header.format().name())
-                    ? " (declared " + declared + ")" : "");
-            return new DecodedImage(bgr, source);
+            Codec actual = Codec.valueOf(header.format().name());
+            String source = header.format() + (declared != Codec.UNKNOWN && declared != actual ? " (declared " + declared + ")" : "");
+            return new DecodedImage(bgr, source, declared, actual);
         }
     }
 
-    private DecodedImage wrapRaw(ByteBuffer payload, Integer width, Integer height, int channels) {
+    private DecodedImage wrapRaw(ByteBuffer payload, Integer width, Integer height, int channels, Codec codec) {
         if (width == null || height == null || width <= 0 || height <= 0) {
             throw new FrameDecodeException(Reason.CORRUPT, "raw frame needs positive width and height, got "
                     + width + "x" + height);
@@ -87,7 +87,7 @@ public final class ImageDecoder {
             } else {
                 cvtColor(raw, bgr, COLOR_GRAY2BGR);
             }
-            return new DecodedImage(bgr, "raw " + channels + "-channel 8-bit");
+            return new DecodedImage(bgr, "raw " + channels + "-channel 8-bit", codec, codec);
         }
     }
 

@@ -70,6 +70,12 @@ class ImageDecoderTest {
         try (DecodedImage image = decoder.decode(Codec.JPEG, ByteBuffer.wrap(png), null, null)) {
             assertThat(image.width()).isEqualTo(20);
             assertThat(image.source()).contains("PNG").contains("declared JPEG");
+            assertThat(image.actual()).isEqualTo(Codec.PNG);
+            assertThat(image.declared()).isEqualTo(Codec.JPEG);
+            assertThat(image.notAsDeclared()).isTrue();
+        }
+        try (DecodedImage image = decoder.decode(Codec.UNKNOWN, ByteBuffer.wrap(png), null, null)) {
+            assertThat(image.notAsDeclared()).as("UNKNOWN declares nothing to contradict").isFalse();
         }
     }
 
