@@ -25,11 +25,12 @@ import io.framewise.app.FramewiseApplication;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.observability.Observability;
 import io.framewise.app.observability.OperationsServer;
-import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.pipeline.ModelLoader;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.Pacer;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Codec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +61,7 @@ class DashboardIT {
             FramewiseConfig config = new FramewiseConfig(settings);
             try (Observability observability = new Observability(config.applicationId());
                  OperationsServer server = OperationsServer.start("127.0.0.1", 0, observability.registry(), observability.health());
-                 InferenceService models = InferenceService.load(config, fixture.model())) {
+                 ServedModels models = ModelLoader.load(config, fixture.model())) {
                 FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(),
                         Duration.ofSeconds(60), observability);
                 AtomicBoolean publishing = new AtomicBoolean(true);

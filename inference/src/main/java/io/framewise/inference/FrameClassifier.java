@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -219,42 +218,6 @@ public final class FrameClassifier implements AutoCloseable {
             }
             return outputs(input, n);
         }
-    }
-
-    /** Class probabilities from raw outputs: a softmax when the model gives logits. New arrays; {@code outputs} is left unchanged. */
-    public float[][] toProbabilities(float[][] outputs) {
-        float[][] probabilities = new float[outputs.length][];
-        for (int i = 0; i < outputs.length; i++) {
-            probabilities[i] = outputs[i].clone(); // the caller's outputs stay as they are (logits stay logits)
-            if (metadata.outputKind() == ModelMetadata.OutputKind.LOGITS) {
-                Softmax.inPlace(probabilities[i]);
-            }
-        }
-        return probabilities;
-    }
-
-    /** Class probabilities of the first {@code n} images: the output, with a softmax when the model gives logits. */
-    public float[][] probabilities(FloatBuffer batch, int n) {
-        return toProbabilities(run(batch, n));
-    }
-
-    /** The {@code k} most probable classes of each of the first {@code n} images, best first. */
-    public List<List<Prediction>> classify(FloatBuffer batch, int n, int k) {
-        float[][] probabilities = probabilities(batch, n);
-        List<List<Prediction>> answers = new ArrayList<>(n);
-        for (float[] row : probabilities) {
-            answers.add(topK(row, k));
-        }
-        return answers;
-    }
-
-    public List<Prediction> topK(float[] probabilities, int k) {
-        int[] order = TopK.indices(probabilities, Math.min(k, probabilities.length));
-        List<Prediction> top = new ArrayList<>(order.length);
-        for (int index : order) {
-            top.add(new Prediction(index, labels.get(index), probabilities[index]));
-        }
-        return top;
     }
 
     private static String firstLine(Exception e) {

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -52,7 +53,8 @@ class FrameClassifierTest {
     void classifiesABatchWithLabelsFromTheLabelFileAndProbabilitiesSummingToOne() throws IOException {
         try (FrameClassifier classifier = FrameClassifier.load(model, InferenceOptions.defaults())) {
             FloatBuffer images = batch(3, 1);
-            float[][] p = classifier.probabilities(images, 3);
+            PostProcessor post = PostProcessor.of(classifier.metadata(), classifier.labels());
+            float[][] p = post.probabilities(classifier.run(images, 3));
             assertThat(p).hasNumberOfRows(3);
             for (float[] row : p) {
                 double sum = 0;
@@ -62,7 +64,7 @@ class FrameClassifierTest {
                 }
                 assertThat(sum).isCloseTo(1.0, within(1e-5));
             }
-            List<List<Prediction>> top = classifier.classify(images, 3, 3);
+            List<List<Prediction>> top = Arrays.stream(classifier.run(images, 3)).map(row -> post.predictions(row, 3)).toList();
             assertThat(top.get(0)).hasSize(3);
             assertThat(top.get(0).get(0).score()).isGreaterThanOrEqualTo(top.get(0).get(1).score());
             assertThat(TinyConvNet.LABELS).contains(top.get(0).get(0).label());
@@ -75,10 +77,11 @@ class FrameClassifierTest {
         try (FrameClassifier classifier = FrameClassifier.load(model, InferenceOptions.defaults())) {
             float[][] logits = classifier.run(batch(2, 5), 2);
             float[][] copy = {logits[0].clone(), logits[1].clone()};
-            float[][] p = classifier.toProbabilities(logits);
+            PostProcessor post = PostProcessor.of(classifier.metadata(), classifier.labels());
+            float[][] p = post.probabilities(logits);
             assertThat(logits).as("the logits a caller prints after asking for probabilities").isDeepEqualTo(copy);
             assertThat(p[0]).isNotEqualTo(logits[0]);
-            assertThat(p).isDeepEqualTo(classifier.probabilities(batch(2, 5), 2));
+            assertThat(p).isDeepEqualTo(post.probabilities(classifier.run(batch(2, 5), 2)));
         }
     }
 

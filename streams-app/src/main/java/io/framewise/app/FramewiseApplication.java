@@ -14,9 +14,9 @@ import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.observability.InstanceHealth;
 import io.framewise.app.observability.Observability;
 import io.framewise.app.pipeline.FrameAnalyzer;
-import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.topology.DeadLetters;
 import io.framewise.app.topology.FramewiseTopology;
+import io.framewise.inference.serving.ServedModels;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -62,7 +62,7 @@ public final class FramewiseApplication implements AutoCloseable {
     }
 
     /** As below, with meters and health of its own (tests and tools that do not serve them). */
-    public static FramewiseApplication start(FramewiseConfig config, InferenceService models, Clock clock,
+    public static FramewiseApplication start(FramewiseConfig config, ServedModels models, Clock clock,
                                              Duration startTimeout) throws Topics.BrokerUnavailableException {
         Observability own = new Observability(config.applicationId());
         try {
@@ -81,7 +81,7 @@ public final class FramewiseApplication implements AutoCloseable {
      *
      * @throws Topics.BrokerUnavailableException when the cluster cannot be reached
      */
-    public static FramewiseApplication start(FramewiseConfig config, InferenceService models, Clock clock,
+    public static FramewiseApplication start(FramewiseConfig config, ServedModels models, Clock clock,
                                              Duration startTimeout, Observability observability)
             throws Topics.BrokerUnavailableException {
         InstanceHealth health = observability.health();
@@ -94,13 +94,12 @@ public final class FramewiseApplication implements AutoCloseable {
                 config.startupTimeoutMs());
         int producerLimit = producerMaxRequestSize(streamsConfig);
         props.put(DeadLetters.MAX_BYTES_CONFIG, String.valueOf(topicLimit > 0 ? Math.min(producerLimit, topicLimit) : producerLimit));
-        FrameAnalyzer analyzer = new FrameAnalyzer(models, config.maxPixels(), config.topK(),
-                config.inferenceTimeoutMs());
+        FrameAnalyzer analyzer = new FrameAnalyzer(models, config.maxPixels(), config.inferenceTimeoutMs());
         // Warm before joining the group: the first frames this instance is given must not pay for cold kernels, a
         // cold decoder or uncalibrated estimates (they would be skipped after every start and every scale-out).
-        observability.frames().model(models.primary());
+        observability.frames().model(models.primary().tag());
         if (models.fallback() != null) {
-            observability.frames().model(models.fallback());
+            observability.frames().model(models.fallback().tag());
         }
         health.phase(InstanceHealth.Phase.WARMING_UP);
         analyzer.warmUp();
@@ -148,7 +147,7 @@ public final class FramewiseApplication implements AutoCloseable {
         // not "started": that word is kept for processing (the state listener logs RUNNING when it comes)
         LOG.info("framewise application '{}' (streams {}) reads {} -> {} (dead letters: {}), model {} {}",
                 config.applicationId(), streams.state(), config.inputTopic(), config.outputTopic(), config.deadLetterTopic(),
-                models.primary().ref().getName(), models.primary().ref().getVersion());
+                models.primary().tag().name(), models.primary().tag().version());
         return app;
     }
 

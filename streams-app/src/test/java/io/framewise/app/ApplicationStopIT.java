@@ -11,14 +11,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.InferenceService;
-import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.batch.BatchRunner;
+import io.framewise.inference.serving.ServedModel;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
@@ -34,7 +34,7 @@ class ApplicationStopIT {
     @RegisterExtension
     static final BrokerFixture fixture = new BrokerFixture();
 
-    private static InferenceService models(CountDownLatch release, CountDownLatch entered) throws IOException {
+    private static ServedModels models(CountDownLatch release, CountDownLatch entered) throws IOException {
         FrameClassifier classifier = FrameClassifier.load(fixture.model(), InferenceOptions.defaults());
         BatchRunner hanging = images -> {
             if (images.size() == 1 && images.get(0).get(0) < -2.0f) { // the black frame: the model hangs on it
@@ -47,7 +47,7 @@ class ApplicationStopIT {
             }
             return classifier.run(images);
         };
-        return new InferenceService(ModelRuntime.start(classifier, hanging, 4, 1, ModelRuntime.PROBE_AFTER_NANOS), null);
+        return new ServedModels(ServedModel.of(classifier).runner(hanging).maxBatch(4).maxWaitMs(1).start(), null);
     }
 
     private FramewiseConfig config(String app) {
@@ -63,7 +63,7 @@ class ApplicationStopIT {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
         FramewiseConfig config = config("stop-stuck");
-        try (InferenceService models = models(release, entered)) {
+        try (ServedModels models = models(release, entered)) {
             FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60));
             try (FramePublisher publisher = new FramePublisher(fixture.client(), config.inputTopic(), Clock.systemUTC())) {
                 Frame f = TestFrames.frame("cam", 0, Instant.now(), TestFrames.solidJpeg(160, 120, 0), Codec.JPEG);
@@ -79,7 +79,7 @@ class ApplicationStopIT {
     @Test
     void aStopWithNothingStuckIsClean() throws Exception {
         FramewiseConfig config = config("stop-clean");
-        try (InferenceService models = models(new CountDownLatch(0), new CountDownLatch(1))) {
+        try (ServedModels models = models(new CountDownLatch(0), new CountDownLatch(1))) {
             FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60));
             assertThat(app.stop(Duration.ofSeconds(30))).isTrue();
         }

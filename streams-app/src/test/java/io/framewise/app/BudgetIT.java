@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.InferenceService;
-import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.SlowModels;
 import io.framewise.app.testing.TestFrames;
@@ -23,6 +21,8 @@ import io.framewise.app.tools.client.Outcome;
 import io.framewise.app.tools.client.OutcomeReader;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
+import io.framewise.inference.serving.ServedModel;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.inference.tiny.TinyConvNet;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
@@ -114,13 +114,13 @@ class BudgetIT {
         settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, String.valueOf(BUDGET_MS));
         FramewiseConfig config = new FramewiseConfig(settings);
         FrameClassifier slowModel = FrameClassifier.load(slow, InferenceOptions.defaults());
-        ModelRuntime primary = SlowModels.serve(slowModel, SLOW_MS, 2);
-        ModelRuntime fallback = withFallback
-                ? ModelRuntime.start(FrameClassifier.load(fast, InferenceOptions.defaults()), 2, 1) : null;
+        ServedModel primary = SlowModels.serve(slowModel, SLOW_MS, 2);
+        ServedModel fallback = withFallback
+                ? ServedModel.of(FrameClassifier.load(fast, InferenceOptions.defaults())).maxBatch(2).maxWaitMs(1).start() : null;
         Clock fixed = Clock.fixed(T0, ZoneOffset.UTC);
         byte[] jpeg = TestFrames.jpeg(320, 240, 0, 0);
         int frames = TIMELY + LATE;
-        try (InferenceService models = new InferenceService(primary, fallback);
+        try (ServedModels models = new ServedModels(primary, fallback);
              FramewiseApplication app = FramewiseApplication.start(config, models, fixed, Duration.ofSeconds(90));
              FramePublisher publisher = new FramePublisher(fixture.client(), config.inputTopic(), Clock.systemUTC());
              OutcomeReader reader = new OutcomeReader(fixture.client(), config.outputTopic(), config.deadLetterTopic(), false)) {

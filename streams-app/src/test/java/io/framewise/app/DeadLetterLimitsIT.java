@@ -15,11 +15,12 @@ import java.util.Map;
 import java.util.Random;
 
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.pipeline.ModelLoader;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.topology.DeadLetters;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
@@ -72,7 +73,7 @@ class DeadLetterLimitsIT {
 
         Map<String, Object> client = new HashMap<>(fixture.client());
         client.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024); // the broker's limit is the one under test
-        try (InferenceService models = InferenceService.load(config, fixture.model());
+        try (ServedModels models = ModelLoader.load(config, fixture.model());
              FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(90));
              FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC())) {
             publisher.send("door", 0, frame("door", 0, now, good));

@@ -1,4 +1,4 @@
-package io.framewise.app.config;
+package io.framewise.inference.serving;
 
 import java.util.Locale;
 

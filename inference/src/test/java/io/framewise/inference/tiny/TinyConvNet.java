@@ -64,13 +64,18 @@ public final class TinyConvNet {
             long parameters = 27L * c1 + c1 + slowLayers * 9L * c1 * c1 + 9L * c1 * c2 + c2 + (long) c2 * LABELS.size() + LABELS.size();
             long macs = half * 27 * c1 + slowLayers * half * 9 * c1 * c1 + (long) (inputSize / 4) * (inputSize / 4) * 9 * c1 * c2
                     + (long) c2 * LABELS.size();
-            String name = slowLayers > 0 ? "slow-convnet" : "tiny-convnet";
-            ModelMetadata metadata = new ModelMetadata(ModelMetadata.CURRENT_FORMAT, name, "seed-" + seed, name,
-                    "serving_default", "images", "logits", OutputKind.LOGITS, LABELS.size(), "labels.txt",
-                    ModelMetadata.Preprocessing.of(spec), "seeded-random(seed=" + seed + ")", parameters, macs, Map.of());
+            ModelMetadata metadata = metadata(slowLayers > 0 ? "slow-convnet" : "tiny-convnet", seed, inputSize, parameters, macs);
             ModelExporter.export(directory, session, images, logits, metadata, LABELS, true); // a fixture: re-exported at will
             return metadata;
         }
+    }
+
+    /** The metadata a network of this name, seed and input size is exported with (a fake model's too). */
+    public static ModelMetadata metadata(String name, long seed, int inputSize, long parameters, long macs) {
+        return new ModelMetadata(ModelMetadata.CURRENT_FORMAT, name, "seed-" + seed, name,
+                "serving_default", "images", "logits", OutputKind.LOGITS, LABELS.size(), "labels.txt",
+                ModelMetadata.Preprocessing.of(PreprocessSpec.imagenet(inputSize, 0.875)), "seeded-random(seed=" + seed + ")",
+                parameters, macs, Map.of());
     }
 
     /** 3x3 stride-2 convolution with explicit 1-pixel padding on every side (TF SAME pads 0/1 on even inputs). */

@@ -19,6 +19,7 @@ import io.framewise.decoder.Preprocessor;
 import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.Npy;
+import io.framewise.inference.PostProcessor;
 import io.framewise.inference.Prediction;
 import io.framewise.schema.Codec;
 import picocli.CommandLine.ArgGroup;
@@ -89,16 +90,16 @@ final class ModelPredictCommand implements Callable<Integer> {
                 n = (int) s[0];
             }
             float[][] outputs = classifier.run(batch, n); // once: the probabilities are computed from these
-            float[][] probabilities = classifier.toProbabilities(outputs);
-            print(classifier, outputs, probabilities);
+            PostProcessor post = PostProcessor.of(classifier.metadata(), classifier.labels());
+            print(classifier, post, outputs, post.probabilities(outputs));
         }
         return 0;
     }
 
-    private void print(FrameClassifier classifier, float[][] outputs, float[][] probabilities) {
+    private void print(FrameClassifier classifier, PostProcessor post, float[][] outputs, float[][] probabilities) {
         ObjectMapper mapper = new ObjectMapper();
         for (int i = 0; i < outputs.length; i++) {
-            List<Prediction> best = classifier.topK(probabilities[i], top);
+            List<Prediction> best = post.top(probabilities[i], top);
             if (json) {
                 ObjectNode o = mapper.createObjectNode();
                 o.put("index", i);

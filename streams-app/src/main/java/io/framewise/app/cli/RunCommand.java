@@ -15,7 +15,8 @@ import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.observability.InstanceHealth;
 import io.framewise.app.observability.Observability;
 import io.framewise.app.observability.OperationsServer;
-import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.pipeline.ModelLoader;
+import io.framewise.inference.serving.ServedModels;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private Integer run(FramewiseConfig config, Observability observability, CountDownLatch stop) throws Exception {
-        InferenceService models = InferenceService.load(config, Path.of(config.modelDir()));
+        ServedModels models = ModelLoader.load(config, Path.of(config.modelDir()));
         FramewiseApplication app;
         try {
             // Not waiting for RUNNING here: the state listener reports it, and a SIGTERM meanwhile is served below.
@@ -87,8 +88,8 @@ final class RunCommand implements Callable<Integer> {
         }
         // "started" means processing (as the README says): said once the group has given this instance its tasks
         output.err().println("framewise run: application '" + config.applicationId() + "' joining the group"
-                + "; model " + models.primary().ref().getName() + " " + models.primary().ref().getVersion()
-                + (models.fallback() != null ? ", fallback " + models.fallback().ref().getName() : ""));
+                + "; model " + models.primary().tag().name() + " " + models.primary().tag().version()
+                + (models.fallback() != null ? ", fallback " + models.fallback().tag().name() : ""));
         boolean stoppedInTime = false;
         boolean started = false;
         try {

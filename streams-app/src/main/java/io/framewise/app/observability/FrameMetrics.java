@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
-import io.framewise.app.pipeline.ModelRuntime;
+import io.framewise.inference.serving.ModelTag;
 import io.framewise.schema.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -48,8 +48,8 @@ public final class FrameMetrics {
     private final MeterRegistry registry;
     private final Counter deadLetters;
     private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
-    /** Each model's meters, found by the runtime's identity: no key is built per frame. */
-    private final Map<ModelRuntime, ModelMeters> models = new ConcurrentHashMap<>();
+    /** Each model's meters, found by its tag (a small value: observability needs nothing else of the model). */
+    private final Map<ModelTag, ModelMeters> models = new ConcurrentHashMap<>();
 
     /** The meters of one model: its events by status, goodput, misses and batch sizes, all labelled alike. */
     private static final class ModelMeters {
@@ -58,8 +58,8 @@ public final class FrameMetrics {
         final Counter misses;
         final DistributionSummary batchSize;
 
-        ModelMeters(MeterRegistry registry, ModelRuntime model) {
-            Tags tags = Tags.of("model", model.ref().getName(), "precision", model.precisionTag());
+        ModelMeters(MeterRegistry registry, ModelTag model) {
+            Tags tags = Tags.of("model", model.name(), "precision", model.precision());
             for (Status status : Status.values()) {
                 if (status != Status.UNKNOWN) {
                     events.put(status, Counter.builder("framewise.events").description("Events written, by status")
@@ -95,23 +95,23 @@ public final class FrameMetrics {
      * Creates the meters of a model at zero, before its first frame: a counter that appears only with its first
      * increment makes rate() and ratios over it return nothing, and alerts on it stay silent.
      */
-    public void model(ModelRuntime model) {
+    public void model(ModelTag model) {
         meters(model);
     }
 
     /** An event was written with {@code status}, for a frame served by {@code model}. */
-    public void event(Status status, ModelRuntime model) {
+    public void event(Status status, ModelTag model) {
         meters(model).events.get(status).increment();
     }
 
     /** A frame was classified, in a batch of {@code batch}, within its budget or not. */
-    public void classified(ModelRuntime model, int batch, boolean deadlineMet) {
+    public void classified(ModelTag model, int batch, boolean deadlineMet) {
         ModelMeters m = meters(model);
         (deadlineMet ? m.goodput : m.misses).increment();
         m.batchSize.record(batch);
     }
 
-    private ModelMeters meters(ModelRuntime model) {
+    private ModelMeters meters(ModelTag model) {
         return models.computeIfAbsent(model, m -> new ModelMeters(registry, m));
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.framewise.app.pipeline.FrameAnalyzer;
+import io.framewise.app.pipeline.Intake;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
 import org.apache.kafka.common.header.Headers;
@@ -32,7 +33,7 @@ final class InFlightFrames {
     static final String STORE = "framewise-inflight";
 
     /** What the processor needs to turn a frame's answer into its event, or to dead-letter it. */
-    record Entry(long offset, String key, long timestamp, Frame frame, Headers headers, EventContext context,
+    record Entry(long offset, String key, long timestamp, Frame frame, Headers headers, Intake intake,
                  FrameAnalyzer.Pending pending) {
     }
 

@@ -22,11 +22,12 @@ import java.util.Random;
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.Topics;
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.pipeline.ModelLoader;
 import io.framewise.app.testing.BrokerFixture;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.decoder.source.SyntheticScene;
 import io.framewise.inference.ModelMetadata;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.inference.tiny.TinyConvNet;
 import io.framewise.schema.serde.FramewiseSerdes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -109,7 +110,7 @@ class CommandLineIT {
         Files.write(images.resolve("0-good.jpg"), good);
         Files.write(images.resolve("1-broken.jpg"), Arrays.copyOf(good, good.length / 3));
         Files.write(images.resolve("2-good.jpg"), TestFrames.jpeg(320, 240, 0, 5));
-        try (InferenceService models = InferenceService.load(config, fixture.model());
+        try (ServedModels models = ModelLoader.load(config, fixture.model());
              FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60))) {
             String bootstrap = fixture.broker().bootstrapServers();
             Run publish = framewise("publish", "--bootstrap-servers", bootstrap, "--topic", config.inputTopic(),

@@ -7,13 +7,14 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.IntToLongFunction;
 
-import io.framewise.app.config.BudgetPolicy;
-import io.framewise.app.pipeline.AdmissionController.Outlook;
-import io.framewise.app.pipeline.AdmissionController.Verdict;
 import io.framewise.inference.batch.BatchLatencyEstimator;
 import io.framewise.inference.batch.BatchPlanner;
 import io.framewise.inference.batch.CompletionForecast;
 import io.framewise.inference.batch.LatencyWindow;
+import io.framewise.inference.serving.Admission;
+import io.framewise.inference.serving.BudgetPolicy;
+import io.framewise.inference.serving.Outlook;
+import io.framewise.inference.serving.ServedModel;
 
 /**
  * The budget controller in virtual time: cameras publish at a fixed total rate into one partition each, a stream
@@ -167,9 +168,9 @@ final class ControllerSimulation {
         boolean superseded = freshness && CameraCadence.superseded(now - captured, interval, budgetNanos);
         long completion = CompletionForecast.completionNanos(now + prepare.quantile(0.5, now), waiting.size() + preparing,
                 running.size(), runningSince, recentBatchSize, estimator);
-        boolean probeDue = now - lastFeedback > ModelRuntime.PROBE_AFTER_NANOS && !probeOut;
-        Verdict v = AdmissionController.decide(now, deadline, superseded, BudgetPolicy.SKIP, new Outlook(completion, probeDue),
-                null);
+        boolean probeDue = now - lastFeedback > ServedModel.PROBE_AFTER_NANOS && !probeOut;
+        Admission.Decision v = Admission.decide(now, new Admission.Request(deadline, false, superseded, BudgetPolicy.SKIP),
+                new Outlook(completion, probeDue), null);
         if (!v.admitted()) {
             outcomes.add(new Outcome(captured, now, false, false, 0));
             schedule(now + MS / 5, THREAD_NEXT, thread); // a skip costs a little: deserialise, produce the event

@@ -16,13 +16,14 @@ import java.util.Set;
 
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.pipeline.ModelLoader;
 import io.framewise.app.tools.client.FrameLedger;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.Outcome;
 import io.framewise.app.tools.client.OutcomeCollector;
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.SyntheticScene;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.LatencyBreakdown;
@@ -49,7 +50,7 @@ public final class PipelineScenario {
         byte[] corrupt = Arrays.copyOf(TestFrames.jpeg(320, 240, 0, 0), 500);
 
         FrameLedger ledger = new FrameLedger();
-        try (InferenceService models = InferenceService.load(config, model);
+        try (ServedModels models = ModelLoader.load(config, model);
              FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60));
              FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger)) {
             ImageEncoder jpeg = new ImageEncoder(Codec.JPEG, 85);

@@ -12,8 +12,8 @@ import java.util.function.Function;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.observability.FrameMetrics;
 import io.framewise.app.pipeline.FrameAnalyzer;
-import io.framewise.app.pipeline.InferenceService;
 import io.framewise.app.topology.FramewiseTopology;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
@@ -41,14 +41,14 @@ public final class TopologyHarness implements AutoCloseable {
     public final TestOutputTopic<String, Classification> events;
     public final TestOutputTopic<byte[], byte[]> deadLetters;
 
-    public TopologyHarness(InferenceService models, Clock clock, Instant start, Map<String, Object> settings) {
+    public TopologyHarness(ServedModels models, Clock clock, Instant start, Map<String, Object> settings) {
         this(models, clock, start, settings, new SimpleMeterRegistry());
     }
 
     /** With an analyzer of {@code models} as {@code framewise run} makes it from the settings. */
-    public TopologyHarness(InferenceService models, Clock clock, Instant start, Map<String, Object> settings,
+    public TopologyHarness(ServedModels models, Clock clock, Instant start, Map<String, Object> settings,
                            MeterRegistry meters) {
-        this(c -> new FrameAnalyzer(models, c.maxPixels(), c.topK(), c.inferenceTimeoutMs()), clock, start, settings, meters);
+        this(c -> new FrameAnalyzer(models, c.maxPixels(), c.inferenceTimeoutMs()), clock, start, settings, meters);
     }
 
     /** With a test's own analyzer (a decoder that stalls once, a counting one). */

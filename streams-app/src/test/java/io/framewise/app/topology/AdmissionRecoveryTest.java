@@ -14,14 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.FrameAnalyzer;
-import io.framewise.app.pipeline.InferenceService;
-import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.testing.TopologyHarness;
 import io.framewise.decoder.ImageDecoder;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.InferenceOptions;
-import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.inference.serving.FakeModels;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
@@ -55,9 +52,9 @@ class AdmissionRecoveryTest {
     }
 
     private List<Seen> run(boolean warmUpFirst, double seconds) throws IOException {
-        TinyConvNet.export(temp.resolve("m"), 1, 224);
-        ModelRuntime model = ModelRuntime.start(FrameClassifier.load(temp.resolve("m"), InferenceOptions.defaults()), 4, 2);
-        try (InferenceService models = new InferenceService(model, null)) {
+        // a model of realistic speed (a batch of n takes 4 + 3n ms): the test is about admission recovering, not TF
+        try (ServedModels models = new ServedModels(FakeModels.tiny(1, 224, size -> 4 + 3L * size).maxBatch(4).maxWaitMs(2)
+                .start(), null)) {
             ImageDecoder decoder = new ImageDecoder(10_000_000);
             AtomicBoolean slowOnce = new AtomicBoolean(!warmUpFirst);
             FrameAnalyzer analyzer = new FrameAnalyzer(models, f -> {
@@ -65,7 +62,7 @@ class AdmissionRecoveryTest {
                     sleep(SLOW_FIRST_DECODE.toMillis());
                 }
                 return decoder.decode(f.getCodec(), f.getPayload(), f.getWidth(), f.getHeight());
-            }, 3, 30_000);
+            }, 30_000);
             if (warmUpFirst) {
                 analyzer.warmUp(); // production order; the first real frame after it is then the slow one
                 slowOnce.set(true);

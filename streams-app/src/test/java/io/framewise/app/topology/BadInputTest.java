@@ -25,14 +25,11 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.InferenceService;
-import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.MutableClock;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.testing.TopologyHarness;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.InferenceOptions;
-import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.inference.serving.FakeModels;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
@@ -67,7 +64,7 @@ class BadInputTest {
 
     @TempDir
     static Path temp;
-    static InferenceService models;
+    static ServedModels models;
     static byte[] good;
 
     private final MutableClock clock = new MutableClock(T0);
@@ -79,8 +76,7 @@ class BadInputTest {
 
     @BeforeAll
     static void model() throws IOException {
-        TinyConvNet.export(temp.resolve("m"), 4, 64);
-        models = new InferenceService(ModelRuntime.start(FrameClassifier.load(temp.resolve("m"), InferenceOptions.defaults()), 2, 1), null);
+        models = new ServedModels(FakeModels.tiny(4, 64, size -> 1).maxBatch(2).maxWaitMs(1).topK(3).start(), null);
         good = TestFrames.jpeg(160, 120, 0, 0);
     }
 
@@ -92,7 +88,7 @@ class BadInputTest {
     @BeforeEach
     void start() {
         harness = new TopologyHarness(models, clock, T0, Map.of(FramewiseConfig.DECODE_MAX_PIXELS_CONFIG, 40_000_000L,
-                FramewiseConfig.TOP_K_CONFIG, 3, FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG, 10_000L));
+                FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG, 10_000L));
         in = harness.rawFrames;
         events = harness.events;
         dead = harness.deadLetters;

@@ -14,16 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.observability.FrameMetrics;
 import io.framewise.app.pipeline.FrameAnalyzer;
-import io.framewise.app.pipeline.InferenceService;
-import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.MutableClock;
-import io.framewise.app.testing.SlowModels;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.testing.TopologyHarness;
 import io.framewise.decoder.ImageDecoder;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.InferenceOptions;
-import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.inference.serving.FakeModels;
+import io.framewise.inference.serving.ServedModel;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
@@ -37,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The budget policies and per-camera sampling through the real topology, with a primary model made deterministically
- * slow (its runner sleeps {@value #SLOW_MS} ms per batch), the tiny model as the fallback, warm estimates, and a clock
+ * slow (a fake model whose batches take {@value #SLOW_MS} ms), a fast fake as the fallback, warm estimates, and a clock
  * the test controls. Decoding is counted, so "not decoded" is observed, not inferred from a zero in the event.
  */
 class BudgetPolicyTest {
@@ -47,25 +44,22 @@ class BudgetPolicyTest {
 
     @TempDir
     static Path temp;
-    static InferenceService models;
+    static ServedModels models;
     static byte[] jpeg;
     static final AtomicInteger decoded = new AtomicInteger();
     static FrameAnalyzer analyzer;
 
     @BeforeAll
     static void models() throws IOException {
-        TinyConvNet.export(temp.resolve("slow"), 1, 224, 6);
-        TinyConvNet.export(temp.resolve("fast"), 2, 224);
-        FrameClassifier slowModel = FrameClassifier.load(temp.resolve("slow"), InferenceOptions.defaults());
-        ModelRuntime slow = SlowModels.serve(slowModel, SLOW_MS, 2);
-        ModelRuntime fast = ModelRuntime.start(FrameClassifier.load(temp.resolve("fast"), InferenceOptions.defaults()),
-                2, 1);
-        models = new InferenceService(slow, fast);
+        ServedModel slow = FakeModels.named("slow-convnet", 1, 224, size -> SLOW_MS).maxBatch(2).maxWaitMs(1).topK(3)
+                .probeAfterNanos(FakeModels.NO_PROBES).start();
+        ServedModel fast = FakeModels.tiny(2, 224, size -> 2).maxBatch(2).maxWaitMs(1).topK(3).start();
+        models = new ServedModels(slow, fast);
         ImageDecoder decoder = new ImageDecoder(10_000_000);
         analyzer = new FrameAnalyzer(models, f -> {
             decoded.incrementAndGet();
             return decoder.decode(f.getCodec(), f.getPayload(), f.getWidth(), f.getHeight());
-        }, 3, 30_000);
+        }, 30_000);
         analyzer.warmUp();
         jpeg = TestFrames.jpeg(320, 240, 0, 0);
     }
@@ -174,7 +168,7 @@ class BudgetPolicyTest {
             send(d, frame(0, BUDGET_MS - 1));
             send(d, frame(1, -1));
             String scrape = registry.scrape();
-            String model = "model=\"" + analyzer.models().primary().ref().getName() + "\"";
+            String model = "model=\"" + analyzer.models().primary().tag().name() + "\"";
             assertThat(sample(scrape, "framewise_events_total", "status=\"ok\"", model)).isEqualTo(1.0);
             assertThat(sample(scrape, "framewise_events_total", "status=\"skipped_late\"", model)).isEqualTo(1.0);
             assertThat(sample(scrape, "framewise_goodput_frames_total", model, "precision=\"float32\"")).isEqualTo(1.0);
@@ -192,9 +186,9 @@ class BudgetPolicyTest {
         // so that rates and ratios over them exist, and alerts on them can fire, before the first skip or miss
         PrometheusMeterRegistry fresh = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         FrameMetrics metrics = new FrameMetrics(fresh);
-        String model = "model=\"" + analyzer.models().primary().ref().getName() + "\"";
+        String model = "model=\"" + analyzer.models().primary().tag().name() + "\"";
         assertThat(fresh.scrape()).doesNotContain("framewise_deadline_misses_total{").doesNotContain("framewise_events_total{");
-        metrics.model(analyzer.models().primary());
+        metrics.model(analyzer.models().primary().tag());
         String scrape = fresh.scrape();
         assertThat(sample(scrape, "framewise_deadline_misses_total", model)).isZero();
         assertThat(sample(scrape, "framewise_goodput_frames_total", model)).isZero();

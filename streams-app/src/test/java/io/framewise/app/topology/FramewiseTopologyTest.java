@@ -14,13 +14,11 @@ import java.util.List;
 import java.util.Map;
 
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.InferenceService;
-import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.MutableClock;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.testing.TopologyHarness;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.InferenceOptions;
+import io.framewise.inference.serving.FakeModels;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.inference.tiny.TinyConvNet;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
@@ -46,7 +44,7 @@ class FramewiseTopologyTest {
 
     @TempDir
     static Path temp;
-    static InferenceService models;
+    static ServedModels models;
     static byte[] jpeg;
 
     private final MutableClock clock = new MutableClock(T0);
@@ -60,9 +58,7 @@ class FramewiseTopologyTest {
 
     @BeforeAll
     static void model() throws IOException {
-        Path dir = temp.resolve("model");
-        TinyConvNet.export(dir, 3, 64);
-        models = new InferenceService(ModelRuntime.start(FrameClassifier.load(dir, InferenceOptions.defaults()), 4, 1), null);
+        models = new ServedModels(FakeModels.tiny(3, 64, size -> 1).maxBatch(4).maxWaitMs(1).topK(3).start(), null);
         jpeg = TestFrames.jpeg(320, 240, 0, 0);
     }
 
@@ -74,7 +70,7 @@ class FramewiseTopologyTest {
     @BeforeEach
     void start() {
         harness = new TopologyHarness(models, clock, T0, Map.of(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, BUDGET_MS,
-                FramewiseConfig.TOP_K_CONFIG, 3, FramewiseConfig.DECODE_MAX_PIXELS_CONFIG, 10_000_000L,
+                FramewiseConfig.DECODE_MAX_PIXELS_CONFIG, 10_000_000L,
                 FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG, 10_000L));
         config = harness.config;
         driver = harness.driver;

@@ -14,16 +14,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.InferenceService;
-import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.MutableClock;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.testing.TopologyHarness;
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.SyntheticScene;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.InferenceOptions;
-import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.inference.serving.FakeModels;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
@@ -45,14 +42,11 @@ class FuzzTest {
 
     @Test
     void tenThousandMutatedFramesAreEachAccountedForAndNothingDies() throws IOException {
-        TinyConvNet.export(temp.resolve("m"), 6, 32);
         List<byte[]> seeds = seedFrames();
         SplittableRandom random = new SplittableRandom(20261121);
         // one frame at a time (the harness's default): each outcome is read right after its record is piped in
-        Map<String, Object> settings = Map.of(FramewiseConfig.DECODE_MAX_PIXELS_CONFIG, 4_000_000L,
-                FramewiseConfig.TOP_K_CONFIG, 1);
-        try (InferenceService models = new InferenceService(
-                ModelRuntime.start(FrameClassifier.load(temp.resolve("m"), InferenceOptions.defaults()), 1, 0), null);
+        Map<String, Object> settings = Map.of(FramewiseConfig.DECODE_MAX_PIXELS_CONFIG, 4_000_000L);
+        try (ServedModels models = new ServedModels(FakeModels.tiny(6, 32, size -> 0).maxBatch(1).maxWaitMs(0).topK(1).start(), null);
              TopologyHarness topology = new TopologyHarness(models, new MutableClock(T0), T0, settings)) {
             var in = topology.rawFrames;
             var events = topology.events;

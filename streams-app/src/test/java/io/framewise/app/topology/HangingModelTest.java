@@ -15,14 +15,11 @@ import java.util.stream.LongStream;
 
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.pipeline.FrameAnalyzer;
-import io.framewise.app.pipeline.InferenceService;
-import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.testing.TopologyHarness;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.batch.BatchRunner;
-import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.inference.serving.FakeModels;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
@@ -46,21 +43,21 @@ class HangingModelTest {
 
     @Test
     void aHangingModelHoldsTheThreadAboutOneTimeoutInAllAndEveryFrameIsDeadLetteredWithTheReason() throws IOException {
-        TinyConvNet.export(temp.resolve("m"), 1, 64);
-        FrameClassifier classifier = FrameClassifier.load(temp.resolve("m"), InferenceOptions.defaults());
         CountDownLatch release = new CountDownLatch(1);
+        BatchRunner answers = FakeModels.tinyRunner(1, 64, size -> 0);
         BatchRunner hangs = images -> {
             try {
                 release.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return classifier.run(images);
+            return answers.run(images);
         };
-        try (InferenceService models = new InferenceService(ModelRuntime.start(classifier, hangs, 4, 1, Long.MAX_VALUE / 4), null)) {
+        try (ServedModels models = new ServedModels(FakeModels.tiny(1, 64, size -> 0).runner(hangs).maxBatch(4).maxWaitMs(1)
+                .probeAfterNanos(FakeModels.NO_PROBES).start(), null)) {
             Map<String, Object> settings = Map.of(FramewiseConfig.INFERENCE_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
                     FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, 600_000);
-            FrameAnalyzer analyzer = new FrameAnalyzer(models, 10_000_000, 3, TIMEOUT_MS);
+            FrameAnalyzer analyzer = new FrameAnalyzer(models, 10_000_000, TIMEOUT_MS);
             byte[] jpeg = TestFrames.jpeg(160, 120, 0, 0);
             try (TopologyHarness topology = new TopologyHarness(analyzer, Clock.systemUTC(), Instant.now(), settings)) {
                 TestInputTopic<String, Frame> in = topology.frames;

@@ -20,13 +20,10 @@ import java.util.concurrent.TimeUnit;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.observability.FrameMetrics;
 import io.framewise.app.pipeline.FrameAnalyzer;
-import io.framewise.app.pipeline.InferenceService;
-import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.TestFrames;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.InferenceOptions;
 import io.framewise.inference.batch.BatchRunner;
-import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.inference.serving.FakeModels;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
@@ -56,7 +53,7 @@ class InFlightFramesTest {
 
     @TempDir
     Path temp;
-    private InferenceService models;
+    private ServedModels models;
     private FrameAnalyzer analyzer;
     /** Batches whose first image is negative everywhere (a black frame) fail; a latch can hold batches back. */
     private volatile CountDownLatch gate = new CountDownLatch(0);
@@ -66,8 +63,7 @@ class InFlightFramesTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        TinyConvNet.export(temp.resolve("m"), 1, 224);
-        FrameClassifier classifier = FrameClassifier.load(temp.resolve("m"), InferenceOptions.defaults());
+        BatchRunner answers = FakeModels.tinyRunner(1, 224, size -> 1);
         BatchRunner runner = images -> {
             try {
                 gate.await(10, TimeUnit.SECONDS);
@@ -79,10 +75,11 @@ class InFlightFramesTest {
                     throw new IllegalStateException("the model cannot take this image");
                 }
             }
-            return classifier.run(images);
+            return answers.run(images);
         };
-        models = new InferenceService(ModelRuntime.start(classifier, runner, 8, 1, Long.MAX_VALUE / 4), null);
-        analyzer = new FrameAnalyzer(models, 10_000_000, 3, 30_000);
+        models = new ServedModels(FakeModels.tiny(1, 224, size -> 1).runner(runner).maxBatch(8).maxWaitMs(1).topK(3)
+                .probeAfterNanos(FakeModels.NO_PROBES).start(), null);
+        analyzer = new FrameAnalyzer(models, 10_000_000, 30_000);
         grey = TestFrames.jpeg(320, 240, 0, 0);
         black = TestFrames.solidJpeg(320, 240, 0);
         store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(InFlightFrames.STORE), Serdes.Long(),

@@ -11,14 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.InferenceService;
-import io.framewise.app.pipeline.ModelRuntime;
 import io.framewise.app.testing.MutableClock;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.app.testing.TopologyHarness;
-import io.framewise.inference.FrameClassifier;
-import io.framewise.inference.InferenceOptions;
-import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.inference.serving.FakeModels;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -42,9 +39,7 @@ class ManyCamerasTest {
 
     @Test
     void aHundredThousandDistinctCamerasLeaveTheHeapFlat() throws IOException {
-        TinyConvNet.export(temp.resolve("m"), 1, 64);
-        try (InferenceService models = new InferenceService(
-                ModelRuntime.start(FrameClassifier.load(temp.resolve("m"), InferenceOptions.defaults()), 2, 1), null);
+        try (ServedModels models = new ServedModels(FakeModels.tiny(1, 64, size -> 0).maxBatch(2).maxWaitMs(1).start(), null);
              TopologyHarness harness = new TopologyHarness(models, new MutableClock(T0), T0, Map.of())) {
             byte[] jpeg = TestFrames.jpeg(32, 32, 0, 0);
             TestOutputTopic<String, byte[]> answeredChangelog = harness.driver.createOutputTopic(

@@ -13,11 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.pipeline.ModelLoader;
 import io.framewise.app.tools.client.FrameLedger;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.OutcomeCollector;
 import io.framewise.app.tools.client.Pacer;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Status;
@@ -84,7 +85,7 @@ public final class PipelineBenchmark {
         long publishEnd;
         long acked;
         boolean publishedAll;
-        try (InferenceService models = InferenceService.load(config, model);
+        try (ServedModels models = ModelLoader.load(config, model);
              FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60));
              FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger)) {
             long origin = System.nanoTime();

@@ -15,12 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.pipeline.ModelLoader;
 import io.framewise.app.tools.client.FrameLedger;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.Outcome;
 import io.framewise.app.tools.client.OutcomeCollector;
 import io.framewise.app.tools.client.Pacer;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
@@ -86,7 +87,7 @@ public final class SweepBenchmark {
         FrameLedger ledger = new FrameLedger();
         long[] sequence = new long[cameras.count()];
         List<PointResult> results = new ArrayList<>();
-        try (InferenceService models = InferenceService.load(config, model);
+        try (ServedModels models = ModelLoader.load(config, model);
              FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(120));
              FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger)) {
             Instant origin = Instant.now();

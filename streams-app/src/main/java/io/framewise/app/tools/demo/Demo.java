@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.config.FramewiseConfig;
-import io.framewise.app.pipeline.InferenceService;
+import io.framewise.app.pipeline.ModelLoader;
 import io.framewise.app.tools.bench.Percentiles;
 import io.framewise.app.tools.broker.EmbeddedKafkaBroker;
 import io.framewise.app.tools.client.FrameLedger;
@@ -31,6 +31,7 @@ import io.framewise.decoder.source.ImageSource;
 import io.framewise.decoder.source.ImageSources;
 import io.framewise.inference.ModelMetadata;
 import io.framewise.inference.export.Directories;
+import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Status;
 
@@ -60,9 +61,9 @@ public final class Demo {
             settings.put(FramewiseConfig.TOPIC_PARTITIONS_CONFIG, String.valueOf(Math.max(3, options.cameras())));
             settings.putAll(options.overrides());
             FramewiseConfig config = new FramewiseConfig(settings);
-            try (InferenceService models = InferenceService.load(config, options.modelDir());
+            try (ServedModels models = ModelLoader.load(config, options.modelDir());
                  FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60))) {
-                describeModel(models.primary().classifier().metadata(), options.modelDir());
+                describeModel(models.primary().metadata(), options.modelDir());
                 return runCameras(config, FramewiseConfig.clientSettings(settings), stop, app, outcomes);
             }
         } finally {

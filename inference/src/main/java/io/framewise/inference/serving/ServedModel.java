@@ -1,0 +1,403 @@
+package io.framewise.inference.serving;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import io.framewise.decoder.DecodedImage;
+import io.framewise.decoder.Preprocessor;
+import io.framewise.inference.FrameClassifier;
+import io.framewise.inference.ModelMetadata;
+import io.framewise.inference.PostProcessor;
+import io.framewise.inference.Prediction;
+import io.framewise.inference.batch.BatchRunner;
+import io.framewise.inference.batch.BatchingEngine;
+import io.framewise.inference.batch.BufferPool;
+import io.framewise.inference.batch.LatencyWindow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One model as the frame path uses it, in the way of DJL's {@code Predictor}: it takes a decoded image and gives back
+ * the top classes, and hides how (the preprocessing its metadata asks for, a pooled input buffer, the batching engine
+ * in front of the runner, softmax and top-k). It also keeps what admission needs to know about it: how long preparing
+ * a frame takes (decode + preprocess), how many admitted frames are still being prepared, and when it last gave
+ * feedback.
+ *
+ * <p>A frame crosses into it three times: {@link #outlook} (what would happen to a frame starting now),
+ * {@link #admit} (a {@link Ticket} that keeps the counts right on every path), and {@link #submit} (its answer, as a
+ * future). The input buffer is released in one place, when the engine's future completes, whoever waits for it.
+ *
+ * <p>Thread-safe; one per model per process, shared by every stream thread.
+ */
+public final class ServedModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
+    /** A model that gave no feedback for this long gets a probe frame. */
+    public static final long PROBE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long PREPARE_HORIZON_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Warm-up repeats a batch size until two rounds agree this closely (or gives up after MAX_ROUNDS). */
+    private static final double SETTLED = 0.15;
+    private static final int MAX_ROUNDS = 8;
+
+    /**
+     * One frame's answer.
+     *
+     * @param predictions     the top classes, best first; null when the frame was shed
+     * @param preprocessNanos time spent preprocessing it
+     * @param queueNanos      time in the engine's queue before its batch started (or it was shed)
+     */
+    public record Answer(List<Prediction> predictions, int batchSize, long preprocessNanos, long queueNanos,
+                         long inferenceNanos) {
+        /** True when the frame was not run because its batch could not have finished in time. */
+        public boolean shed() {
+            return predictions == null;
+        }
+    }
+
+    private final ModelMetadata metadata;
+    private final ModelTag tag;
+    private final String note;
+    private final Preprocessor preprocessor;
+    private final BufferPool pool;
+    private final BatchingEngine engine;
+    private final PostProcessor post;
+    private final int topK;
+    private final AutoCloseable onClose;
+    private final long probeAfterNanos;
+    /** Decode + preprocess time: the median of the last 10 s, else the warm-up's measurement. */
+    private final LatencyWindow prepare = new LatencyWindow(PREPARE_HORIZON_NANOS, 64, 3);
+    /** Admitted frames still being prepared: they will be queued ahead of a frame deciding now. */
+    private final AtomicInteger preparing = new AtomicInteger();
+    private final AtomicBoolean probeOut = new AtomicBoolean();
+    private volatile long lastFeedbackNanos = System.nanoTime();
+
+    private ServedModel(Builder b) {
+        this.metadata = b.metadata;
+        this.tag = new ModelTag(b.metadata.name(), b.metadata.version(), b.precision);
+        this.note = b.metadata.untrained() ? "untrained model (" + b.metadata.weights() + "): labels are not meaningful" : null;
+        this.preprocessor = new Preprocessor(b.metadata.preprocessSpec());
+        this.pool = new BufferPool(b.metadata.preprocessSpec().floatsPerImage());
+        this.post = PostProcessor.of(b.metadata, b.labels);
+        this.topK = b.topK;
+        this.onClose = b.onClose;
+        this.probeAfterNanos = b.probeAfterNanos;
+        this.engine = new BatchingEngine(b.metadata.name(), b.runner, b.maxBatch, TimeUnit.MILLISECONDS.toNanos(b.maxWaitMs),
+                System::nanoTime);
+    }
+
+    /** A classifier served: its runner, metadata, labels and precision; closing the served model closes it. */
+    public static Builder of(FrameClassifier classifier) {
+        return new Builder(classifier.metadata(), classifier.labels(), classifier::run)
+                .precision(classifier.precision().name().toLowerCase(Locale.ROOT)).onClose(classifier);
+    }
+
+    /** Any runner served as a model of this metadata and these labels (a test's fake model, a wrapped classifier). */
+    public static Builder of(ModelMetadata metadata, List<String> labels, BatchRunner runner) {
+        return new Builder(metadata, labels, runner);
+    }
+
+    public ModelTag tag() {
+        return tag;
+    }
+
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    /** Said in every event this model answers, e.g. that its weights are untrained; null when nothing needs saying. */
+    public String note() {
+        return note;
+    }
+
+    public int maxBatch() {
+        return engine.maxBatch();
+    }
+
+    /**
+     * What this model expects for a frame that would start preparing at {@code nowNanos}: its preparation, the frames
+     * ahead of it (queued, running, and admitted but still being prepared on other threads), and its own batch.
+     */
+    public Outlook outlook(long nowNanos) {
+        long completion = engine.predictCompletionNanos(nowNanos + prepare.quantile(0.5, nowNanos), preparing.get());
+        return new Outlook(completion, nowNanos - lastFeedbackNanos > probeAfterNanos && !probeOut.get());
+    }
+
+    /** How long the batch running now has been running (0 when none runs): a model that hangs shows here. */
+    public long runningForNanos(long nowNanos) {
+        return engine.runningForNanos(nowNanos);
+    }
+
+    /** Admitted frames still being prepared (decoded, preprocessed). */
+    public int preparing() {
+        return preparing.get();
+    }
+
+    /**
+     * Admits one frame: counted as being prepared until it is submitted (or its ticket is closed). Null when the frame
+     * was to be a probe and another thread has just sent one.
+     */
+    public Ticket admit(boolean probe) {
+        if (probe && !probeOut.compareAndSet(false, true)) {
+            return null;
+        }
+        preparing.incrementAndGet();
+        return new Ticket(probe, System.nanoTime());
+    }
+
+    /**
+     * Preprocesses an admitted frame's image into a pooled buffer and queues it; the image may be closed when this
+     * returns. The future completes with the top classes, with a shed answer when {@code sheddable} and the deadline
+     * cannot be met, or exceptionally with the frame's failure or the engine's closing. The buffer goes back to the
+     * pool when the engine is done with it; the ticket is closed then too (or at once, if this throws).
+     */
+    public CompletableFuture<Answer> submit(DecodedImage image, long deadlineNanos, boolean sheddable, Ticket ticket) {
+        FloatBuffer input = pool.acquire();
+        CompletableFuture<BatchingEngine.Result> result;
+        long preprocessNanos;
+        try {
+            long t0 = System.nanoTime();
+            preprocessor.preprocess(image, input);
+            long t1 = System.nanoTime();
+            preprocessNanos = t1 - t0;
+            ticket.prepared(t1);
+            result = engine.submit(input, deadlineNanos, sheddable);
+        } catch (Throwable e) {
+            pool.release(input);
+            ticket.close();
+            throw e;
+        }
+        result.whenComplete((r, failure) -> {
+            pool.release(input); // the one place: the engine has read it, or never will
+            if (failure == null) {
+                ticket.answered(System.nanoTime());
+            }
+            ticket.close();
+        });
+        return result.thenApply(r -> new Answer(r.shed() ? null : post.predictions(r.output(), topK), r.batchSize(),
+                preprocessNanos, r.queueNanos(), r.inferenceNanos()));
+    }
+
+    /** One admitted frame's hold on the model's counts; closing it releases whatever it still holds. */
+    public final class Ticket implements AutoCloseable {
+        private final boolean probe;
+        private final long admittedNanos;
+        private boolean stillPreparing = true;
+        private boolean closed;
+
+        private Ticket(boolean probe, long admittedNanos) {
+            this.probe = probe;
+            this.admittedNanos = admittedNanos;
+        }
+
+        /** A probe runs even if late: it is there to measure. */
+        public boolean probe() {
+            return probe;
+        }
+
+        /** Decoded and preprocessed, about to be queued: preparing took the time since admission. */
+        private synchronized void prepared(long nowNanos) {
+            prepare.record(nowNanos, nowNanos - admittedNanos);
+            lastFeedbackNanos = nowNanos;
+            release();
+        }
+
+        private void answered(long nowNanos) {
+            lastFeedbackNanos = nowNanos;
+        }
+
+        private void release() {
+            if (stillPreparing) {
+                stillPreparing = false;
+                preparing.decrementAndGet();
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                release();
+                if (probe) {
+                    probeOut.set(false);
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs the real path (decode, preprocess, batch, inference) on {@code samples} at every batch size
+     * ({@link #warmUpSizes}), repeating each size until two rounds agree, and records what it measured as the
+     * estimates' priors: the first real frames then meet warm kernels, a warm decoder and calibrated estimates
+     * instead of being skipped for the cost of a cold start. Each sample decodes one image (the decoder is warmed and
+     * timed too).
+     */
+    public void warmUp(List<Supplier<DecodedImage>> samples, long timeoutMs) {
+        long start = System.nanoTime();
+        List<Long> prepareSamples = new ArrayList<>();
+        int rounds = 0;
+        long first = 0;
+        long last = 0;
+        for (int size : warmUpSizes(engine.maxBatch())) {
+            long previous = -1;
+            long took = 0;
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                rounds++;
+                took = warmUpBatch(samples, size, prepareSamples, timeoutMs);
+                if (previous > 0 && Math.abs(took - previous) <= SETTLED * previous) {
+                    break;
+                }
+                previous = took;
+            }
+            engine.estimator().prior(size, took);
+            first = first == 0 ? took : first;
+            last = took;
+        }
+        long[] p = prepareSamples.stream().mapToLong(Long::longValue).sorted().toArray();
+        prepare.prior(p[p.length / 2]);
+        LOG.info("warm-up of {}: {} rounds in {} ms; batch 1 {} ms, batch {} {} ms; decode + preprocess {} ms",
+                metadata.name(), rounds, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                ms(first), engine.maxBatch(), ms(last), ms(p[p.length / 2]));
+    }
+
+    /**
+     * The batch sizes warm-up measures: every size up to 16 (the sizes a small machine runs), then powers of two and
+     * the maximum; the estimates interpolate between measured sizes.
+     */
+    public static List<Integer> warmUpSizes(int maxBatch) {
+        List<Integer> sizes = new ArrayList<>();
+        for (int size = 1; size <= maxBatch; size = size < 16 ? size + 1 : size * 2) {
+            sizes.add(size);
+        }
+        if (sizes.get(sizes.size() - 1) != maxBatch) {
+            sizes.add(maxBatch);
+        }
+        return sizes;
+    }
+
+    /** Prepares {@code size} frames, submits them together and returns how long their batch took. */
+    private long warmUpBatch(List<Supplier<DecodedImage>> samples, int size, List<Long> prepareSamples, long timeoutMs) {
+        List<FloatBuffer> inputs = new ArrayList<>(size);
+        List<CompletableFuture<BatchingEngine.Result>> futures = new ArrayList<>(size);
+        try {
+            for (int i = 0; i < size; i++) {
+                FloatBuffer input = pool.acquire();
+                inputs.add(input);
+                long t0 = System.nanoTime();
+                try (DecodedImage image = samples.get(i % samples.size()).get()) {
+                    preprocessor.preprocess(image, input);
+                }
+                prepareSamples.add(System.nanoTime() - t0);
+            }
+            // Due now and not sheddable: the batch runs as soon as it is queued, instead of waiting max.wait.ms for
+            // images that will not come.
+            long due = System.nanoTime();
+            for (FloatBuffer input : inputs) {
+                futures.add(engine.submit(input, due, false));
+            }
+            long slowest = 0;
+            for (CompletableFuture<BatchingEngine.Result> f : futures) {
+                slowest = Math.max(slowest, f.get(timeoutMs, TimeUnit.MILLISECONDS).inferenceNanos());
+            }
+            return slowest;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("warm-up inference of " + metadata.name() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during warm-up", e);
+        } finally {
+            for (int i = 0; i < inputs.size(); i++) {
+                if (i >= futures.size() || futures.get(i).isDone()) {
+                    pool.release(inputs.get(i)); // one the engine may still read is left to the garbage collector
+                }
+            }
+        }
+    }
+
+    private static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+
+    /** Finishes what the engine holds; the runner's owner is closed only once no batch can be running on it. */
+    @Override
+    public void close() {
+        if (engine.close(TimeUnit.SECONDS.toMillis(60)) && onClose != null) {
+            try {
+                onClose.close();
+            } catch (Exception e) {
+                LOG.warn("closing model {} failed: {}", metadata.name(), e.toString());
+            }
+        }
+    }
+
+    /** How a model is served: batch limits, probing, how many classes an answer lists, and what closing frees. */
+    public static final class Builder {
+        private final ModelMetadata metadata;
+        private final List<String> labels;
+        private BatchRunner runner;
+        private String precision = "float32";
+        private int maxBatch = 16;
+        private long maxWaitMs = 5;
+        private long probeAfterNanos = PROBE_AFTER_NANOS;
+        private int topK = 5;
+        private AutoCloseable onClose;
+
+        private Builder(ModelMetadata metadata, List<String> labels, BatchRunner runner) {
+            this.metadata = metadata;
+            this.labels = labels;
+            this.runner = runner;
+        }
+
+        /** The precision it computes in, as events and meters say it: "float32" or "bfloat16". */
+        public Builder precision(String precision) {
+            this.precision = precision;
+            return this;
+        }
+
+        public Builder maxBatch(int maxBatch) {
+            this.maxBatch = maxBatch;
+            return this;
+        }
+
+        public Builder maxWaitMs(long maxWaitMs) {
+            this.maxWaitMs = maxWaitMs;
+            return this;
+        }
+
+        /** The time without feedback after which a probe frame is admitted (tests of the policies turn probes off). */
+        public Builder probeAfterNanos(long probeAfterNanos) {
+            this.probeAfterNanos = probeAfterNanos;
+            return this;
+        }
+
+        /** How many of the most probable classes an answer lists. */
+        public Builder topK(int topK) {
+            this.topK = topK;
+            return this;
+        }
+
+        /** The runner batches go to, e.g. the classifier's wrapped to be deterministically slow. */
+        public Builder runner(BatchRunner runner) {
+            this.runner = runner;
+            return this;
+        }
+
+        /** What closing the served model closes once no batch can be running (the classifier). */
+        public Builder onClose(AutoCloseable onClose) {
+            this.onClose = onClose;
+            return this;
+        }
+
+        /** Starts the batching engine; {@link ServedModel#warmUp} warms it up. */
+        public ServedModel start() {
+            return new ServedModel(this);
+        }
+    }
+}
