@@ -27,16 +27,22 @@ public final class Admission {
     /**
      * The decision on one frame: a route (and whether the frame is a probe), or the one reason it is skipped.
      *
-     * @param route null when skipped
-     * @param skip  null when admitted
+     * @param route           null when skipped
+     * @param skip            null when admitted
+     * @param runningForNanos how long the routed model's running batch has been running (its outlook's): the caller
+     *                        refuses frames to a model that hangs
      */
-    public record Decision(Route route, boolean probe, SkipReason skip) {
-        static Decision to(Route route, boolean probe) {
-            return new Decision(route, probe, null);
+    public record Decision(Route route, boolean probe, SkipReason skip, long runningForNanos) {
+        public Decision(Route route, boolean probe, SkipReason skip) {
+            this(route, probe, skip, 0);
+        }
+
+        static Decision to(Route route, boolean probe, Outlook outlook) {
+            return new Decision(route, probe, null, outlook.runningForNanos());
         }
 
         static Decision skipped(SkipReason reason) {
-            return new Decision(null, false, reason);
+            return new Decision(null, false, reason, 0);
         }
 
         public boolean admitted() {
@@ -73,17 +79,17 @@ public final class Admission {
             return Decision.skipped(SkipReason.SUPERSEDED);
         }
         if (primary.completionNanos() <= request.deadlineNanos() || policy == BudgetPolicy.BEST_EFFORT) {
-            return Decision.to(Route.PRIMARY, false);
+            return Decision.to(Route.PRIMARY, false, primary);
         }
         boolean useFallback = policy == BudgetPolicy.FALLBACK && fallback != null;
         if (useFallback && fallback.completionNanos() <= request.deadlineNanos()) {
-            return Decision.to(Route.FALLBACK, false);
+            return Decision.to(Route.FALLBACK, false, fallback);
         }
         if (primary.probeDue()) {
-            return Decision.to(Route.PRIMARY, true);
+            return Decision.to(Route.PRIMARY, true, primary);
         }
         if (useFallback && fallback.probeDue()) {
-            return Decision.to(Route.FALLBACK, true);
+            return Decision.to(Route.FALLBACK, true, fallback);
         }
         return Decision.skipped(SkipReason.FORECAST);
     }

@@ -5,6 +5,11 @@ package io.framewise.inference.serving;
  *
  * @param completionNanos when its answer would come (monotonic nanoseconds)
  * @param probeDue        it has had no feedback for a while and no probe is out: admit one frame to measure
+ * @param runningForNanos how long the batch running now has been running (0 when none runs): a model that hangs
+ *                        shows here
  */
-public record Outlook(long completionNanos, boolean probeDue) {
+public record Outlook(long completionNanos, boolean probeDue, long runningForNanos) {
+    public Outlook(long completionNanos, boolean probeDue) {
+        this(completionNanos, probeDue, 0);
+    }
 }

@@ -127,12 +127,8 @@ public final class ServedModel implements AutoCloseable {
      */
     public Outlook outlook(long nowNanos) {
         long completion = engine.predictCompletionNanos(nowNanos + prepare.quantile(0.5, nowNanos), preparing.get());
-        return new Outlook(completion, nowNanos - lastFeedbackNanos > probeAfterNanos && !probeOut.get());
-    }
-
-    /** How long the batch running now has been running (0 when none runs): a model that hangs shows here. */
-    public long runningForNanos(long nowNanos) {
-        return engine.runningForNanos(nowNanos);
+        return new Outlook(completion, nowNanos - lastFeedbackNanos > probeAfterNanos && !probeOut.get(),
+                engine.runningForNanos(nowNanos));
     }
 
     /** Admitted frames still being prepared (decoded, preprocessed). */
@@ -154,11 +150,13 @@ public final class ServedModel implements AutoCloseable {
 
     /**
      * Preprocesses an admitted frame's image into a pooled buffer and queues it; the image may be closed when this
-     * returns. The future completes with the top classes, with a shed answer when {@code sheddable} and the deadline
-     * cannot be met, or exceptionally with the frame's failure or the engine's closing. The buffer goes back to the
-     * pool when the engine is done with it; the ticket is closed then too (or at once, if this throws).
+     * returns. The future completes with the top classes; with a shed answer when the deadline cannot be met and
+     * the frame may be shed (not under best effort, which never sheds, and not a probe, which runs even if late: it
+     * is there to measure); or exceptionally with the frame's failure or the engine's closing. The buffer goes back to
+     * the pool when the engine is done with it; the ticket is closed then too (or at once, if this throws).
      */
-    public CompletableFuture<Answer> submit(DecodedImage image, long deadlineNanos, boolean sheddable, Ticket ticket) {
+    public CompletableFuture<Answer> submit(DecodedImage image, long deadlineNanos, BudgetPolicy policy, Ticket ticket) {
+        boolean sheddable = policy != BudgetPolicy.BEST_EFFORT && !ticket.probe;
         FloatBuffer input = pool.acquire();
         CompletableFuture<BatchingEngine.Result> result;
         long preprocessNanos;
@@ -174,14 +172,14 @@ public final class ServedModel implements AutoCloseable {
             ticket.close();
             throw e;
         }
-        result.whenComplete((r, failure) -> {
+        // the answer completes after this stage: whoever waits for it finds the buffer back and the ticket closed
+        return result.whenComplete((r, failure) -> {
             pool.release(input); // the one place: the engine has read it, or never will
             if (failure == null) {
                 ticket.answered(System.nanoTime());
             }
             ticket.close();
-        });
-        return result.thenApply(r -> new Answer(r.shed() ? null : post.predictions(r.output(), topK), r.batchSize(),
+        }).thenApply(r -> new Answer(r.shed() ? null : post.predictions(r.output(), topK), r.batchSize(),
                 preprocessNanos, r.queueNanos(), r.inferenceNanos()));
     }
 
@@ -197,9 +195,9 @@ public final class ServedModel implements AutoCloseable {
             this.admittedNanos = admittedNanos;
         }
 
-        /** A probe runs even if late: it is there to measure. */
-        public boolean probe() {
-            return probe;
+        /** The model this ticket admits a frame to. */
+        public ServedModel model() {
+            return ServedModel.this;
         }
 
         /** Decoded and preprocessed, about to be queued: preparing took the time since admission. */

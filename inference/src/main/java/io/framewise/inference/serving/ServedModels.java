@@ -48,9 +48,19 @@ public final class ServedModels implements AutoCloseable {
         return fallback;
     }
 
+    /** The decision on a frame starting now ({@link Admission}), on the models' outlooks. */
+    public Admission.Decision decide(long nowNanos, Admission.Request request) {
+        return Admission.decide(nowNanos, request, primary.outlook(nowNanos), fallback == null ? null : fallback.outlook(nowNanos));
+    }
+
     /** The model a route names. */
     public ServedModel route(Admission.Route route) {
         return route == Admission.Route.FALLBACK ? fallback : primary;
+    }
+
+    /** Admits a frame to the model an admitting decision routes it to ({@link ServedModel#admit}). */
+    public ServedModel.Ticket admit(Admission.Decision decision) {
+        return route(decision.route()).admit(decision.probe());
     }
 
     @Override

@@ -16,7 +16,6 @@ import io.framewise.decoder.ImageDecoder;
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.SyntheticScene;
 import io.framewise.inference.serving.Admission;
-import io.framewise.inference.serving.BudgetPolicy;
 import io.framewise.inference.serving.ServedModel;
 import io.framewise.inference.serving.ServedModels;
 import io.framewise.inference.serving.SkipReason;
@@ -70,37 +69,30 @@ public final class FrameAnalyzer {
      * when the frame cannot be decoded (nothing is then held).
      */
     public Pending start(Intake intake) {
-        ServedModel primary = models.primary();
-        ServedModel fallback = models.fallback();
         long now = System.nanoTime();
-        Admission.Decision decision = Admission.decide(now, intake.request(), primary.outlook(now),
-                fallback == null ? null : fallback.outlook(now));
+        Admission.Decision decision = models.decide(now, intake.request());
         if (!decision.admitted()) {
-            return Pending.done(Analysis.skipped(primary, decision.skip()));
+            return Pending.done(Analysis.skipped(models.primary(), decision.skip()));
         }
-        ServedModel model = models.route(decision.route());
-        long stuckNanos = model.runningForNanos(now);
-        if (stuckNanos > TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
+        if (decision.runningForNanos() > TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
             // A model that hangs must not hold the stream thread for a timeout per buffered frame (max.poll.records
             // of them): once a batch has outlived the timeout, frames are refused at once until it answers.
-            throw new InferenceException("model " + model.tag().name() + " has not answered for "
-                    + TimeUnit.NANOSECONDS.toMillis(stuckNanos) + " ms (framewise.inference.timeout.ms " + timeoutMs
-                    + "): frame not queued", null);
+            throw new InferenceException("model " + models.route(decision.route()).tag().name() + " has not answered for "
+                    + TimeUnit.NANOSECONDS.toMillis(decision.runningForNanos()) + " ms (framewise.inference.timeout.ms "
+                    + timeoutMs + "): frame not queued", null);
         }
-        ServedModel.Ticket ticket = model.admit(decision.probe());
+        ServedModel.Ticket ticket = models.admit(decision);
         if (ticket == null) {
-            return Pending.done(Analysis.skipped(primary, SkipReason.FORECAST)); // another thread is already probing
+            return Pending.done(Analysis.skipped(models.primary(), SkipReason.FORECAST)); // another thread is already probing
         }
         try {
             long t0 = System.nanoTime();
             try (DecodedImage image = decoding.decode(intake.frame())) {
                 long decodeNanos = System.nanoTime() - t0;
                 String decodedAs = image.notAsDeclared() ? image.source() : null;
-                // A probe runs even if late: it is there to measure. Best effort never sheds.
-                boolean sheddable = intake.request().policy() != BudgetPolicy.BEST_EFFORT && !ticket.probe();
-                CompletableFuture<ServedModel.Answer> answer = model.submit(image, intake.request().deadlineNanos(),
-                        sheddable, ticket);
-                return new Pending(model, ticket, answer, decodeNanos, System.nanoTime(), null, decodedAs);
+                CompletableFuture<ServedModel.Answer> answer = ticket.model().submit(image, intake.request().deadlineNanos(),
+                        intake.request().policy(), ticket);
+                return new Pending(ticket, answer, decodeNanos, System.nanoTime(), null, decodedAs);
             }
         } catch (Throwable e) {
             ticket.close();
@@ -119,17 +111,17 @@ public final class FrameAnalyzer {
         try {
             long waitNanos = pending.submittedNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMs) - System.nanoTime();
             ServedModel.Answer a = pending.answer.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
-            return new Analysis(pending.model, a.predictions(), pending.decodeNanos, a.preprocessNanos(), a.queueNanos(),
+            return new Analysis(pending.ticket.model(), a.predictions(), pending.decodeNanos, a.preprocessNanos(), a.queueNanos(),
                     a.inferenceNanos(), a.batchSize(), pending.decodedAs, a.shed() ? SkipReason.SHED : null);
         } catch (ExecutionException e) {
             throw new InferenceException("inference failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
+            pending.ticket.close(); // given up on: its hold goes now, not when (if ever) the model answers
             throw new InferenceException("inference did not answer within " + timeoutMs + " ms (framewise.inference.timeout.ms)", e);
         } catch (InterruptedException e) {
+            pending.ticket.close();
             Thread.currentThread().interrupt();
             throw new InferenceException("interrupted while waiting for inference", e);
-        } finally {
-            pending.ticket.close(); // already, when the model answered; a frame given up on gives back its hold now
         }
     }
 
@@ -142,7 +134,6 @@ public final class FrameAnalyzer {
 
     /** A frame decided on and, if admitted, submitted; its answer is collected by {@link #finish}. */
     public static final class Pending {
-        private final ServedModel model;
         private final ServedModel.Ticket ticket;
         private final CompletableFuture<ServedModel.Answer> answer;
         private final long decodeNanos;
@@ -150,9 +141,8 @@ public final class FrameAnalyzer {
         private final Analysis result;
         private final String decodedAs;
 
-        private Pending(ServedModel model, ServedModel.Ticket ticket, CompletableFuture<ServedModel.Answer> answer,
+        private Pending(ServedModel.Ticket ticket, CompletableFuture<ServedModel.Answer> answer,
                         long decodeNanos, long submittedNanos, Analysis result, String decodedAs) {
-            this.model = model;
             this.ticket = ticket;
             this.answer = answer;
             this.decodeNanos = decodeNanos;
@@ -162,7 +152,7 @@ public final class FrameAnalyzer {
         }
 
         static Pending done(Analysis result) {
-            return new Pending(null, null, null, 0, 0, result, null);
+            return new Pending(null, null, 0, 0, result, null);
         }
 
         /** True when {@link #finish} would not wait: decided without inference, or the model has answered. */

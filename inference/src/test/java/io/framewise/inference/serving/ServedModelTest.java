@@ -1,0 +1,131 @@
+package io.framewise.inference.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+
+import io.framewise.decoder.DecodedImage;
+import io.framewise.decoder.ImageDecoder;
+import io.framewise.inference.PostProcessor;
+import io.framewise.inference.batch.BatchRunner;
+import io.framewise.inference.tiny.TinyConvNet;
+import io.framewise.schema.Codec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The served model's face on its own, on a fake network: what a submitted frame gets back, when it is shed, and that
+ * its hold on the model (counted as preparing, a probe out) is released on every path.
+ */
+class ServedModelTest {
+    private static byte[] jpeg;
+    private final ImageDecoder decoder = new ImageDecoder(10_000_000);
+
+    @BeforeAll
+    static void frame() throws IOException {
+        BufferedImage image = new BufferedImage(160, 120, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 120; y++) {
+            for (int x = 0; x < 160; x++) {
+                image.setRGB(x, y, (x * 255 / 160) << 16 | (y * 255 / 120) << 8 | 90);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpg", out);
+        jpeg = out.toByteArray();
+    }
+
+    private DecodedImage image() {
+        return decoder.decode(Codec.JPEG, ByteBuffer.wrap(jpeg), null, null);
+    }
+
+    private static long far() {
+        return System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    }
+
+    @Test
+    void anAnswerIsThePostProcessedOutputOfTheImageAndTheTicketIsReleased() throws Exception {
+        List<float[]> raw = new ArrayList<>();
+        BatchRunner fake = FakeModels.tinyRunner(3, 64, size -> 0);
+        BatchRunner recording = images -> {
+            float[][] out = fake.run(images);
+            raw.add(out[0].clone());
+            return out;
+        };
+        try (ServedModel model = FakeModels.tiny(3, 64, size -> 0).runner(recording).topK(4).start()) {
+            ServedModel.Ticket ticket = model.admit(false);
+            assertThat(model.preparing()).isEqualTo(1);
+            ServedModel.Answer answer;
+            try (DecodedImage image = image()) {
+                CompletableFuture<ServedModel.Answer> f = model.submit(image, far(), BudgetPolicy.SKIP, ticket);
+                assertThat(model.preparing()).as("submitted: no longer being prepared").isZero();
+                answer = f.get(10, TimeUnit.SECONDS);
+            }
+            PostProcessor post = PostProcessor.of(model.metadata(), TinyConvNet.LABELS);
+            assertThat(answer.predictions()).isEqualTo(post.predictions(raw.get(0), 4));
+            assertThat(answer.batchSize()).isEqualTo(1);
+            assertThat(answer.shed()).isFalse();
+            assertThat(model.tag()).isEqualTo(new ModelTag("tiny-convnet", "seed-3", "float32"));
+            assertThat(model.note()).contains("untrained");
+        }
+    }
+
+    @Test
+    void aFrameThatCannotMakeItsDeadlineIsShedUnlessBestEffortOrAProbe() throws Exception {
+        try (ServedModel model = FakeModels.tiny(1, 64, size -> 20).probeAfterNanos(0).start()) {
+            long past = System.nanoTime() - 1;
+            try (DecodedImage image = image()) {
+                assertThat(model.submit(image, past, BudgetPolicy.SKIP, model.admit(false)).get(10, TimeUnit.SECONDS).shed())
+                        .isTrue();
+                assertThat(model.submit(image, past, BudgetPolicy.BEST_EFFORT, model.admit(false)).get(10, TimeUnit.SECONDS)
+                        .shed()).as("best effort never sheds").isFalse();
+                Thread.sleep(2); // past probeAfter (0): a probe is due
+                assertThat(model.outlook(System.nanoTime()).probeDue()).isTrue();
+                ServedModel.Ticket probe = model.admit(true);
+                assertThat(model.admit(true)).as("one probe at a time").isNull();
+                assertThat(model.submit(image, past, BudgetPolicy.SKIP, probe).get(10, TimeUnit.SECONDS).shed())
+                        .as("a probe runs even if late: it is there to measure").isFalse();
+                assertThat(model.admit(true)).as("the probe answered: another may go").isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void aFailingModelFailsOnlyItsFrameAndReleasesItsHold() throws Exception {
+        BatchRunner fails = images -> {
+            throw new IllegalStateException("the model cannot take this image");
+        };
+        try (ServedModel model = FakeModels.tiny(1, 64, size -> 0).runner(fails).probeAfterNanos(0).start()) {
+            ServedModel.Ticket probe = model.admit(true);
+            CompletableFuture<ServedModel.Answer> f;
+            try (DecodedImage image = image()) {
+                f = model.submit(image, far(), BudgetPolicy.SKIP, probe);
+            }
+            assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasMessageContaining("cannot take this image");
+            assertThat(model.preparing()).isZero();
+            assertThat(model.admit(true)).as("the failed probe's hold is released").isNotNull();
+        }
+    }
+
+    @Test
+    void warmUpMeasuresEveryBatchSizeSoThatTheFirstOutlookIsCalibrated() {
+        try (ServedModel model = FakeModels.tiny(1, 64, size -> 5 + 5L * size).maxBatch(4).start()) {
+            long before = model.outlook(System.nanoTime()).completionNanos() - System.nanoTime();
+            model.warmUp(List.of(this::image), 10_000);
+            long after = model.outlook(System.nanoTime()).completionNanos() - System.nanoTime();
+            assertThat(before).as("nothing measured yet").isLessThan(TimeUnit.MILLISECONDS.toNanos(5));
+            assertThat(after).as("a batch of one takes 10 ms here").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(10));
+            assertThat(ServedModel.warmUpSizes(40)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 32, 40);
+        }
+    }
+}
