@@ -3,7 +3,7 @@ package io.framewise.app.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import io.framewise.app.tools.bench.ModelBench;
+import io.framewise.app.tools.bench.ModelBenchRecipe;
 import io.framewise.inference.CpuFeatures;
 import io.framewise.inference.InferenceOptions.Precision;
 import picocli.CommandLine.Command;
@@ -46,6 +46,6 @@ final class BenchModelCommand implements Callable<Integer> {
             case BFLOAT16 -> List.of(Precision.BFLOAT16);
             case AUTO -> CpuFeatures.hasBfloat16() ? List.of(Precision.FLOAT32, Precision.BFLOAT16) : List.of(Precision.FLOAT32);
         };
-        return report.finish(ModelBench.run(model.directory(), batchSizes, precisions, seconds, model.threads, output.err()), output);
+        return report.finish(ModelBenchRecipe.run(model.directory(), batchSizes, precisions, seconds, model.threads, output.err()), output);
     }
 }

@@ -2,7 +2,7 @@ package io.framewise.app.cli;
 
 import java.util.concurrent.Callable;
 
-import io.framewise.app.tools.bench.PipelineBench;
+import io.framewise.app.tools.bench.PipelineBenchRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,6 +39,6 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var setup = load.setup(model.directory(), model.threads);
-        return report.finish(PipelineBench.pipeline(setup, rate, seconds, budgetMs, output.err()), plot.file, output);
+        return report.finish(PipelineBenchRecipe.pipeline(setup, rate, seconds, budgetMs, output.err()), plot.file, output);
     }
 }

@@ -2,7 +2,7 @@ package io.framewise.app.cli;
 
 import java.util.concurrent.Callable;
 
-import io.framewise.app.tools.bench.PreprocessBenchmark;
+import io.framewise.app.tools.bench.PreprocessMeasurement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,6 +25,6 @@ final class BenchPreprocessCommand implements Callable<Integer> {
         if (frames < 1) {
             throw new CliException("--frames must be at least 1", "pass --frames 20 or more for stable percentiles");
         }
-        return report.finish(PreprocessBenchmark.report(frames, output.err()), output);
+        return report.finish(PreprocessMeasurement.report(frames, output.err()), output);
     }
 }

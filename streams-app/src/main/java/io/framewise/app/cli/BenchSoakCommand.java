@@ -2,7 +2,7 @@ package io.framewise.app.cli;
 
 import java.util.concurrent.Callable;
 
-import io.framewise.app.tools.bench.SoakBench;
+import io.framewise.app.tools.bench.SoakBenchRecipe;
 import io.framewise.app.tools.bench.SoakVerdict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +38,7 @@ final class BenchSoakCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var setup = load.setup(model.directory(), model.threads);
         try {
-            return report.finish(SoakBench.run(setup, frames, rate, maxRssGrowth, output.err()), output);
+            return report.finish(SoakBenchRecipe.run(setup, frames, rate, maxRssGrowth, output.err()), output);
         } catch (SoakVerdict.Unmeasurable e) {
             throw new CliException(e.getMessage(), "run the soak on Linux, where /proc/self/status gives the RSS");
         }

@@ -3,7 +3,7 @@ package io.framewise.app.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import io.framewise.app.tools.bench.SweepBench;
+import io.framewise.app.tools.bench.SweepBenchRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,7 +54,7 @@ final class BenchSweepCommand implements Callable<Integer> {
                     + " s per point", "give positive multiples and --warmup-seconds shorter than --seconds");
         }
         var setup = load.setup(model.directory(), model.threads);
-        var plan = new SweepBench.Plan(multiples, seconds, warmupSeconds, coldSeconds);
-        return report.finish(SweepBench.run(setup, plan, budgetMs, output.err()), plot.file, output);
+        var plan = new SweepBenchRecipe.Plan(multiples, seconds, warmupSeconds, coldSeconds);
+        return report.finish(SweepBenchRecipe.run(setup, plan, budgetMs, output.err()), plot.file, output);
     }
 }

@@ -23,15 +23,15 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Figures and plots of a pipeline run, computed from what the consumer saw. */
 public final class PipelineReport {
-    private final PipelineBenchmark.Result result;
-    private final List<PipelineBenchmark.Sample> classified;
+    private final PipelineMeasurement.Result result;
+    private final List<PipelineMeasurement.Sample> classified;
 
-    public PipelineReport(PipelineBenchmark.Result result) {
+    public PipelineReport(PipelineMeasurement.Result result) {
         this.result = result;
         this.classified = result.samples().stream().filter(s -> s.status() == Status.OK).toList();
     }
 
-    public PipelineBenchmark.Result result() {
+    public PipelineMeasurement.Result result() {
         return result;
     }
 
@@ -40,7 +40,7 @@ public final class PipelineReport {
                 : Percentiles.nearestRank(values.stream().mapToDouble(Double::doubleValue).sorted().toArray(), q);
     }
 
-    private List<Double> of(ToDoubleFunction<PipelineBenchmark.Sample> f) {
+    private List<Double> of(ToDoubleFunction<PipelineMeasurement.Sample> f) {
         List<Double> v = new ArrayList<>(classified.size());
         classified.forEach(s -> v.add(f.applyAsDouble(s)));
         return v;
@@ -48,7 +48,7 @@ public final class PipelineReport {
 
     /** Capture-to-event latency of classified frames: p50, p95, p99, max. */
     public Map<String, Double> endToEnd() {
-        List<Double> e2e = of(PipelineBenchmark.Sample::endToEndMs);
+        List<Double> e2e = of(PipelineMeasurement.Sample::endToEndMs);
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("p50", percentile(e2e, 0.50));
         m.put("p95", percentile(e2e, 0.95));
@@ -59,13 +59,13 @@ public final class PipelineReport {
 
     /** Mean and p99 of each stage of classified frames, in ms. */
     public Map<String, double[]> stages() {
-        Map<String, ToDoubleFunction<PipelineBenchmark.Sample>> stages = new LinkedHashMap<>();
-        stages.put("queueing", PipelineBenchmark.Sample::queueingMs);
-        stages.put("decode", PipelineBenchmark.Sample::decodeMs);
-        stages.put("preprocess", PipelineBenchmark.Sample::preprocessMs);
-        stages.put("batch wait", PipelineBenchmark.Sample::batchWaitMs);
-        stages.put("inference", PipelineBenchmark.Sample::inferenceMs);
-        stages.put("end to end", PipelineBenchmark.Sample::endToEndMs);
+        Map<String, ToDoubleFunction<PipelineMeasurement.Sample>> stages = new LinkedHashMap<>();
+        stages.put("queueing", PipelineMeasurement.Sample::queueingMs);
+        stages.put("decode", PipelineMeasurement.Sample::decodeMs);
+        stages.put("preprocess", PipelineMeasurement.Sample::preprocessMs);
+        stages.put("batch wait", PipelineMeasurement.Sample::batchWaitMs);
+        stages.put("inference", PipelineMeasurement.Sample::inferenceMs);
+        stages.put("end to end", PipelineMeasurement.Sample::endToEndMs);
         Map<String, double[]> out = new LinkedHashMap<>();
         stages.forEach((name, f) -> {
             List<Double> v = of(f);
@@ -75,7 +75,7 @@ public final class PipelineReport {
     }
 
     public double meanBatchSize() {
-        return classified.stream().mapToInt(PipelineBenchmark.Sample::batchSize).average().orElse(Double.NaN);
+        return classified.stream().mapToInt(PipelineMeasurement.Sample::batchSize).average().orElse(Double.NaN);
     }
 
     public double skipRate() {
@@ -89,13 +89,13 @@ public final class PipelineReport {
     }
 
     public long maxBacklog() {
-        return result.lag().stream().mapToLong(PipelineBenchmark.LagPoint::backlog).max().orElse(0);
+        return result.lag().stream().mapToLong(PipelineMeasurement.LagPoint::backlog).max().orElse(0);
     }
 
     /** Backlog when publishing stopped. */
     public long backlogAtPublishEnd() {
         return result.lag().stream().filter(p -> p.atSeconds() <= result.publishSeconds()).reduce((a, b) -> b)
-                .map(PipelineBenchmark.LagPoint::backlog).orElse(0L);
+                .map(PipelineMeasurement.LagPoint::backlog).orElse(0L);
     }
 
     /** Lag is bounded when the backlog at the end of publishing is under one second of offered frames. */
@@ -105,7 +105,7 @@ public final class PipelineReport {
 
     public String summary(String title) {
         StringBuilder s = new StringBuilder(title).append('\n');
-        PipelineBenchmark.Result r = result;
+        PipelineMeasurement.Result r = result;
         s.append(String.format(Locale.ROOT, "  offered %.1f frames/s for %.1f s: published %d; events %s; dead-lettered %d; %s%n",
                 r.offeredFps(), r.publishSeconds(), r.published(), r.byStatus(), r.deadLettered(),
                 r.accounting()));
@@ -124,7 +124,7 @@ public final class PipelineReport {
     /** The figures of {@link #summary}, machine-readable. */
     public ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        PipelineBenchmark.Result r = result;
+        PipelineMeasurement.Result r = result;
         o.put("published", r.published());
         o.put("deadLettered", r.deadLettered());
         o.putPOJO("eventsByStatus", r.byStatus());
@@ -151,7 +151,7 @@ public final class PipelineReport {
         overTime.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarkerSize(3);
         addSeries(overTime, "skipped late", Status.SKIPPED_LATE);
         addSeries(overTime, "classified", Status.OK); // drawn last, on top
-        List<Double> e2e = of(PipelineBenchmark.Sample::endToEndMs);
+        List<Double> e2e = of(PipelineMeasurement.Sample::endToEndMs);
         CategoryChart histogram = new CategoryChartBuilder().width(600).height(450).title("distribution (classified)")
                 .xAxisTitle("ms").yAxisTitle("frames").build();
         histogram.getStyler().setLegendVisible(false);
@@ -179,7 +179,7 @@ public final class PipelineReport {
     private void addSeries(XYChart chart, String name, Status status) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
-        for (PipelineBenchmark.Sample s : result.samples()) {
+        for (PipelineMeasurement.Sample s : result.samples()) {
             if (s.status() == status) {
                 x.add(s.atSeconds());
                 y.add(s.endToEndMs());

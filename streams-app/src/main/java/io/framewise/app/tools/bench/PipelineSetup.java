@@ -53,7 +53,7 @@ public record PipelineSetup(Path model, SyntheticCameras cameras, String bootstr
      * instance's largest batch: the reference a pipeline's throughput is compared with in the same run (the
      * machine is shared; a figure from another run moves by 20%).
      */
-    ModelBenchmark.Result modelOnly(PrintWriter log) throws Exception {
+    ModelMeasurement.Result modelOnly(PrintWriter log) throws Exception {
         int maxBatch = config().maxBatchSize();
         List<Integer> sizes = new ArrayList<>();
         for (int b = 1; b <= maxBatch; b *= 2) {
@@ -63,7 +63,7 @@ public record PipelineSetup(Path model, SyntheticCameras cameras, String bootstr
             sizes.add(maxBatch);
         }
         log.println("framewise bench: model-only throughput first (same model, same process), batch sizes " + sizes);
-        return new ModelBenchmark(model, sizes, List.of(config().precision()), 2, intraOpThreads)
+        return new ModelMeasurement(model, sizes, List.of(config().precision()), 2, intraOpThreads)
                 .run(new ProgressBar(log, "model only", sizes.size() + 1));
     }
 

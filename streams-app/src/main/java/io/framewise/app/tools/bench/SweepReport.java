@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.framewise.app.tools.bench.SweepBenchmark.PointResult;
+import io.framewise.app.tools.bench.SweepMeasurement.PointResult;
 import io.framewise.schema.Status;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -45,7 +45,7 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
         }
         s.append("where the time of classified frames goes, mean / p99 ms (steady state):\n");
         s.append(String.format(Locale.ROOT, "%-8s", "point"));
-        SweepBenchmark.STAGES.forEach(x -> s.append(String.format(Locale.ROOT, " %19s", x)));
+        SweepMeasurement.STAGES.forEach(x -> s.append(String.format(Locale.ROOT, " %19s", x)));
         s.append('\n');
         List<PointResult> all = new ArrayList<>();
         if (cold != null) {

@@ -34,7 +34,7 @@ import org.tensorflow.types.TFloat32;
  * GFLOP/s TensorFlow reaches on this machine for large dense matrix products in the same precision, so the model's
  * achieved GFLOP/s (2 x MACs x images/s) can be read as a fraction of what the CPU does at best.
  */
-public final class ModelBenchmark {
+public final class ModelMeasurement {
 
     /** One configuration's figures. Latency is per batch call. */
     public record Row(String precision, int batch, int calls, double imagesPerSecond, double p50Ms, double p99Ms,
@@ -93,7 +93,7 @@ public final class ModelBenchmark {
     private final double secondsPerConfig;
     private final int intraOpThreads;
 
-    public ModelBenchmark(Path modelDir, List<Integer> batchSizes, List<Precision> precisions, double secondsPerConfig,
+    public ModelMeasurement(Path modelDir, List<Integer> batchSizes, List<Precision> precisions, double secondsPerConfig,
                           int intraOpThreads) {
         this.modelDir = modelDir;
         this.batchSizes = batchSizes;

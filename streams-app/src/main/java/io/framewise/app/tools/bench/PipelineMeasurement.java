@@ -28,7 +28,7 @@ import io.framewise.schema.Status;
  * does not take the CPU being measured) at a total rate, or as fast as possible, into the running application;
  * events are read back and timed from capture to arrival at the consumer.
  */
-public final class PipelineBenchmark {
+public final class PipelineMeasurement {
 
     /** One event as seen by the consumer. */
     public record Sample(double atSeconds, double endToEndMs, Status status, boolean deadlineMet, double queueingMs,
@@ -49,7 +49,7 @@ public final class PipelineBenchmark {
     private final Path model;
     private final SyntheticCameras cameras;
 
-    public PipelineBenchmark(Map<String, Object> settings, Path model, SyntheticCameras cameras) {
+    public PipelineMeasurement(Map<String, Object> settings, Path model, SyntheticCameras cameras) {
         this.settings = settings;
         this.model = model;
         this.cameras = cameras;

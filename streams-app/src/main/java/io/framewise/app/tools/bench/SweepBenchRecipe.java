@@ -14,8 +14,8 @@ import io.framewise.app.config.FramewiseConfig;
  * multiples of that throughput, one point after another, after a cold-start phase at half load; each point's
  * steady state excludes its first seconds.
  */
-public final class SweepBench {
-    private SweepBench() {
+public final class SweepBenchRecipe {
+    private SweepBenchRecipe() {
     }
 
     /** The sweep's load points and their timing. */
@@ -24,26 +24,26 @@ public final class SweepBench {
 
 
     public static BenchReport.Plotted run(PipelineSetup setup, Plan plan, long budgetMs, PrintWriter log) throws Exception {
-        ModelBenchmark.Result modelOnly = setup.modelOnly(log);
+        ModelMeasurement.Result modelOnly = setup.modelOnly(log);
         double best = modelOnly.bestImagesPerSecond();
-        List<SweepBenchmark.Point> points = new ArrayList<>();
+        List<SweepMeasurement.Point> points = new ArrayList<>();
         for (double multiple : plan.multiples()) {
-            points.add(new SweepBenchmark.Point(String.format(Locale.ROOT, "%.2fx", multiple), multiple, multiple * best,
+            points.add(new SweepMeasurement.Point(String.format(Locale.ROOT, "%.2fx", multiple), multiple, multiple * best,
                     plan.secondsPerPoint(), plan.warmupSeconds()));
         }
-        SweepBenchmark.Point cold = plan.coldSeconds() <= 0 ? null
-                : new SweepBenchmark.Point("cold", 0.5, 0.5 * best, plan.coldSeconds(), 0);
+        SweepMeasurement.Point cold = plan.coldSeconds() <= 0 ? null
+                : new SweepMeasurement.Point("cold", 0.5, 0.5 * best, plan.coldSeconds(), 0);
 
-        List<SweepBenchmark.PointResult> results;
+        List<SweepMeasurement.PointResult> results;
         Map<String, Object> settings;
         try (BenchCluster cluster = BenchCluster.open(setup.bootstrapServers(), "sweep")) {
             settings = setup.settings("sweep", cluster, budgetMs);
             ProgressBar progress = new ProgressBar(log, "sweep", points.size() + (cold == null ? 0 : 1));
-            results = new SweepBenchmark(settings, setup.model(), setup.cameras()).run(cold, points, progress);
+            results = new SweepMeasurement(settings, setup.model(), setup.cameras()).run(cold, points, progress);
             progress.finish();
         }
-        SweepBenchmark.PointResult coldResult = cold == null ? null : results.get(0);
-        List<SweepBenchmark.PointResult> pointResults = results.subList(cold == null ? 0 : 1, results.size());
+        SweepMeasurement.PointResult coldResult = cold == null ? null : results.get(0);
+        List<SweepMeasurement.PointResult> pointResults = results.subList(cold == null ? 0 : 1, results.size());
         String policy = new FramewiseConfig(settings).budgetPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-');
         SweepReport report = new SweepReport(budgetMs, policy, best, modelOnly.bestImagesPerSecondWithin(budgetMs),
                 modelOnly.firstP50Ms(), coldResult, pointResults);
@@ -59,7 +59,7 @@ public final class SweepBench {
         json.putPOJO("modelOnly", modelOnly.rows());
         json.putPOJO("report", report);
         json.putPOJO("verdicts", report.verdicts());
-        boolean accounted = results.stream().allMatch(SweepBenchmark.PointResult::accounted);
+        boolean accounted = results.stream().allMatch(SweepMeasurement.PointResult::accounted);
         return new BenchReport.Drawn(text.toString(), json, accounted, png -> report.plot(png, "sweep, budget " + budgetMs + " ms"));
     }
 }

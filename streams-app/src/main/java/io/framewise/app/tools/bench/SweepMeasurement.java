@@ -38,7 +38,7 @@ import io.framewise.schema.serde.FramewiseSerdes;
  * <p>Every published frame is matched to exactly one event or dead letter (by camera and sequence; a dead letter by
  * the frame in its original value): a point is accounted for only if none is missing and none is duplicated.
  */
-public final class SweepBenchmark {
+public final class SweepMeasurement {
 
     /** One load point to offer. */
     public record Point(String name, double multiple, double offeredFps, double seconds, double warmupSeconds) {
@@ -71,7 +71,7 @@ public final class SweepBenchmark {
     private final Path model;
     private final SyntheticCameras cameras;
 
-    public SweepBenchmark(Map<String, Object> settings, Path model, SyntheticCameras cameras) {
+    public SweepMeasurement(Map<String, Object> settings, Path model, SyntheticCameras cameras) {
         this.settings = settings;
         this.model = model;
         this.cameras = cameras;

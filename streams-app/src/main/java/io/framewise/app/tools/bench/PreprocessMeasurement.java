@@ -25,7 +25,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * EfficientFormer input (224, crop 0.875) with Pillow's antialiased bicubic (the reference) and with OpenCV's
  * approximate {@code INTER_CUBIC} (what framewise used before). Warm-up iterations are excluded.
  */
-public final class PreprocessBenchmark {
+public final class PreprocessMeasurement {
 
     /** Milliseconds per frame: p50 and p99 of each step. */
     public record Row(int width, int height, int jpegBytes, Percentiles decodeMs, Percentiles pillowMs, Percentiles opencvMs) {
@@ -34,7 +34,7 @@ public final class PreprocessBenchmark {
     /** The frame sizes {@code bench preprocess} measures. */
     public static final List<int[]> SIZES = List.of(new int[] {640, 480}, new int[] {1280, 720}, new int[] {1920, 1080});
 
-    private PreprocessBenchmark() {
+    private PreprocessMeasurement() {
     }
 
     /** {@code bench preprocess}: every size of {@link #SIZES}, {@code iterations} frames each after warm-up. */

@@ -8,14 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewise.inference.InferenceOptions.Precision;
 
 /** {@code bench model}: the model alone, throughput and latency per batch size and precision, with calibration. */
-public final class ModelBench {
-    private ModelBench() {
+public final class ModelBenchRecipe {
+    private ModelBenchRecipe() {
     }
 
     public static BenchReport run(Path model, List<Integer> batchSizes, List<Precision> precisions, double secondsPerConfig,
                                   int intraOpThreads, PrintWriter log) throws Exception {
         ProgressBar progress = new ProgressBar(log, "bench model", (long) precisions.size() * (batchSizes.size() + 1));
-        ModelBenchmark.Result result = new ModelBenchmark(model, batchSizes, precisions, secondsPerConfig, intraOpThreads)
+        ModelMeasurement.Result result = new ModelMeasurement(model, batchSizes, precisions, secondsPerConfig, intraOpThreads)
                 .run(progress);
         progress.finish();
         ObjectNode root = Machine.report("model");

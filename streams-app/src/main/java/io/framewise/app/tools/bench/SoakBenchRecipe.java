@@ -11,11 +11,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code bench soak}: a number of frames through the pipeline, every one classified (the soak exercises decode,
  * tensors and the engine, not the skip path), while RSS and heap are sampled; memory must stay flat after warm-up.
  */
-public final class SoakBench {
+public final class SoakBenchRecipe {
     /** The soak's budget: long enough that every frame is classified. */
     static final long BUDGET_MS = 600_000;
 
-    private SoakBench() {
+    private SoakBenchRecipe() {
     }
 
     /**
@@ -26,7 +26,7 @@ public final class SoakBench {
     public static BenchReport run(PipelineSetup setup, long frames, double fps, double maxGrowthPercent, PrintWriter log)
             throws Exception {
         AtomicLong accounted = new AtomicLong();
-        PipelineBenchmark.Result result;
+        PipelineMeasurement.Result result;
         MemorySampler.Sample collectedEnd;
         List<MemorySampler.Sample> samples;
         // A closed loop stops after the time it takes; the frame count is what the soak is about: estimate the time
@@ -35,7 +35,7 @@ public final class SoakBench {
         try (BenchCluster cluster = BenchCluster.open(setup.bootstrapServers(), "soak");
              MemorySampler sampler = new MemorySampler(accounted::get)) {
             ProgressBar progress = new ProgressBar(log, "soak", frames);
-            result = new PipelineBenchmark(setup.settings("soak", cluster, BUDGET_MS), setup.model(), setup.cameras())
+            result = new PipelineMeasurement(setup.settings("soak", cluster, BUDGET_MS), setup.model(), setup.cameras())
                     .run(fps, seconds, frames, progress, accounted);
             progress.finish();
             collectedEnd = sampler.sample(true);

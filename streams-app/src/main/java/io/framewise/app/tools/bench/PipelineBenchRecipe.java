@@ -13,15 +13,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * measures its own window, not a capacity). Overload: a multiple of the model-only throughput, open loop, with a
  * tight budget: are the frames classified within it, and does the backlog stay bounded?
  */
-public final class PipelineBench {
-    private PipelineBench() {
+public final class PipelineBenchRecipe {
+    private PipelineBenchRecipe() {
     }
 
 
     /** @param rate total frames/s offered; 0: closed loop */
     public static BenchReport.Plotted pipeline(PipelineSetup setup, double rate, double seconds, long budgetMs, PrintWriter log)
             throws Exception {
-        ModelBenchmark.Result modelOnly = setup.modelOnly(log);
+        ModelMeasurement.Result modelOnly = setup.modelOnly(log);
         double best = modelOnly.bestImagesPerSecond();
         int window = 3 * setup.config().maxBatchSize();
         PipelineReport report = runOnce(setup, "pipeline", rate, seconds, budgetMs, log);
@@ -51,7 +51,7 @@ public final class PipelineBench {
     public static BenchReport.Plotted overload(PipelineSetup setup, double multiple, double seconds, long budgetMs, PrintWriter log)
             throws Exception {
         // The model-only throughput of this run is the reference: a closed loop's rate would measure its window.
-        ModelBenchmark.Result modelOnly = setup.modelOnly(log);
+        ModelMeasurement.Result modelOnly = setup.modelOnly(log);
         double best = modelOnly.bestImagesPerSecond();
         double offered = multiple * best;
         log.printf(Locale.ROOT, "framewise bench: model-only %.1f images/s; offering %.1f frames/s for %.0f s%n", best, offered,
@@ -80,7 +80,7 @@ public final class PipelineBench {
                                           PrintWriter log) throws Exception {
         try (BenchCluster cluster = BenchCluster.open(setup.bootstrapServers(), "bench")) {
             ProgressBar progress = new ProgressBar(log, name, (long) ((seconds + 30) * 4));
-            PipelineBenchmark.Result result = new PipelineBenchmark(setup.settings(name, cluster, budgetMs), setup.model(),
+            PipelineMeasurement.Result result = new PipelineMeasurement(setup.settings(name, cluster, budgetMs), setup.model(),
                     setup.cameras()).run(fps, seconds, progress);
             progress.finish();
             return new PipelineReport(result);
