@@ -2,15 +2,19 @@ package io.framewise.inference.serving;
 
 /**
  * Whether a frame is worth decoding, and by which model, decided before any work is spent on it: a pure function of
- * the time, what the frame's intake found (its deadline, whether it is sampled out or superseded, its policy) and
+ * the time, what the frame's intake found (its deadline, whether it is sampled out, the newer frames of its camera
+ * behind it, its policy) and
  * what each model expects ({@link Outlook}), so that it is tested with made-up outlooks and a made-up clock, and so
  * that the serving path and the controller simulation apply the same rule. In this order:
  *
  * <ol>
  *   <li>Sampled out (closer to its camera's last classified frame than 1/max.fps): skipped, whatever the policy.</li>
  *   <li>Budget already spent: skipped, whatever the policy.</li>
- *   <li>Superseded (a newer frame of the same camera is already waiting behind it) and the policy is not best
- *       effort: skipped, so that a camera's backlog serves its newest frame.</li>
+ *   <li>Superseded: newer frames of the same camera are already waiting behind it, and the model cannot finish
+ *       them all within their deadlines (the last of them would finish after its own deadline), and the policy is
+ *       not best effort: skipped, so that a camera's backlog serves its newest frames rather than fall further
+ *       behind. A backlog that can all make its deadlines is served frame by frame: the user's budget is the
+ *       promise, freshness only the tie-breaker.</li>
  *   <li>The primary model is expected to answer in time: admitted to it.</li>
  *   <li>Best effort: admitted to the primary anyway.</li>
  *   <li>Fallback policy and the fallback model is expected to answer in time: admitted to the fallback.</li>
@@ -55,9 +59,14 @@ public final class Admission {
      *
      * @param deadlineNanos when its processing must be done (monotonic nanoseconds)
      * @param sampled       closer to its camera's last classified frame than 1/max.fps
-     * @param superseded    a newer frame of the same camera is already waiting behind it
+     * @param newerWaiting  how many newer frames of the same camera are already waiting behind it
+     * @param intervalNanos the camera's frame interval: each newer frame's deadline is that much later
      */
-    public record Request(long deadlineNanos, boolean sampled, boolean superseded, BudgetPolicy policy) {
+    public record Request(long deadlineNanos, boolean sampled, int newerWaiting, long intervalNanos, BudgetPolicy policy) {
+        /** A frame with no newer frame of its camera behind it. */
+        public Request(long deadlineNanos, boolean sampled, BudgetPolicy policy) {
+            this(deadlineNanos, sampled, 0, 0, policy);
+        }
     }
 
     private Admission() {
@@ -75,7 +84,7 @@ public final class Admission {
             return Decision.skipped(SkipReason.EXPIRED);
         }
         BudgetPolicy policy = request.policy();
-        if (request.superseded() && policy != BudgetPolicy.BEST_EFFORT) {
+        if (request.newerWaiting() > 0 && policy != BudgetPolicy.BEST_EFFORT && !backlogMakesIt(request, primary)) {
             return Decision.skipped(SkipReason.SUPERSEDED);
         }
         if (primary.completionNanos() <= request.deadlineNanos() || policy == BudgetPolicy.BEST_EFFORT) {
@@ -92,5 +101,17 @@ public final class Admission {
             return Decision.to(Route.FALLBACK, true, fallback);
         }
         return Decision.skipped(SkipReason.FORECAST);
+    }
+
+    /**
+     * Whether this frame and the newer frames of its camera behind it can all make their deadlines: the newest of them
+     * finishes one per-frame cost after another past this frame's completion, and its deadline is one interval after
+     * another past this frame's.
+     */
+    static boolean backlogMakesIt(Request request, Outlook outlook) {
+        long n = request.newerWaiting();
+        long newestDone = outlook.completionNanos() + n * outlook.perFrameNanos();
+        long newestDeadline = request.deadlineNanos() + n * request.intervalNanos();
+        return newestDone <= newestDeadline;
     }
 }

@@ -7,9 +7,11 @@ package io.framewise.inference.serving;
  * @param probeDue        it has had no feedback for a while and no probe is out: admit one frame to measure
  * @param runningForNanos how long the batch running now has been running (0 when none runs): a model that hangs
  *                        shows here
+ * @param perFrameNanos   what each further frame adds at best: the larger of preparing one and its share of a
+ *                        full batch (the rate a backlog drains at)
  */
-public record Outlook(long completionNanos, boolean probeDue, long runningForNanos) {
+public record Outlook(long completionNanos, boolean probeDue, long runningForNanos, long perFrameNanos) {
     public Outlook(long completionNanos, boolean probeDue) {
-        this(completionNanos, probeDue, 0);
+        this(completionNanos, probeDue, 0, 0);
     }
 }

@@ -126,9 +126,11 @@ public final class ServedModel implements AutoCloseable {
      * ahead of it (queued, running, and admitted but still being prepared on other threads), and its own batch.
      */
     public Outlook outlook(long nowNanos) {
-        long completion = engine.predictCompletionNanos(nowNanos + prepare.quantile(0.5, nowNanos), preparing.get());
+        long prepareNanos = prepare.quantile(0.5, nowNanos);
+        long completion = engine.predictCompletionNanos(nowNanos + prepareNanos, preparing.get());
+        long perFrame = Math.max(prepareNanos, engine.estimator().estimate(engine.maxBatch()) / engine.maxBatch());
         return new Outlook(completion, nowNanos - lastFeedbackNanos > probeAfterNanos && !probeOut.get(),
-                engine.runningForNanos(nowNanos));
+                engine.runningForNanos(nowNanos), perFrame);
     }
 
     /** Admitted frames still being prepared (decoded, preprocessed). */

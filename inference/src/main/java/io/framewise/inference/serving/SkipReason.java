@@ -12,8 +12,8 @@ public enum SkipReason {
     SAMPLED(Status.SKIPPED_SAMPLED, "sampled out: within 1/max.fps of its camera's last classified frame"),
     /** Its budget was spent before its processing started. */
     EXPIRED(Status.SKIPPED_LATE, "budget spent before processing"),
-    /** Newer frames of its camera were waiting behind it. */
-    SUPERSEDED(Status.SKIPPED_LATE, "superseded by newer frames of its camera"),
+    /** Newer frames of its camera were waiting behind it, more than the model could finish within their deadlines. */
+    SUPERSEDED(Status.SKIPPED_LATE, "superseded by newer frames of its camera, which could not all make their deadlines"),
     /** No model's outlook made its deadline, and none was due a probe: not decoded. */
     FORECAST(Status.SKIPPED_LATE, "the model could not answer in time"),
     /** Decoded, but its batch could not have finished in time. */

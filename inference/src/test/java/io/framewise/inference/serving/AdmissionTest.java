@@ -20,8 +20,14 @@ class AdmissionTest {
     private static final Decision PROBE_PRIMARY = new Decision(Route.PRIMARY, true, null);
     private static final Decision PROBE_FALLBACK = new Decision(Route.FALLBACK, true, null);
 
+    /** 30 fps; a backlog behind the frame drains at 50 ms per frame: it falls further behind. */
+    private static final long INTERVAL = 33;
+    private static final Outlook IN_TIME_SLOW_TO_DRAIN = new Outlook(NOW + 50, false, 0, 50);
+
+    /** With {@code superseded}, ten newer frames of the camera wait behind it. */
     private static Decision decide(long now, boolean superseded, BudgetPolicy policy, Outlook primary, Outlook fallback) {
-        return Admission.decide(now, new Admission.Request(DEADLINE, false, superseded, policy), primary, fallback);
+        return Admission.decide(now, new Admission.Request(DEADLINE, false, superseded ? 10 : 0, INTERVAL, policy), primary,
+                fallback);
     }
 
     private static Decision skipped(SkipReason reason) {
@@ -60,7 +66,7 @@ class AdmissionTest {
     @Test
     void aSampledOutFrameIsSkippedFirstWhateverThePolicyOrTheOutlookAndItsEventSaysSo() {
         for (BudgetPolicy p : BudgetPolicy.values()) {
-            Decision d = Admission.decide(DEADLINE + 1, new Admission.Request(DEADLINE, true, true, p), LATE_PROBE_DUE, null);
+            Decision d = Admission.decide(DEADLINE + 1, new Admission.Request(DEADLINE, true, 5, INTERVAL, p), LATE_PROBE_DUE, null);
             assertThat(d).isEqualTo(skipped(SkipReason.SAMPLED));
             assertThat(d.admitted()).isFalse();
         }
@@ -74,9 +80,25 @@ class AdmissionTest {
     }
 
     @Test
-    void aSupersededFrameIsSkippedUnlessTheUserWantsEveryFrame() {
-        assertThat(decide(NOW, true, BudgetPolicy.SKIP, IN_TIME, null)).isEqualTo(skipped(SkipReason.SUPERSEDED));
-        assertThat(decide(NOW, true, BudgetPolicy.FALLBACK, IN_TIME, IN_TIME)).isEqualTo(skipped(SkipReason.SUPERSEDED));
+    void aFrameWhoseCamerasBacklogCannotAllMakeItIsSupersededUnlessTheUserWantsEveryFrame() {
+        assertThat(decide(NOW, true, BudgetPolicy.SKIP, IN_TIME_SLOW_TO_DRAIN, null)).isEqualTo(skipped(SkipReason.SUPERSEDED));
+        assertThat(decide(NOW, true, BudgetPolicy.FALLBACK, IN_TIME_SLOW_TO_DRAIN, IN_TIME))
+                .isEqualTo(skipped(SkipReason.SUPERSEDED));
+        assertThat(decide(NOW, true, BudgetPolicy.BEST_EFFORT, IN_TIME_SLOW_TO_DRAIN, null)).isEqualTo(PRIMARY);
+    }
+
+    @Test
+    void aBacklogThatCanAllMakeItsDeadlinesIsServedFrameByFrame() {
+        // ten newer frames behind it, but each adds 20 ms against a 33 ms interval: the backlog shrinks as it is served
+        Outlook drainsInTime = new Outlook(NOW + 50, false, 0, 20);
+        assertThat(decide(NOW, true, BudgetPolicy.SKIP, drainsInTime, null)).isEqualTo(PRIMARY);
+        // at the edge: the newest would finish exactly at its deadline
+        long n = 10;
+        Outlook edge = new Outlook(DEADLINE, false, 0, INTERVAL);
+        assertThat(decide(NOW, true, BudgetPolicy.SKIP, edge, null)).isEqualTo(PRIMARY);
+        Outlook overEdge = new Outlook(DEADLINE, false, 0, INTERVAL + 1);
+        assertThat(decide(NOW, true, BudgetPolicy.SKIP, overEdge, null)).as("the newest of %d misses by %d ns", n, n)
+                .isEqualTo(skipped(SkipReason.SUPERSEDED));
         assertThat(decide(NOW, true, BudgetPolicy.BEST_EFFORT, IN_TIME, null)).isEqualTo(PRIMARY);
     }
 }

@@ -3,19 +3,18 @@ package io.framewise.app.pipeline;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Each camera's frame interval, learnt from the capture times of its frames, and the rule that makes a backlog serve
- * the newest frame: a frame older than two of its camera's intervals plus {@value #SLACK_MS} ms has been superseded,
- * since by the time it is taken a newer frame of the same camera has been captured and delivered behind it. The rule
- * applies only to a frame that has also spent a quarter of its budget waiting: the budget says how much staleness
- * the user accepts (a recording replayed as fast as possible, with a generous budget, is classified frame by frame).
- * Under light load frames are taken within an interval of their capture and the rule never applies; when a camera's
- * backlog grows, its thread skips to the newest frame instead of classifying the oldest ones at the edge of the
- * budget. Not thread-safe: one per task (a camera's frames all reach one task, in order).
+ * Each camera's frame interval, learnt from the capture times of its frames, and how many newer frames of a camera
+ * are waiting behind a frame taken late: those captured since it, less {@value #SLACK_MS} ms for delivery. Whether
+ * they make the frame superseded is admission's call ({@code Admission}): only when the camera's backlog cannot all
+ * make its deadlines. Under light load frames are taken within an interval of their capture and none is behind.
+ * Not thread-safe: one per task (a camera's frames all reach one task, in order).
  */
 public final class CameraCadence {
     static final long SLACK_MS = 50;
     private static final long SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(SLACK_MS);
     private static final double ALPHA = 0.2;
+    /** More is never needed: a backlog this long of one camera cannot make its deadlines anyway. */
+    private static final long MAX_NEWER = 100_000;
 
     /** Per camera: last capture time (ns) and the moving average of the interval (ns, 0 while unknown); bounded. */
     private final CameraTable<double[]> cameras = new CameraTable<>();
@@ -36,10 +35,13 @@ public final class CameraCadence {
     }
 
     /**
-     * True when a frame of age {@code ageNanos}, from a camera with this interval, has newer frames behind it and has
-     * spent more than a quarter of its budget waiting.
+     * How many newer frames of a camera with this interval were captured while a frame of age {@code ageNanos}
+     * waited, beyond the last {@value #SLACK_MS} ms (not delivered yet); 0 while the interval is unknown.
      */
-    public static boolean superseded(long ageNanos, long intervalNanos, long budgetNanos) {
-        return intervalNanos > 0 && ageNanos > 2 * intervalNanos + SLACK_NANOS && ageNanos > budgetNanos / 4;
+    public static int newerWaiting(long ageNanos, long intervalNanos) {
+        if (intervalNanos <= 0 || ageNanos <= SLACK_NANOS) {
+            return 0;
+        }
+        return (int) Math.min(MAX_NEWER, (ageNanos - SLACK_NANOS) / intervalNanos);
     }
 }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * The per-frame rules of one task, before any work is spent on a frame: whether it is a usable frame at all (a bad
  * one throws {@link InvalidFrameException}, and is dead-lettered), its budget (its own attribute or the
  * deployment's), its deadline less the delivery reserve, whether it is sampled out (its camera's max fps) or
- * superseded (its camera's cadence), and the policy that applies. Holds each camera's state for those rules
+ * behind newer frames of its camera (its cadence), and the policy that applies. Holds each camera's state for those rules
  * (bounded, {@link CameraTable}); the H.264 decoder sessions will live beside it.
  *
  * <p>Knows no Kafka and no model: tested with a made-up clock. Not thread-safe: one per task (a camera's frames all
@@ -41,7 +41,7 @@ public final class FrameIntake {
     private final LongSupplier nanoTime;
     /** Capture time (µs) of each camera's last classified frame. */
     private final CameraTable<Long> lastClassified = new CameraTable<>();
-    /** Each camera's frame interval: a frame with newer ones behind it is superseded. */
+    /** Each camera's frame interval: how many newer frames wait behind a frame taken late. */
     private final CameraCadence cadence = new CameraCadence();
     /** Camera and attribute pairs already reported as unusable. */
     private final CameraTable<Set<String>> warned = new CameraTable<>();
@@ -73,18 +73,19 @@ public final class FrameIntake {
         double queueingMs = Math.max(0, Duration.between(frame.getCaptureTimestamp(), start).toNanos() / 1e6);
         Admission.Request request;
         if (replay) {
-            request = new Admission.Request(startNanos + REPLAY_DEADLINE_NANOS, false, false, BudgetPolicy.BEST_EFFORT);
+            request = new Admission.Request(startNanos + REPLAY_DEADLINE_NANOS, false, BudgetPolicy.BEST_EFFORT);
         } else {
             long remainingNanos = Duration.between(start, frame.getCaptureTimestamp().plusMillis(budgetMs)).toNanos();
             // the processing deadline leaves the event time to reach its consumers
             long deadlineNanos = startNanos + remainingNanos - config.deliveryReserveMs(budgetMs) * 1_000_000L;
             boolean sampled = sampledOut(frame);
-            boolean superseded = false;
+            long interval = 0;
+            int newer = 0;
             if (!sampled) {
-                long interval = cadence.observe(frame.getCameraId(), micros(frame.getCaptureTimestamp()) * 1_000L);
-                superseded = CameraCadence.superseded((long) (queueingMs * 1e6), interval, budgetMs * 1_000_000L);
+                interval = cadence.observe(frame.getCameraId(), micros(frame.getCaptureTimestamp()) * 1_000L);
+                newer = CameraCadence.newerWaiting((long) (queueingMs * 1e6), interval);
             }
-            request = new Admission.Request(deadlineNanos, sampled, superseded, config.budgetPolicy());
+            request = new Admission.Request(deadlineNanos, sampled, newer, interval, config.budgetPolicy());
         }
         return new Intake(frame, budgetMs, start, startNanos, queueingMs, request, replay);
     }

@@ -65,10 +65,9 @@ class BudgetControllerSimulationTest {
                 assertThat(worst).as("worst second's goodput at %.1fx (mean %.1f)", multiples[i], p.goodput())
                         .isGreaterThanOrEqualTo(0.7 * p.goodput());
                 assertThat(p.meanBatch()).as("batches stay full under overload").isGreaterThan(0.8 * MAX_BATCH);
-                if (budgetMs >= 1000) {
-                    // a backlog serves each camera's newest frames, not its oldest at the edge of the budget
-                    assertThat(p.p99Ms()).as("p99 at %.1fx with a generous budget", multiples[i]).isLessThan(0.6 * budgetMs);
-                }
+                // A backlog is served frame by frame while it can all make its deadlines, and superseded frames are
+                // skipped only when it cannot: under overload classified frames use the budget the user gave (p99
+                // within it, checked above) rather than be skipped early for freshness.
             }
         }
         assertThat(points[0].goodput()).as("at half load everything offered is classified in budget")

@@ -165,12 +165,13 @@ final class ControllerSimulation {
         }
         long deadline = captured + budgetNanos;
         long interval = cadence.observe(String.valueOf(thread), captured);
-        boolean superseded = freshness && CameraCadence.superseded(now - captured, interval, budgetNanos);
+        int newer = freshness ? CameraCadence.newerWaiting(now - captured, interval) : 0;
         long completion = CompletionForecast.completionNanos(now + prepare.quantile(0.5, now), waiting.size() + preparing,
                 running.size(), runningSince, recentBatchSize, estimator);
         boolean probeDue = now - lastFeedback > ServedModel.PROBE_AFTER_NANOS && !probeOut;
-        Admission.Decision v = Admission.decide(now, new Admission.Request(deadline, false, superseded, BudgetPolicy.SKIP),
-                new Outlook(completion, probeDue), null);
+        long perFrame = Math.max(prepare.quantile(0.5, now), estimator.estimate(maxBatch) / maxBatch);
+        Admission.Decision v = Admission.decide(now, new Admission.Request(deadline, false, newer, interval, BudgetPolicy.SKIP),
+                new Outlook(completion, probeDue, 0, perFrame), null);
         if (!v.admitted()) {
             outcomes.add(new Outcome(captured, now, false, false, 0));
             schedule(now + MS / 5, THREAD_NEXT, thread); // a skip costs a little: deserialise, produce the event

@@ -78,15 +78,17 @@ class FrameIntakeTest {
     }
 
     @Test
-    void aFrameWithNewerFramesOfItsCameraBehindItIsSuperseded() {
+    void aFrameTakenLateKnowsHowManyNewerFramesOfItsCameraWaitBehindIt() {
         FrameIntake intake = intake(Map.of(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, 1000L));
         for (int i = 0; i < 10; i++) { // 10 fps, each taken as it comes
             clock.advance(Duration.ofMillis(i == 0 ? 0 : 100));
-            assertThat(intake.take(frame("cam", i, clock.instant(), Map.of()), "cam", f -> false).request().superseded()).isFalse();
+            assertThat(intake.take(frame("cam", i, clock.instant(), Map.of()), "cam", f -> false).request().newerWaiting()).isZero();
         }
         clock.advance(Duration.ofMillis(400)); // the next frame is taken 400 ms after its capture: four newer ones behind it
         Instant captured = clock.instant().minusMillis(400);
-        assertThat(intake.take(frame("cam", 10, captured, Map.of()), "cam", f -> false).request().superseded()).isTrue();
+        Intake late = intake.take(frame("cam", 10, captured, Map.of()), "cam", f -> false);
+        assertThat(late.request().newerWaiting()).as("(400 - 50 ms) / 100 ms").isEqualTo(3);
+        assertThat(late.request().intervalNanos()).isEqualTo(Duration.ofMillis(100).toNanos());
     }
 
     @Test
@@ -100,7 +102,7 @@ class FrameIntakeTest {
         assertThat(in.request().policy()).isEqualTo(BudgetPolicy.BEST_EFFORT);
         assertThat(in.request().deadlineNanos()).isGreaterThan(in.startNanos() + Duration.ofHours(1).toNanos());
         assertThat(in.request().sampled()).isFalse();
-        assertThat(in.request().superseded()).isFalse();
+        assertThat(in.request().newerWaiting()).isZero();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -137,6 +138,26 @@ class BudgetPolicyTest {
     void aSpentBudgetIsSkippedWhateverThePolicy() {
         try (TopologyHarness d = driver(Map.of(FramewiseConfig.BUDGET_POLICY_CONFIG, "best-effort"))) {
             assertThat(send(d, frame(0, -5)).getStatus()).isEqualTo(Status.SKIPPED_LATE);
+        }
+    }
+
+    @Test
+    void aCamerasBacklogIsServedFrameByFrameWhileItCanAllMakeItsDeadlinesAndSkippedOnlyWhenItCannot() {
+        // A 25 fps video taken 3 s late: 73 newer frames of the camera are behind each one. The model drains a
+        // backlog at 75 ms a frame (150 ms per batch of 2) against frames 40 ms apart, and each has 7 s of budget
+        // left: the newest of them finishes well within its own deadline, so none is skipped for freshness.
+        try (TopologyHarness d = driver(Map.of())) {
+            for (int i = 0; i < 8; i++) {
+                clock.advance(Duration.ofMillis(40));
+                Classification e = send(d, TestFrames.frame("video", i, clock.instant().minusMillis(3000), jpeg, Codec.JPEG));
+                assertThat(e.getStatus()).as("frame %d: %s", i, e.getNote()).isEqualTo(Status.OK);
+            }
+            // 8 s late, 2 s left: the 198 frames behind would take 15 s to drain at 75 ms each, past the newest one's
+            // deadline (2 s + 198 x 40 ms): the oldest has to go
+            clock.advance(Duration.ofMillis(5040));
+            Classification stale = send(d, TestFrames.frame("video", 8, clock.instant().minusMillis(8000), jpeg, Codec.JPEG));
+            assertThat(stale.getStatus()).isEqualTo(Status.SKIPPED_LATE);
+            assertThat(stale.getNote()).startsWith("skipped: superseded by newer frames of its camera");
         }
     }
 
