@@ -5,10 +5,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
@@ -23,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * image would miss its deadline. Each submitter gets its own row back through its future; a failing batch is retried
  * image by image, so that only the image that fails fails.
  *
- * <p>One engine per model per process: TensorFlow runs one batch at a time best on a small machine, and its thread
- * pool is per process anyway.
+ * <p>With several instances (Triton's instance groups), up to that many batches run side by side, each on a worker
+ * thread of its own: with one TensorFlow intra-op thread per run, a batch does not wait at every operation for a thread
+ * that a neighbour's process (or this one's decoding) has preempted, and a preempted thread slows its own batch only.
+ * One engine per model per process.
  */
 public final class BatchingEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchingEngine.class);
@@ -54,17 +62,42 @@ public final class BatchingEngine implements AutoCloseable {
     /** Images submitted and not yet started or shed (incoming plus those the dispatcher holds). */
     private final AtomicInteger waiting = new AtomicInteger();
     private final Thread dispatcher;
+    private final ExecutorService workers;
+    /** Instances free to take a batch: the dispatcher forms one only when an instance can run it. */
+    private final BlockingQueue<Integer> freeLanes;
     private final Object submitLock = new Object();
     private volatile boolean closing;
-    private volatile long runningSince;
-    private volatile int runningSize;
+    /** Per instance: when its running batch started, and its size (0: none runs); the size is written last. */
+    private final AtomicLongArray runningSince;
+    private final AtomicIntegerArray runningSize;
     /** Moving average of the sizes of recent batches: the size a newly queued image's batch will likely have. */
     private volatile double recentBatchSize = 1;
 
     public BatchingEngine(String name, BatchRunner runner, int maxBatch, long maxWaitNanos, LongSupplier nanoTime) {
+        this(name, runner, maxBatch, maxWaitNanos, 1, nanoTime);
+    }
+
+    /** With {@code instances} batches running side by side at most. */
+    public BatchingEngine(String name, BatchRunner runner, int maxBatch, long maxWaitNanos, int instances,
+                          LongSupplier nanoTime) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }
+        if (instances < 1) {
+            throw new IllegalArgumentException("instances must be at least 1");
+        }
+        this.runningSince = new AtomicLongArray(instances);
+        this.runningSize = new AtomicIntegerArray(instances);
+        this.freeLanes = new ArrayBlockingQueue<>(instances);
+        for (int i = 0; i < instances; i++) {
+            freeLanes.add(i);
+        }
+        AtomicInteger workerIds = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(instances, r -> {
+            Thread t = new Thread(r, "framewise-model-" + name + "-" + workerIds.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
         this.runner = runner;
         this.maxBatch = maxBatch;
         this.maxWaitNanos = maxWaitNanos;
@@ -81,6 +114,11 @@ public final class BatchingEngine implements AutoCloseable {
 
     public int maxBatch() {
         return maxBatch;
+    }
+
+    /** How many batches may run side by side. */
+    public int instances() {
+        return runningSize.length();
     }
 
     /** Submits an image that must run whatever its deadline (best effort). */
@@ -116,15 +154,26 @@ public final class BatchingEngine implements AutoCloseable {
     /** As above, counting {@code aheadNotYetQueued} more images that will be queued before this one. */
     public long predictCompletionNanos(long atNanos, int aheadNotYetQueued) {
         // runningSince is written before runningSize, and read after it: a size > 0 comes with its start time
-        int running = runningSize;
-        return CompletionForecast.completionNanos(atNanos, waiting.get() + Math.max(0, aheadNotYetQueued), running,
-                runningSince, recentBatchSize, estimator);
+        int lanes = runningSize.length();
+        int[] sizes = new int[lanes];
+        long[] since = new long[lanes];
+        for (int i = 0; i < lanes; i++) {
+            sizes[i] = runningSize.get(i);
+            since[i] = runningSince.get(i);
+        }
+        return CompletionForecast.completionNanos(atNanos, waiting.get() + Math.max(0, aheadNotYetQueued), sizes, since,
+                recentBatchSize, estimator);
     }
 
-    /** How long the batch running now has been running at {@code nowNanos} (0 when none runs). */
+    /** How long the oldest batch running now has been running at {@code nowNanos} (0 when none runs). */
     public long runningForNanos(long nowNanos) {
-        long since = runningSince;
-        return runningSize > 0 ? Math.max(0, nowNanos - since) : 0;
+        long longest = 0;
+        for (int i = 0; i < runningSize.length(); i++) {
+            if (runningSize.get(i) > 0) {
+                longest = Math.max(longest, nowNanos - runningSince.get(i));
+            }
+        }
+        return longest;
     }
 
     private void dispatch() {
@@ -146,12 +195,23 @@ public final class BatchingEngine implements AutoCloseable {
                 }
                 held.add(first);
             }
+            Integer lane;
+            try {
+                lane = freeLanes.poll(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                lane = null;
+                closing = true;
+            }
+            if (lane == null) {
+                continue; // every instance is busy: plan once one is free, with whatever has arrived by then
+            }
             incoming.drainTo(held);
             long now = nanoTime.getAsLong();
             BatchPlanner.Plan plan = BatchPlanner.plan(held, now, estimator::estimate, maxBatch);
             List<Request> batch = new ArrayList<>(plan.batch().size());
             plan.batch().forEach(i -> batch.add(held.get(i)));
             if (!batch.isEmpty() && batch.size() < maxBatch && !closing && waitForMore(batch, held, now)) {
+                freeLanes.add(lane);
                 continue; // another image arrived in time: plan again with it
             }
             Set<Integer> taken = new HashSet<>(plan.shed());
@@ -169,9 +229,22 @@ public final class BatchingEngine implements AutoCloseable {
             }
             held.clear();
             held.addAll(rest);
-            if (!batch.isEmpty()) {
+            if (batch.isEmpty()) {
+                freeLanes.add(lane);
+            } else {
                 waiting.addAndGet(-batch.size());
-                run(batch);
+                int on = lane;
+                // start marks the lane busy before the dispatcher plans again: the forecast never sees it free
+                runningSince.set(on, nanoTime.getAsLong());
+                runningSize.set(on, batch.size());
+                workers.execute(() -> {
+                    try {
+                        run(batch, on);
+                    } finally {
+                        runningSize.set(on, 0);
+                        freeLanes.add(on);
+                    }
+                });
             }
         }
     }
@@ -206,16 +279,16 @@ public final class BatchingEngine implements AutoCloseable {
         }
     }
 
-    private void run(List<Request> batch) {
+    private void run(List<Request> batch, int lane) {
         int n = batch.size();
         long start = nanoTime.getAsLong();
-        runningSince = start;
-        runningSize = n;
+        runningSince.set(lane, start);
+        runningSize.set(lane, n);
         float[][] outputs;
         try {
             outputs = runOnce(batch);
         } catch (Throwable t) {
-            runningSize = 0;
+            runningSize.set(lane, 0);
             if (n == 1) {
                 LOG.warn("inference of an image failed: {}", t.toString());
                 batch.get(0).future().completeExceptionally(t);
@@ -223,12 +296,12 @@ public final class BatchingEngine implements AutoCloseable {
                 // One bad image must not take the healthy ones of its batch with it: retry each alone.
                 LOG.warn("inference of a batch of {} failed ({}); retrying its images one by one", n, t.toString());
                 for (Request r : batch) {
-                    run(List.of(r));
+                    run(List.of(r), lane);
                 }
             }
             return;
         } finally {
-            runningSize = 0;
+            runningSize.set(lane, 0);
         }
         long end = nanoTime.getAsLong();
         estimator.record(n, end - start);
@@ -260,12 +333,17 @@ public final class BatchingEngine implements AutoCloseable {
         synchronized (submitLock) {
             closing = true;
         }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        boolean finished = false;
         try {
             dispatcher.join(timeoutMillis);
+            workers.shutdown();
+            finished = !dispatcher.isAlive()
+                    && workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (dispatcher.isAlive()) {
+        if (!finished) {
             LOG.warn("inference engine still running a batch after {} ms; leaving the model open under it", timeoutMillis);
             return false;
         }

@@ -30,4 +30,44 @@ public final class CompletionForecast {
         int ownBatch = runningSize == 0 ? ahead : Math.min(maxBatch, Math.max(ahead, (int) Math.round(recentBatchSize)));
         return atNanos + remainingOfRunning + batchesAhead * estimator.estimate(maxBatch) + estimator.estimate(ownBatch);
     }
+
+    /**
+     * As above for an engine of several instances that run batches side by side (one lane each): the full batches
+     * ahead go to whichever lane frees first, then the image's own batch does. With one lane this is the formula above.
+     *
+     * @param runningSizes      per lane, the size of the batch running on it (0: free)
+     * @param runningSinceNanos per lane, when that batch started
+     */
+    public static long completionNanos(long atNanos, int queued, int[] runningSizes, long[] runningSinceNanos,
+                                       double recentBatchSize, BatchLatencyEstimator estimator) {
+        int lanes = runningSizes.length;
+        if (lanes == 1) {
+            return completionNanos(atNanos, queued, runningSizes[0], runningSinceNanos[0], recentBatchSize, estimator);
+        }
+        int maxBatch = estimator.maxBatch();
+        long[] free = new long[lanes];
+        boolean anyFree = false;
+        for (int i = 0; i < lanes; i++) {
+            int size = runningSizes[i];
+            free[i] = size > 0 ? Math.max(atNanos, runningSinceNanos[i] + estimator.estimate(size)) : atNanos;
+            anyFree |= size == 0;
+        }
+        long full = estimator.estimate(maxBatch);
+        for (int b = queued / maxBatch; b > 0; b--) {
+            free[earliest(free)] += full;
+        }
+        int ahead = queued % maxBatch + 1;
+        int ownBatch = anyFree ? ahead : Math.min(maxBatch, Math.max(ahead, (int) Math.round(recentBatchSize)));
+        return free[earliest(free)] + estimator.estimate(ownBatch);
+    }
+
+    private static int earliest(long[] free) {
+        int best = 0;
+        for (int i = 1; i < free.length; i++) {
+            if (free[i] < free[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
 }

@@ -90,7 +90,7 @@ public final class ServedModel implements AutoCloseable {
         this.onClose = b.onClose;
         this.probeAfterNanos = b.probeAfterNanos;
         this.engine = new BatchingEngine(b.metadata.name(), b.runner, b.maxBatch, TimeUnit.MILLISECONDS.toNanos(b.maxWaitMs),
-                System::nanoTime);
+                b.instances, System::nanoTime);
     }
 
     /** A classifier served: its runner, metadata, labels and precision; closing the served model closes it. */
@@ -347,6 +347,7 @@ public final class ServedModel implements AutoCloseable {
         private long maxWaitMs = 5;
         private long probeAfterNanos = PROBE_AFTER_NANOS;
         private int topK = 5;
+        private int instances = 1;
         private AutoCloseable onClose;
 
         private Builder(ModelMetadata metadata, List<String> labels, BatchRunner runner) {
@@ -374,6 +375,12 @@ public final class ServedModel implements AutoCloseable {
         /** The time without feedback after which a probe frame is admitted (tests of the policies turn probes off). */
         public Builder probeAfterNanos(long probeAfterNanos) {
             this.probeAfterNanos = probeAfterNanos;
+            return this;
+        }
+
+        /** How many batches may run side by side (each on a worker of its own). */
+        public Builder instances(int instances) {
+            this.instances = instances;
             return this;
         }
 

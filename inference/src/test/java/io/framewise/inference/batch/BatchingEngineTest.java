@@ -231,4 +231,52 @@ class BatchingEngineTest {
         assertThat(e.estimate(3)).isEqualTo(30);
         assertThat(e.estimate(8)).isEqualTo(80);
     }
+
+    @Test
+    void severalInstancesRunBatchesSideBySideAndEachImageGetsItsOwnRow() throws Exception {
+        // a runner that answers only once two batches are inside it at the same time: with one instance it would hang
+        CountDownLatch bothInside = new CountDownLatch(2);
+        BatchRunner together = images -> {
+            bothInside.countDown();
+            try {
+                if (!bothInside.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the other batch never ran beside this one");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            float[][] out = new float[images.size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = new float[] {images.get(i).get(0)};
+            }
+            return out;
+        };
+        try (BatchingEngine engine = new BatchingEngine("t", together, 1, 0, 2, System::nanoTime)) {
+            assertThat(engine.instances()).isEqualTo(2);
+            CompletableFuture<BatchingEngine.Result> a = engine.submit(image(7), far());
+            CompletableFuture<BatchingEngine.Result> b = engine.submit(image(8), far());
+            assertThat(a.get(10, TimeUnit.SECONDS).output()[0]).isEqualTo(7f);
+            assertThat(b.get(10, TimeUnit.SECONDS).output()[0]).isEqualTo(8f);
+        }
+    }
+
+    @Test
+    void theForecastOfSeveralInstancesSendsEachBatchToTheLaneThatFreesFirst() {
+        BatchLatencyEstimator e = new BatchLatencyEstimator(2, () -> 0L);
+        e.record(1, 100);
+        e.record(2, 150);
+        long at = 1_000;
+        // one lane: as the single-engine formula
+        assertThat(CompletionForecast.completionNanos(at, 0, new int[] {1}, new long[] {at - 40}, 1, e))
+                .isEqualTo(CompletionForecast.completionNanos(at, 0, 1, at - 40, 1, e));
+        // two lanes, one free: the image runs at once, alone
+        assertThat(CompletionForecast.completionNanos(at, 0, new int[] {1, 0}, new long[] {at - 40, 0}, 1, e))
+                .isEqualTo(at + 100);
+        // both busy: it waits for the lane that frees first (60 ns left), then runs at the recent batch size (2)
+        assertThat(CompletionForecast.completionNanos(at, 0, new int[] {1, 2}, new long[] {at - 40, at - 10}, 2, e))
+                .isEqualTo(at + 60 + 150);
+        // two full batches queued ahead go one to each lane; the image's own batch follows on the earlier one
+        assertThat(CompletionForecast.completionNanos(at, 4, new int[] {0, 0}, new long[] {0, 0}, 1, e))
+                .isEqualTo(at + 150 + 100);
+    }
 }

@@ -63,13 +63,20 @@ public final class FramewiseConfig extends AbstractConfig {
     private static final String DECODE_MAX_PIXELS_DOC = "Largest image (width x height) that is decoded. Checked on the "
             + "image header before any pixel buffer is allocated, so a decompression bomb is dead-lettered, not decoded.";
 
+    public static final String INSTANCES_CONFIG = "framewise.inference.instances";
+    private static final String INSTANCES_DOC = "Batches a model runs side by side (Triton's instance groups), each on "
+            + "a worker of its own. 0: one per core. With several, each batch runs on one TensorFlow intra-op thread "
+            + "(unless framewise.inference.intra.op.threads says otherwise), so that a thread preempted by a neighbour "
+            + "slows its own batch, not every operation of every batch.";
+
     public static final String INTRA_OP_THREADS_CONFIG = "framewise.inference.intra.op.threads";
-    private static final String INTRA_OP_THREADS_DOC = "Threads TensorFlow may use inside one operation. 0: the number "
-            + "of cores. Fixed for the whole process by the first model loaded.";
+    private static final String INTRA_OP_THREADS_DOC = "Threads TensorFlow may use inside one operation. 0: one when "
+            + "several instances run side by side, else the number of cores. Fixed for the whole process by the first "
+            + "model loaded.";
 
     public static final String INTER_OP_THREADS_CONFIG = "framewise.inference.inter.op.threads";
     private static final String INTER_OP_THREADS_DOC = "Threads TensorFlow may use to run independent operations at "
-            + "once. 0: TensorFlow's choice.";
+            + "once. 0: the number of instances when several run side by side, else TensorFlow's choice.";
 
     public static final String MAX_BATCH_SIZE_CONFIG = "framewise.inference.max.batch.size";
     private static final String MAX_BATCH_SIZE_DOC = "Largest inference batch. Frames from all stream threads of the "
@@ -155,6 +162,7 @@ public final class FramewiseConfig extends AbstractConfig {
             .define(TOP_K_CONFIG, Type.INT, 5, Range.between(1, 100), Importance.MEDIUM, TOP_K_DOC)
             .define(DECODE_MAX_PIXELS_CONFIG, Type.LONG, 40_000_000L, Range.between(1, 1L << 31), Importance.MEDIUM,
                     DECODE_MAX_PIXELS_DOC)
+            .define(INSTANCES_CONFIG, Type.INT, 0, Range.between(0, 256), Importance.MEDIUM, INSTANCES_DOC)
             .define(INTRA_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.MEDIUM, INTRA_OP_THREADS_DOC)
             .define(PRECISION_CONFIG, Type.STRING, Precision.MODEL.name().toLowerCase(Locale.ROOT), CaseInsensitiveValidString.in(configValues(Precision.values(), p -> p.name().toLowerCase(Locale.ROOT))),
                     Importance.MEDIUM, PRECISION_DOC)
@@ -358,6 +366,24 @@ public final class FramewiseConfig extends AbstractConfig {
 
     public int intraOpThreads() {
         return getInt(INTRA_OP_THREADS_CONFIG);
+    }
+
+    /** How many batches a model runs side by side: the setting, or one per core. */
+    public int inferenceInstances() {
+        int instances = getInt(INSTANCES_CONFIG);
+        return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** TensorFlow's intra-op threads: the setting, else one per batch when several run side by side (0: TF's). */
+    public int effectiveIntraOpThreads() {
+        int intra = intraOpThreads();
+        return intra > 0 ? intra : inferenceInstances() > 1 ? 1 : 0;
+    }
+
+    /** TensorFlow's inter-op threads: the setting, else enough for the batches side by side (0: TF's). */
+    public int effectiveInterOpThreads() {
+        int inter = interOpThreads();
+        return inter > 0 ? inter : inferenceInstances() > 1 ? inferenceInstances() : 0;
     }
 
     public int interOpThreads() {

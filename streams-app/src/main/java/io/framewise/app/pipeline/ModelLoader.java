@@ -9,20 +9,22 @@ import io.framewise.inference.serving.BudgetPolicy;
 import io.framewise.inference.serving.ServedModels;
 import org.apache.kafka.common.config.ConfigException;
 
-/** The models a deployment's settings name, loaded and served as they say (threads, precision, batching, top-k). */
+/** The models a deployment's settings name, loaded and served as they say (threads, instances, precision, batching, top-k). */
 public final class ModelLoader {
     private ModelLoader() {
     }
 
     /** Loads the primary from {@code modelDir} and the fallback the settings name, if any; not yet warmed up. */
     public static ServedModels load(FramewiseConfig config, Path modelDir) throws IOException {
-        InferenceOptions options = new InferenceOptions(config.intraOpThreads(), config.interOpThreads(), config.precision());
+        InferenceOptions options = new InferenceOptions(config.effectiveIntraOpThreads(), config.effectiveInterOpThreads(),
+                config.precision());
         String fallbackDir = config.fallbackModelDir();
         if (config.budgetPolicy() == BudgetPolicy.FALLBACK && fallbackDir.isBlank()) {
             throw new ConfigException(FramewiseConfig.BUDGET_POLICY_CONFIG, "fallback",
                     "the fallback policy needs " + FramewiseConfig.FALLBACK_MODEL_DIR_CONFIG);
         }
         return ServedModels.load(modelDir, fallbackDir.isBlank() ? null : Path.of(fallbackDir), options,
-                b -> b.maxBatch(config.maxBatchSize()).maxWaitMs(config.maxWaitMs()).topK(config.topK()));
+                b -> b.maxBatch(config.maxBatchSize()).maxWaitMs(config.maxWaitMs()).topK(config.topK())
+                        .instances(config.inferenceInstances()));
     }
 }

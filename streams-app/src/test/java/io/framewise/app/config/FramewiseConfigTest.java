@@ -143,4 +143,21 @@ class FramewiseConfigTest {
         assertThat(table).doesNotContain("$$Lambda").doesNotContain("@");
         assertThat(table).contains("-1 (the broker's default) or [1,...]");
     }
+
+    @Test
+    void severalModelInstancesRunOnOneIntraOpThreadEachUnlessTheUserSaysOtherwise() {
+        FramewiseConfig two = new FramewiseConfig(Map.of(FramewiseConfig.INSTANCES_CONFIG, 2));
+        assertThat(two.inferenceInstances()).isEqualTo(2);
+        assertThat(two.effectiveIntraOpThreads()).isEqualTo(1);
+        assertThat(two.effectiveInterOpThreads()).as("room for both batches at once").isEqualTo(2);
+        FramewiseConfig one = new FramewiseConfig(Map.of(FramewiseConfig.INSTANCES_CONFIG, 1));
+        assertThat(one.effectiveIntraOpThreads()).as("TensorFlow's own choice, as before").isZero();
+        assertThat(one.effectiveInterOpThreads()).isZero();
+        FramewiseConfig told = new FramewiseConfig(Map.of(FramewiseConfig.INSTANCES_CONFIG, 2,
+                FramewiseConfig.INTRA_OP_THREADS_CONFIG, 3, FramewiseConfig.INTER_OP_THREADS_CONFIG, 5));
+        assertThat(told.effectiveIntraOpThreads()).isEqualTo(3);
+        assertThat(told.effectiveInterOpThreads()).isEqualTo(5);
+        assertThat(new FramewiseConfig(Map.of()).inferenceInstances()).as("default: one per core")
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
 }

@@ -63,7 +63,14 @@ public record PipelineSetup(Path model, SyntheticCameras cameras, String bootstr
             sizes.add(maxBatch);
         }
         log.println("framewise bench: model-only throughput first (same model, same process), batch sizes " + sizes);
-        return new ModelMeasurement(model, sizes, List.of(config().precision()), 2, intraOpThreads)
+        Map<String, Object> own = new LinkedHashMap<>(FramewiseConfig.ownSettings(overrides));
+        own.putIfAbsent(FramewiseConfig.INTRA_OP_THREADS_CONFIG, String.valueOf(intraOpThreads)); // --threads, as settings() gives it
+        FramewiseConfig c = new FramewiseConfig(own);
+        log.println("framewise bench: TensorFlow threads as the instance sets them: " + c.inferenceInstances()
+                + " batch(es) side by side, intra-op " + c.effectiveIntraOpThreads() + ", inter-op " + c.effectiveInterOpThreads()
+                + " (0: TensorFlow's choice)");
+        return new ModelMeasurement(model, sizes, List.of(c.precision()), 2, c.effectiveIntraOpThreads(),
+                c.effectiveInterOpThreads(), c.inferenceInstances())
                 .run(new ProgressBar(log, "model only", sizes.size() + 1));
     }
 
