@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.IntToLongFunction;
+import java.util.function.LongToDoubleFunction;
 
 import io.framewise.inference.batch.BatchLatencyEstimator;
 import io.framewise.inference.batch.BatchPlanner;
@@ -97,6 +98,8 @@ final class ControllerSimulation {
     final List<Outcome> outcomes = new ArrayList<>();
     private final CameraCadence cadence = new CameraCadence();
     boolean freshness = true;
+    /** How much slower than its warm-up the model runs at a moment (a neighbour taking a core: 2); 1 by default. */
+    LongToDoubleFunction slowdown = t -> 1.0;
 
     ControllerSimulation(int threads, int maxBatch, long budgetMs, long maxWaitMs, IntToLongFunction batchLatency,
                          long prepareNanos, double noise) {
@@ -234,7 +237,8 @@ final class ControllerSimulation {
         }
         running = batch;
         runningSince = now;
-        long latency = (long) (batchLatency.applyAsLong(batch.size()) * (1 + noise * (random.nextDouble() - 0.3)));
+        long latency = (long) (batchLatency.applyAsLong(batch.size()) * slowdown.applyAsDouble(now)
+                * (1 + noise * (random.nextDouble() - 0.3)));
         schedule(now + latency, BATCH_DONE, batch.size());
     }
 
