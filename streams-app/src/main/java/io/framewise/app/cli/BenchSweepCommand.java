@@ -41,6 +41,11 @@ final class BenchSweepCommand implements Callable<Integer> {
     @Option(names = "--budget-ms", defaultValue = "1000", description = "Latency budget (default ${DEFAULT-VALUE}).")
     long budgetMs;
 
+    @Option(names = "--neighbour-cores", defaultValue = "0",
+            description = "Offer every point a second time, in the same run, beside a noisy neighbour that keeps this many "
+                    + "cores busy 2 s out of every 4, and report both (default ${DEFAULT-VALUE}: no second pass).")
+    int neighbourCores;
+
     @Mixin
     BenchPlotOption plot;
 
@@ -49,12 +54,13 @@ final class BenchSweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (multiples.stream().anyMatch(m -> !(m > 0)) || warmupSeconds >= seconds) {
+        if (multiples.stream().anyMatch(m -> !(m > 0)) || warmupSeconds >= seconds || neighbourCores < 0) {
             throw new CliException("invalid sweep: multiples " + multiples + ", " + warmupSeconds + " s of warm-up in " + seconds
-                    + " s per point", "give positive multiples and --warmup-seconds shorter than --seconds");
+                    + " s per point, " + neighbourCores + " neighbour cores",
+                    "give positive multiples, --warmup-seconds shorter than --seconds and --neighbour-cores of 0 or more");
         }
         var setup = load.setup(model.directory(), model.threads);
-        var plan = new SweepBenchRecipe.Plan(multiples, seconds, warmupSeconds, coldSeconds);
+        var plan = new SweepBenchRecipe.Plan(multiples, seconds, warmupSeconds, coldSeconds, neighbourCores);
         return report.finish(SweepBenchRecipe.run(setup, plan, budgetMs, output.err()), plot.file, output);
     }
 }

@@ -96,10 +96,11 @@ class BenchIT {
         var run = CommandLineIT.framewise("bench", "sweep", "--model", model.toString(), "--cameras", "2",
                 "--size", "320x240", "--seconds", "3", "--warmup-seconds", "1", "--cold-seconds", "2",
                 "--multiples", "0.25,2", "--set", "framewise.inference.max.batch.size=4", "--json", json.toString(),
-                "--plot", png.toString());
+                "--plot", png.toString(), "--neighbour-cores", "1");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("cold").contains("0.25x").contains("2.00x").contains("where the time")
-                .contains("every published frame matched to exactly one event or dead letter");
+                .contains("every published frame matched to exactly one event or dead letter")
+                .contains("beside a noisy neighbour taking 1 core(s)").contains("0.25x+n").contains("2.00x+n");
         assertThat(png).isRegularFile();
         JsonNode report = new ObjectMapper().readTree(json.toFile()).get("report");
         JsonNode points = report.get("points");
@@ -113,6 +114,15 @@ class BenchIT {
                             Percentage.withPercentage(0.1));
         }
         assertThat(report.get("cold").get("published").asLong()).isPositive();
+        // the same points again, in the same run, beside the neighbour: every frame accounted for there too
+        JsonNode beside = new ObjectMapper().readTree(json.toFile()).get("besideNeighbour").get("points");
+        assertThat(beside).hasSize(2);
+        for (JsonNode p : beside) {
+            assertThat(p.get("point").get("neighbour").asBoolean()).isTrue();
+            assertThat(p.get("published").asLong()).isPositive();
+            assertThat(p.get("missing").asLong()).isZero();
+            assertThat(p.get("duplicates").asLong()).isZero();
+        }
     }
 
     @Test

@@ -18,9 +18,18 @@ public final class SweepBenchRecipe {
     private SweepBenchRecipe() {
     }
 
-    /** The sweep's load points and their timing. */
-    public record Plan(List<Double> multiples, double secondsPerPoint, double warmupSeconds, double coldSeconds) {
+    /**
+     * The sweep's load points and their timing.
+     *
+     * @param neighbourCores 0, or how many cores the benchmark's noisy neighbour takes (2 s of every 4) while every
+     *                       point is offered a second time, in the same run
+     */
+    public record Plan(List<Double> multiples, double secondsPerPoint, double warmupSeconds, double coldSeconds,
+                       int neighbourCores) {
     }
+
+    static final long NEIGHBOUR_ON_MS = 2_000;
+    static final long NEIGHBOUR_PERIOD_MS = 4_000;
 
 
     public static BenchReport.Plotted run(PipelineSetup setup, Plan plan, long budgetMs, PrintWriter log) throws Exception {
@@ -31,6 +40,13 @@ public final class SweepBenchRecipe {
             points.add(new SweepMeasurement.Point(String.format(Locale.ROOT, "%.2fx", multiple), multiple, multiple * best,
                     plan.secondsPerPoint(), plan.warmupSeconds()));
         }
+        List<SweepMeasurement.Point> quiet = List.copyOf(points);
+        if (plan.neighbourCores() > 0) {
+            for (double multiple : plan.multiples()) {
+                points.add(new SweepMeasurement.Point(String.format(Locale.ROOT, "%.2fx+n", multiple), multiple,
+                        multiple * best, plan.secondsPerPoint(), plan.warmupSeconds(), true));
+            }
+        }
         SweepMeasurement.Point cold = plan.coldSeconds() <= 0 ? null
                 : new SweepMeasurement.Point("cold", 0.5, 0.5 * best, plan.coldSeconds(), 0);
 
@@ -39,11 +55,16 @@ public final class SweepBenchRecipe {
         try (BenchCluster cluster = BenchCluster.open(setup.bootstrapServers(), "sweep")) {
             settings = setup.settings("sweep", cluster, budgetMs);
             ProgressBar progress = new ProgressBar(log, "sweep", points.size() + (cold == null ? 0 : 1));
-            results = new SweepMeasurement(settings, setup.model(), setup.cameras()).run(cold, points, progress);
+            try (Neighbour neighbour = plan.neighbourCores() > 0
+                    ? new Neighbour(plan.neighbourCores(), NEIGHBOUR_ON_MS, NEIGHBOUR_PERIOD_MS) : null) {
+                results = new SweepMeasurement(settings, setup.model(), setup.cameras()).run(cold, points, neighbour, progress);
+            }
             progress.finish();
         }
         SweepMeasurement.PointResult coldResult = cold == null ? null : results.get(0);
-        List<SweepMeasurement.PointResult> pointResults = results.subList(cold == null ? 0 : 1, results.size());
+        int first = cold == null ? 0 : 1;
+        List<SweepMeasurement.PointResult> pointResults = results.subList(first, first + quiet.size());
+        List<SweepMeasurement.PointResult> besideNeighbour = results.subList(first + quiet.size(), results.size());
         String policy = new FramewiseConfig(settings).budgetPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-');
         SweepReport report = new SweepReport(budgetMs, policy, best, modelOnly.bestImagesPerSecondWithin(budgetMs),
                 modelOnly.firstP50Ms(), coldResult, pointResults);
@@ -53,12 +74,26 @@ public final class SweepBenchRecipe {
                 setup.cameras(), plan.secondsPerPoint(), plan.warmupSeconds()));
         text.append(report.table());
         report.verdicts().forEach(v -> text.append("  ").append(v).append('\n'));
+        SweepReport neighbourReport = null;
+        if (!besideNeighbour.isEmpty()) {
+            // the same points again beside the neighbour; its verdicts judge them against the peak measured under it
+            neighbourReport = new SweepReport(budgetMs, policy, best, modelOnly.bestImagesPerSecondWithin(budgetMs),
+                    modelOnly.firstP50Ms(), null, besideNeighbour);
+            text.append(String.format(Locale.ROOT, "the same points beside a noisy neighbour taking %d core(s) %d s of every %d s "
+                    + "(same run, same instance):%n", plan.neighbourCores(), NEIGHBOUR_ON_MS / 1000, NEIGHBOUR_PERIOD_MS / 1000));
+            text.append(neighbourReport.table());
+            neighbourReport.verdicts().forEach(v -> text.append("  ").append(v).append('\n'));
+        }
         ObjectNode json = Machine.report("sweep");
         setup.describe(json, plan.secondsPerPoint());
         json.putPOJO("plan", plan);
         json.putPOJO("modelOnly", modelOnly.rows());
         json.putPOJO("report", report);
         json.putPOJO("verdicts", report.verdicts());
+        if (neighbourReport != null) {
+            json.putPOJO("besideNeighbour", neighbourReport);
+            json.putPOJO("besideNeighbourVerdicts", neighbourReport.verdicts());
+        }
         boolean accounted = results.stream().allMatch(SweepMeasurement.PointResult::accounted);
         return new BenchReport.Drawn(text.toString(), json, accounted, png -> report.plot(png, "sweep, budget " + budgetMs + " ms"));
     }

@@ -40,8 +40,16 @@ import io.framewise.schema.serde.FramewiseSerdes;
  */
 public final class SweepMeasurement {
 
-    /** One load point to offer. */
-    public record Point(String name, double multiple, double offeredFps, double seconds, double warmupSeconds) {
+    /**
+     * One load point to offer.
+     *
+     * @param neighbour offered beside the benchmark's noisy neighbour ({@link Neighbour})
+     */
+    public record Point(String name, double multiple, double offeredFps, double seconds, double warmupSeconds,
+                        boolean neighbour) {
+        public Point(String name, double multiple, double offeredFps, double seconds, double warmupSeconds) {
+            this(name, multiple, offeredFps, seconds, warmupSeconds, false);
+        }
     }
 
     /** One second of a point, by capture time. */
@@ -79,6 +87,11 @@ public final class SweepMeasurement {
 
     /** Runs the cold-start phase (if {@code cold} is not null) and then every point, in order. */
     public List<PointResult> run(Point cold, List<Point> points, ProgressBar progress) throws Exception {
+        return run(cold, points, null, progress);
+    }
+
+    /** As above; the points marked {@code neighbour} are offered while {@code neighbour} takes its CPU. */
+    public List<PointResult> run(Point cold, List<Point> points, Neighbour neighbour, ProgressBar progress) throws Exception {
         FramewiseConfig config = new FramewiseConfig(settings);
         long budgetMs = config.latencyBudgetMs();
         List<List<byte[]>> payloads = cameras.encode();
@@ -101,6 +114,9 @@ public final class SweepMeasurement {
                 all.addAll(points);
                 for (Point p : all) {
                     progress.step(p.name() + ": offering " + Math.round(p.offeredFps()) + " frames/s");
+                    if (neighbour != null) {
+                        neighbour.active(p.neighbour());
+                    }
                     double startSeconds = Duration.between(origin, Instant.now()).toNanos() / 1e9;
                     List<String> keys = publish(publisher, payloads, sequence, p);
                     publisher.flush();
