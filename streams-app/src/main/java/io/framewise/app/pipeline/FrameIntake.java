@@ -37,6 +37,11 @@ public final class FrameIntake {
     private static final long REPLAY_DEADLINE_NANOS = TimeUnit.DAYS.toNanos(1);
 
     private final FramewiseConfig config;
+    /** The deployment's settings this class reads on every frame, read once (a setting lookup and parse is not free). */
+    private final long defaultBudgetMs;
+    private final double defaultMaxFps;
+    private final long futureToleranceMs;
+    private final BudgetPolicy policy;
     private final Clock clock;
     private final LongSupplier nanoTime;
     /** Capture time (µs) of each camera's last classified frame. */
@@ -52,6 +57,10 @@ public final class FrameIntake {
      */
     public FrameIntake(FramewiseConfig config, Clock clock, LongSupplier nanoTime) {
         this.config = config;
+        this.defaultBudgetMs = config.latencyBudgetMs();
+        this.defaultMaxFps = config.cameraMaxFps();
+        this.futureToleranceMs = config.futureToleranceMs();
+        this.policy = config.budgetPolicy();
         this.clock = clock;
         this.nanoTime = nanoTime;
     }
@@ -85,7 +94,7 @@ public final class FrameIntake {
                 interval = cadence.observe(frame.getCameraId(), micros(frame.getCaptureTimestamp()) * 1_000L);
                 newer = CameraCadence.newerWaiting((long) (queueingMs * 1e6), interval);
             }
-            request = new Admission.Request(deadlineNanos, sampled, newer, interval, config.budgetPolicy());
+            request = new Admission.Request(deadlineNanos, sampled, newer, interval, policy);
         }
         return new Intake(frame, budgetMs, start, startNanos, queueingMs, request, replay);
     }
@@ -115,17 +124,16 @@ public final class FrameIntake {
         if (captured.isBefore(Instant.EPOCH)) {
             throw new InvalidFrameException("capture timestamp " + captured + " is before 1970: not a real capture time");
         }
-        long toleranceMs = config.futureToleranceMs();
-        if (captured.isAfter(now.plusMillis(toleranceMs))) {
+        if (captured.isAfter(now.plusMillis(futureToleranceMs))) {
             throw new InvalidFrameException("capture timestamp " + captured + " is " + Duration.between(now, captured).toMillis()
-                    + " ms in the future (tolerance " + toleranceMs + " ms, framewise.capture.future.tolerance.ms): "
+                    + " ms in the future (tolerance " + futureToleranceMs + " ms, framewise.capture.future.tolerance.ms): "
                     + "check the camera's clock");
         }
     }
 
     /** True when the camera's last classified frame is closer than 1/max.fps (capture time) to this one. */
     private boolean sampledOut(Frame frame) {
-        double maxFps = positiveAttribute(frame, MAX_FPS_ATTRIBUTE, config.cameraMaxFps());
+        double maxFps = positiveAttribute(frame, MAX_FPS_ATTRIBUTE, defaultMaxFps);
         if (maxFps <= 0) {
             return false;
         }
@@ -144,7 +152,6 @@ public final class FrameIntake {
 
     /** The frame's latency budget in whole milliseconds: its own attribute, rounded, or the deployment's. */
     private long budgetMs(Frame frame) {
-        long defaultBudgetMs = config.latencyBudgetMs();
         double own = positiveAttribute(frame, BUDGET_ATTRIBUTE, Double.NaN);
         if (Double.isNaN(own)) {
             return defaultBudgetMs;
