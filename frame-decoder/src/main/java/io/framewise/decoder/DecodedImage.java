@@ -9,6 +9,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class DecodedImage implements AutoCloseable {
     private final Mat bgr;
+    /** What the pixels were, without what the frame declared ("PNG", "raw 3-channel 8-bit"). */
     private final String source;
     private final Codec declared;
     private final Codec actual;
@@ -30,7 +31,7 @@ public final class DecodedImage implements AutoCloseable {
 
     /** What the pixels were before conversion to 8-bit BGR, e.g. "JPEG" or "PNG (declared JPEG)". */
     public String source() {
-        return source;
+        return notAsDeclared() ? source + " (declared " + declared + ")" : source;
     }
 
     /** The codec the frame declared. */

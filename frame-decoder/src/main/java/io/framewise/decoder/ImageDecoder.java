@@ -61,9 +61,7 @@ public final class ImageDecoder {
                 throw new FrameDecodeException(Reason.CORRUPT, header.format() + " data is corrupt: OpenCV could not decode "
                         + header.width() + "x" + header.height() + " image from " + payload.remaining() + " bytes");
             }
-            Codec actual = Codec.valueOf(header.format().name());
-            String source = header.format() + (declared != Codec.UNKNOWN && declared != actual ? " (declared " + declared + ")" : "");
-            return new DecodedImage(bgr, source, declared, actual);
+            return new DecodedImage(bgr, header.format().name(), declared, Codec.valueOf(header.format().name()));
         }
     }
 
