@@ -23,7 +23,9 @@ public record PipelineSetup(Path model, SyntheticCameras cameras, String bootstr
 
     /** The framewise settings as the instance will have them (its batch size and precision, say). */
     FramewiseConfig config() {
-        return new FramewiseConfig(FramewiseConfig.ownSettings(overrides));
+        Map<String, Object> own = new LinkedHashMap<>(FramewiseConfig.ownSettings(overrides));
+        own.putIfAbsent(FramewiseConfig.INTRA_OP_THREADS_CONFIG, String.valueOf(intraOpThreads)); // --threads, as settings() gives it
+        return new FramewiseConfig(own);
     }
 
     /**
@@ -54,7 +56,8 @@ public record PipelineSetup(Path model, SyntheticCameras cameras, String bootstr
      * machine is shared; a figure from another run moves by 20%).
      */
     ModelMeasurement.Result modelOnly(PrintWriter log) throws Exception {
-        int maxBatch = config().maxBatchSize();
+        FramewiseConfig c = config();
+        int maxBatch = c.maxBatchSize();
         List<Integer> sizes = new ArrayList<>();
         for (int b = 1; b <= maxBatch; b *= 2) {
             sizes.add(b);
@@ -63,9 +66,6 @@ public record PipelineSetup(Path model, SyntheticCameras cameras, String bootstr
             sizes.add(maxBatch);
         }
         log.println("framewise bench: model-only throughput first (same model, same process), batch sizes " + sizes);
-        Map<String, Object> own = new LinkedHashMap<>(FramewiseConfig.ownSettings(overrides));
-        own.putIfAbsent(FramewiseConfig.INTRA_OP_THREADS_CONFIG, String.valueOf(intraOpThreads)); // --threads, as settings() gives it
-        FramewiseConfig c = new FramewiseConfig(own);
         log.println("framewise bench: TensorFlow threads as the instance sets them: " + c.inferenceInstances()
                 + " batch(es) side by side, intra-op " + c.effectiveIntraOpThreads() + ", inter-op " + c.effectiveInterOpThreads()
                 + " (0: TensorFlow's choice)");

@@ -32,23 +32,26 @@ public final class SweepBenchRecipe {
     static final long NEIGHBOUR_PERIOD_MS = 4_000;
 
 
+    /** The plan's load points, at multiples of {@code best}; beside the neighbour, named with "+n". */
+    private static List<SweepMeasurement.Point> points(Plan plan, double best, boolean neighbour) {
+        List<SweepMeasurement.Point> points = new ArrayList<>();
+        for (double multiple : plan.multiples()) {
+            points.add(new SweepMeasurement.Point(String.format(Locale.ROOT, "%.2fx", multiple) + (neighbour ? "+n" : ""),
+                    multiple, multiple * best, plan.secondsPerPoint(), plan.warmupSeconds(), neighbour));
+        }
+        return points;
+    }
+
     public static BenchReport.Plotted run(PipelineSetup setup, Plan plan, long budgetMs, PrintWriter log) throws Exception {
         ModelMeasurement.Result modelOnly = setup.modelOnly(log);
         double best = modelOnly.bestImagesPerSecond();
-        List<SweepMeasurement.Point> points = new ArrayList<>();
-        for (double multiple : plan.multiples()) {
-            points.add(new SweepMeasurement.Point(String.format(Locale.ROOT, "%.2fx", multiple), multiple, multiple * best,
-                    plan.secondsPerPoint(), plan.warmupSeconds()));
-        }
-        List<SweepMeasurement.Point> quiet = List.copyOf(points);
+        List<SweepMeasurement.Point> quiet = points(plan, best, false);
+        List<SweepMeasurement.Point> points = new ArrayList<>(quiet);
         if (plan.neighbourCores() > 0) {
-            for (double multiple : plan.multiples()) {
-                points.add(new SweepMeasurement.Point(String.format(Locale.ROOT, "%.2fx+n", multiple), multiple,
-                        multiple * best, plan.secondsPerPoint(), plan.warmupSeconds(), true));
-            }
+            points.addAll(points(plan, best, true));
         }
         SweepMeasurement.Point cold = plan.coldSeconds() <= 0 ? null
-                : new SweepMeasurement.Point("cold", 0.5, 0.5 * best, plan.coldSeconds(), 0);
+                : new SweepMeasurement.Point("cold", 0.5, 0.5 * best, plan.coldSeconds(), 0, false);
 
         List<SweepMeasurement.PointResult> results;
         Map<String, Object> settings;

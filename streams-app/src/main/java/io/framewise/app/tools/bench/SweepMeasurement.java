@@ -47,9 +47,6 @@ public final class SweepMeasurement {
      */
     public record Point(String name, double multiple, double offeredFps, double seconds, double warmupSeconds,
                         boolean neighbour) {
-        public Point(String name, double multiple, double offeredFps, double seconds, double warmupSeconds) {
-            this(name, multiple, offeredFps, seconds, warmupSeconds, false);
-        }
     }
 
     /** One second of a point, by capture time. */
