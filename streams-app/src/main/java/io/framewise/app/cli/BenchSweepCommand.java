@@ -54,10 +54,12 @@ final class BenchSweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (multiples.stream().anyMatch(m -> !(m > 0)) || warmupSeconds >= seconds || neighbourCores < 0) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (multiples.stream().anyMatch(m -> !(m > 0)) || warmupSeconds >= seconds || neighbourCores < 0 || neighbourCores > cores) {
             throw new CliException("invalid sweep: multiples " + multiples + ", " + warmupSeconds + " s of warm-up in " + seconds
                     + " s per point, " + neighbourCores + " neighbour cores",
-                    "give positive multiples, --warmup-seconds shorter than --seconds and --neighbour-cores of 0 or more");
+                    "give positive multiples, --warmup-seconds shorter than --seconds and --neighbour-cores from 0 to the " + cores
+                            + " cores of this machine");
         }
         var setup = load.setup(model.directory(), model.threads);
         var plan = new SweepBenchRecipe.Plan(multiples, seconds, warmupSeconds, coldSeconds, neighbourCores);

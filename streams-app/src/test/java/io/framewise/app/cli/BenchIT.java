@@ -126,6 +126,13 @@ class BenchIT {
     }
 
     @Test
+    void aNeighbourOfMoreCoresThanTheMachineHasIsRefusedBeforeAnythingStarts() throws Exception {
+        var run = CommandLineIT.framewise("bench", "sweep", "--model", model.toString(), "--neighbour-cores", "100000");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("100000 neighbour cores").contains("--neighbour-cores from 0 to the");
+    }
+
+    @Test
     void benchPreprocessReportsDecodeAndBothResizesPerFrameSize() throws Exception {
         var run = CommandLineIT.framewise("bench", "preprocess", "--frames", "25");
         assertThat(run.exitCode()).as(run.err()).isZero();
