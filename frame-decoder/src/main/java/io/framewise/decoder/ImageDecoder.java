@@ -42,8 +42,8 @@ public final class ImageDecoder {
             case JPEG, PNG, UNKNOWN -> decodeCompressed(codec, payload);
             case RAW_BGR24 -> wrapRaw(payload, width, height, 3, codec);
             case RAW_GRAY8 -> wrapRaw(payload, width, height, 1, codec);
-            case H264 -> throw new FrameDecodeException(Reason.UNSUPPORTED,
-                    "H264 frames are not decoded by this version; publish JPEG or PNG (framewise publish --codec jpeg)");
+            case H264, H265 -> throw new FrameDecodeException(Reason.UNSUPPORTED,
+                    codec + " access units are decoded by the camera's video decoder, not as a single image");
         };
     }
 

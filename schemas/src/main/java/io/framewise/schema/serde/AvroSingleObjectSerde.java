@@ -3,8 +3,10 @@ package io.framewise.schema.serde;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -23,6 +25,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * Avro single-object encoding (marker {@code C3 01}, 8-byte schema fingerprint, binary body): every message names
  * its schema, so no registry server is needed and a message of another schema is recognised, not misread.
  *
+ * <p>A message written with an earlier version of the schema (one this serde is given as {@code earlier}) is read
+ * into the current one by Avro's schema resolution: fields added since take their defaults. A message written with
+ * a later version than this serde knows is refused with a reason that says so (dead-lettered, nothing lost): upgrade
+ * the readers of a topic before its writers.
+ *
  * <p>Decoding failures become {@link SerializationException}s whose message says what is wrong with the bytes; Kafka
  * Streams' deserialization exception handler then routes the record to the dead-letter topic. A {@code null} value
  * (a tombstone) deserializes to {@code null}, which the topology reports as such.
@@ -37,18 +44,28 @@ public final class AvroSingleObjectSerde<T extends SpecificRecord> implements Se
     private static final int HEADER_BYTES = 10;
 
     private final String typeName;
-    private final Schema schema;
-    private final byte[] fingerprint;
+    /** Every schema version this serde reads, by fingerprint: the current one and the earlier ones. */
+    private final Map<Long, Schema> readable = new LinkedHashMap<>();
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
 
     public AvroSingleObjectSerde(String typeName, Schema schema, BinaryMessageEncoder<T> encoder,
                                  BinaryMessageDecoder<T> decoder) {
+        this(typeName, schema, encoder, decoder, List.of());
+    }
+
+    /**
+     * @param decoder a decoder of the current schema that this serde may teach the earlier ones (not a shared one)
+     * @param earlier the schema's earlier versions, which messages on the topic may still be written with
+     */
+    public AvroSingleObjectSerde(String typeName, Schema schema, BinaryMessageEncoder<T> encoder,
+                                 BinaryMessageDecoder<T> decoder, List<Schema> earlier) {
         this.typeName = typeName;
-        this.schema = schema;
-        // the header's 8 bytes: the schema's CRC-64-AVRO fingerprint, little-endian
-        this.fingerprint = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
+        this.readable.put(SchemaNormalization.parsingFingerprint64(schema), schema);
+        for (Schema old : earlier) {
+            this.readable.put(SchemaNormalization.parsingFingerprint64(old), old);
+            decoder.addSchema(old);
+        }
         this.encoder = encoder;
         this.decoder = decoder;
     }
@@ -71,10 +88,11 @@ public final class AvroSingleObjectSerde<T extends SpecificRecord> implements Se
         if (bytes.length == 0) {
             throw new SerializationException("not a " + typeName + ": empty message (0 bytes)");
         }
-        if (bytes.length >= HEADER_BYTES && bytes[0] == (byte) 0xC3 && bytes[1] == 0x01
-                && Arrays.equals(bytes, 2, HEADER_BYTES, fingerprint, 0, 8)) {
+        Schema writer = bytes.length >= HEADER_BYTES && bytes[0] == (byte) 0xC3 && bytes[1] == 0x01
+                ? readable.get(ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong()) : null;
+        if (writer != null) {
             try {
-                BodyBounds.check(schema, bytes, HEADER_BYTES); // before Avro allocates what the lengths claim
+                BodyBounds.check(writer, bytes, HEADER_BYTES); // before Avro allocates what the lengths claim
             } catch (IllegalArgumentException e) {
                 throw new SerializationException("not a " + typeName + ": corrupt Avro body (" + bytes.length + " bytes): "
                         + e.getMessage(), e);
@@ -84,7 +102,8 @@ public final class AvroSingleObjectSerde<T extends SpecificRecord> implements Se
             return decoder.decode(bytes);
         } catch (MissingSchemaException e) {
             throw new SerializationException("not a " + typeName + ": unknown schema fingerprint "
-                    + fingerprintOf(bytes) + " (written with a schema this application does not know)", e);
+                    + fingerprintOf(bytes) + " (written with a schema this application does not know: a later version of "
+                    + typeName + "'s schema needs a reader that knows it, or another type altogether)", e);
         } catch (BadHeaderException e) {
             throw new SerializationException("not a " + typeName + ": no Avro single-object header (expected C3 01, got "
                     + HexFormat.of().formatHex(bytes, 0, Math.min(2, bytes.length)).toUpperCase() + ")", e);
