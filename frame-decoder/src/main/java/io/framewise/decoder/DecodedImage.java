@@ -14,7 +14,7 @@ public final class DecodedImage implements AutoCloseable {
     private final Codec declared;
     private final Codec actual;
 
-    DecodedImage(Mat bgr, String source, Codec declared, Codec actual) {
+    public DecodedImage(Mat bgr, String source, Codec declared, Codec actual) {
         this.bgr = bgr;
         this.source = source;
         this.declared = declared;

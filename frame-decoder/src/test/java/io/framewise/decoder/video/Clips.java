@@ -1,0 +1,50 @@
+package io.framewise.decoder.video;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.framewise.decoder.source.AccessUnitSource;
+
+/** The committed test clips (made by {@code src/test/resources/video/make-clips.sh}) and their independent decodes. */
+public final class Clips {
+    private Clips() {
+    }
+
+    public static Path path(String clip) {
+        try {
+            return Path.of(Clips.class.getResource("/video/" + clip).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every access unit of a clip, in decode order, as the publisher reads them. */
+    public static List<AccessUnitSource.Unit> units(String clip) {
+        try (AccessUnitSource source = new AccessUnitSource(path(clip).toString(), Map.of())) {
+            List<AccessUnitSource.Unit> units = new ArrayList<>();
+            AccessUnitSource.Unit u;
+            while ((u = source.next()) != null) {
+                units.add(u);
+            }
+            return units;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The MD5 of each picture Debian's ffmpeg decoded from the clip, in display order ({@code -f framemd5}). */
+    public static List<String> referenceMd5s(String clip) {
+        try {
+            return Files.readAllLines(path(clip + ".framemd5")).stream().filter(l -> !l.startsWith("#"))
+                    .map(l -> l.substring(l.lastIndexOf(',') + 1).trim()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
