@@ -45,15 +45,21 @@ public final class VideoSession implements AutoCloseable {
     private long next = -1;
     private boolean synced;
     /** Why the camera is unsynced, for the events of the access units it skips. */
-    private String unsynced = "the decoder started mid-GOP";
+    private String unsynced;
     /** H.265: the highest TemporalId seen; a sub-layer non-reference picture at it is referenced by nothing. */
     private int topTemporalId;
     /** H.265: decoding (re)started at a CRA, whose RASL pictures reference pictures before it. */
     private boolean startedAtCra;
 
     public VideoSession(Codec codec, long maxPixels) {
+        this(codec, maxPixels, "the decoder started mid-GOP");
+    }
+
+    /** @param start why the camera's first access units wait for a keyframe, unless the first is one */
+    public VideoSession(Codec codec, long maxPixels, String start) {
         this.codec = codec;
         this.maxPixels = maxPixels;
+        this.unsynced = start;
     }
 
     public Codec codec() {
@@ -84,7 +90,7 @@ public final class VideoSession implements AutoCloseable {
             au = AccessUnit.parse(codec, payload);
             checkPixels(au);
         } catch (FrameDecodeException e) {
-            lose(sequence, "access unit " + sequence + " was malformed");
+            lose("access unit " + sequence + " was malformed");
             throw e;
         }
         boolean continuous = next >= 0 && sequence == next;
@@ -120,12 +126,12 @@ public final class VideoSession implements AutoCloseable {
         try {
             picture = decoder.decode(payload, sequence);
         } catch (FrameDecodeException e) {
-            lose(sequence, "access unit " + sequence + " could not be decoded");
+            lose("access unit " + sequence + " could not be decoded");
             throw e;
         }
         if (picture == null || picture.pts() != sequence) {
             if (picture == null && !au.keyframe() && !startedAtCra) {
-                lose(sequence, "access unit " + sequence + " gave no picture");
+                lose("access unit " + sequence + " gave no picture");
                 return Step.skipped(noReference(), true);
             }
             return Step.skipped("the decoder held the picture back: the stream has B-frames, whose pictures leave the "
@@ -144,14 +150,13 @@ public final class VideoSession implements AutoCloseable {
     public void skipToKeyframe(long sequence, String why) {
         if (next < 0 || sequence >= next) {
             next = sequence + 1;
-            lose(sequence, why);
+            lose(why);
         }
     }
 
-    private void lose(long sequence, String why) {
-        if (synced || unsynced == null) {
-            unsynced = why;
-        }
+    /** The camera's references are gone: the latest cause is the one its next events give. */
+    private void lose(String why) {
+        unsynced = why;
         synced = false;
     }
 

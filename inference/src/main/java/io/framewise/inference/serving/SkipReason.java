@@ -17,7 +17,12 @@ public enum SkipReason {
     /** No model's outlook made its deadline, and none was due a probe: not decoded. */
     FORECAST(Status.SKIPPED_LATE, "the model could not answer in time"),
     /** Decoded, but its batch could not have finished in time. */
-    SHED(Status.SKIPPED_LATE, "shed at batch formation: its batch could not finish in time");
+    SHED(Status.SKIPPED_LATE, "shed at batch formation: its batch could not finish in time"),
+    /**
+     * A video access unit that gave no picture to classify: its camera's decoder lacks a reference (a lost access
+     * unit, a start mid-GOP), or holds the picture back (B-frames). The event's note says which.
+     */
+    NO_PICTURE(Status.SKIPPED_LATE, "no picture for this access unit");
 
     private final Status status;
     private final String text;

@@ -63,6 +63,10 @@ public final class FramewiseConfig extends AbstractConfig {
     private static final String DECODE_MAX_PIXELS_DOC = "Largest image (width x height) that is decoded. Checked on the "
             + "image header before any pixel buffer is allocated, so a decompression bomb is dead-lettered, not decoded.";
 
+    public static final String VIDEO_DECODER_IDLE_MS_CONFIG = "framewise.video.decoder.idle.ms";
+    private static final String VIDEO_DECODER_IDLE_MS_DOC = "A camera's H.264/H.265 decoder (2-9 MB of native memory) "
+            + "is freed after this long without an access unit of the camera; its next access units then wait for a keyframe.";
+
     public static final String INSTANCES_CONFIG = "framewise.inference.instances";
     private static final String INSTANCES_DOC = "Batches a model runs side by side (Triton's instance groups), each on "
             + "a worker of its own. 0: one per core. With several, each batch runs on one TensorFlow intra-op thread "
@@ -162,6 +166,8 @@ public final class FramewiseConfig extends AbstractConfig {
             .define(TOP_K_CONFIG, Type.INT, 5, Range.between(1, 100), Importance.MEDIUM, TOP_K_DOC)
             .define(DECODE_MAX_PIXELS_CONFIG, Type.LONG, 40_000_000L, Range.between(1, 1L << 31), Importance.MEDIUM,
                     DECODE_MAX_PIXELS_DOC)
+            .define(VIDEO_DECODER_IDLE_MS_CONFIG, Type.LONG, 60_000L, Range.between(1_000, 24L * 3600 * 1000), Importance.LOW,
+                    VIDEO_DECODER_IDLE_MS_DOC)
             .define(INSTANCES_CONFIG, Type.INT, 0, Range.between(0, 256), Importance.MEDIUM, INSTANCES_DOC)
             .define(INTRA_OP_THREADS_CONFIG, Type.INT, 0, Range.between(0, 1024), Importance.MEDIUM, INTRA_OP_THREADS_DOC)
             .define(PRECISION_CONFIG, Type.STRING, Precision.MODEL.name().toLowerCase(Locale.ROOT), CaseInsensitiveValidString.in(configValues(Precision.values(), p -> p.name().toLowerCase(Locale.ROOT))),
@@ -332,6 +338,10 @@ public final class FramewiseConfig extends AbstractConfig {
 
     public long maxPixels() {
         return getLong(DECODE_MAX_PIXELS_CONFIG);
+    }
+
+    public long videoDecoderIdleMs() {
+        return getLong(VIDEO_DECODER_IDLE_MS_CONFIG);
     }
 
     public String modelDir() {

@@ -17,12 +17,19 @@ import io.framewise.inference.serving.SkipReason;
  * @param decodedAs      what the payload turned out to be when it was not what the frame declared (e.g. "PNG
  *                       (declared JPEG)"), else null
  * @param skip           why it was not classified; null when it was
+ * @param detail         what the skip's reason alone does not say (e.g. which access unit a video camera lost); null
+ *                       when the reason says it all
  */
 public record Analysis(ServedModel model, List<Prediction> predictions, long decodeNanos, long preprocessNanos,
-                       long batchWaitNanos, long inferenceNanos, int batchSize, String decodedAs, SkipReason skip) {
+                       long batchWaitNanos, long inferenceNanos, int batchSize, String decodedAs, SkipReason skip,
+                       String detail) {
 
     static Analysis skipped(ServedModel model, SkipReason reason) {
-        return new Analysis(model, null, 0, 0, 0, 0, 0, null, reason);
+        return skipped(model, reason, null, 0);
+    }
+
+    static Analysis skipped(ServedModel model, SkipReason reason, String detail, long decodeNanos) {
+        return new Analysis(model, null, decodeNanos, 0, 0, 0, 0, null, reason, detail);
     }
 
     public boolean classified() {

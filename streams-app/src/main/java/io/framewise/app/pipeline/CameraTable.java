@@ -3,6 +3,7 @@ package io.framewise.app.pipeline;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,6 +36,8 @@ public final class CameraTable<V> {
     private final int maxCameras;
     private final long maxIdleNanos;
     private final LongSupplier nanoTime;
+    /** Given each value the table lets go of (native resources are closed by it). */
+    private final Consumer<V> onForget;
 
     public CameraTable() {
         this(MAX_CAMERAS, MAX_IDLE_NANOS, System::nanoTime);
@@ -42,9 +45,15 @@ public final class CameraTable<V> {
 
     /** With its own bounds and clock (tests). */
     public CameraTable(int maxCameras, long maxIdleNanos, LongSupplier nanoTime) {
+        this(maxCameras, maxIdleNanos, nanoTime, v -> { });
+    }
+
+    /** @param onForget given each value the table lets go of: idle, beyond the bound, replaced, removed or cleared */
+    public CameraTable(int maxCameras, long maxIdleNanos, LongSupplier nanoTime, Consumer<V> onForget) {
         this.maxCameras = maxCameras;
         this.maxIdleNanos = maxIdleNanos;
         this.nanoTime = nanoTime;
+        this.onForget = onForget;
     }
 
     /** The camera's state, or null; seeing it makes it the most recent. */
@@ -63,12 +72,36 @@ public final class CameraTable<V> {
     public void put(String camera, V value) {
         long now = nanoTime.getAsLong();
         forgetIdle(now);
-        slots.put(camera, new Slot<>(value, now));
+        Slot<V> replaced = slots.put(camera, new Slot<>(value, now));
+        if (replaced != null && replaced.value != value) {
+            onForget.accept(replaced.value);
+        }
         if (slots.size() > maxCameras) {
             Iterator<Map.Entry<String, Slot<V>>> eldest = slots.entrySet().iterator();
-            eldest.next();
+            onForget.accept(eldest.next().getValue().value);
             eldest.remove();
         }
+    }
+
+    /** Lets go of the camera's state. */
+    public void remove(String camera) {
+        Slot<V> slot = slots.remove(camera);
+        if (slot != null) {
+            onForget.accept(slot.value);
+        }
+    }
+
+    /** Lets go of the state of the cameras idle for longer than the table keeps them, without waiting for a frame. */
+    public void forgetIdle() {
+        forgetIdle(nanoTime.getAsLong());
+    }
+
+    /** Lets go of every camera's state. */
+    public void clear() {
+        for (Slot<V> slot : slots.values()) {
+            onForget.accept(slot.value);
+        }
+        slots.clear();
     }
 
     public int size() {
@@ -79,10 +112,12 @@ public final class CameraTable<V> {
     private void forgetIdle(long now) {
         Iterator<Map.Entry<String, Slot<V>>> it = slots.entrySet().iterator();
         while (it.hasNext()) {
-            if (now - it.next().getValue().seenNanos <= maxIdleNanos) {
+            Slot<V> slot = it.next().getValue();
+            if (now - slot.seenNanos <= maxIdleNanos) {
                 return;
             }
             it.remove();
+            onForget.accept(slot.value);
         }
     }
 }

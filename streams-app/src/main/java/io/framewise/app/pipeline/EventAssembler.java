@@ -63,7 +63,7 @@ public final class EventAssembler {
         double totalMs = totalMs(intake);
         Status status = a.skip().status();
         Classification.Builder event = identity(intake, primary).setStatus(status)
-                .setNote(join("skipped: " + a.skip().text(), primary.note()))
+                .setNote(join("skipped: " + (a.detail() != null ? a.detail() : a.skip().text()), primary.note()))
                 .setLabels(List.of()).setDeadlineMet(false)
                 .setLatency(new LatencyBreakdown(intake.queueingMs(), a.decodeNanos() / 1e6, a.preprocessNanos() / 1e6,
                         0.0, 0.0, totalMs));

@@ -15,6 +15,7 @@ import io.framewise.decoder.DecodedImage;
 import io.framewise.decoder.ImageDecoder;
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.SyntheticScene;
+import io.framewise.decoder.video.VideoSession;
 import io.framewise.inference.serving.Admission;
 import io.framewise.inference.serving.ServedModel;
 import io.framewise.inference.serving.ServedModels;
@@ -72,22 +73,36 @@ public final class FrameAnalyzer {
         long now = System.nanoTime();
         Admission.Decision decision = models.decide(now, intake.request());
         if (!decision.admitted()) {
-            return Pending.done(Analysis.skipped(models.primary(), decision.skip()));
+            return Pending.done(notClassified(intake, decision.skip()));
         }
         if (decision.runningForNanos() > TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
             // A model that hangs must not hold the stream thread for a timeout per buffered frame (max.poll.records
-            // of them): once a batch has outlived the timeout, frames are refused at once until it answers.
+            // of them): once a batch has outlived the timeout, frames are refused at once until it answers. A video
+            // access unit still goes through its camera's decoder, for the pictures that reference it.
+            notClassified(intake, SkipReason.FORECAST);
             throw new InferenceException("model " + models.route(decision.route()).tag().name() + " has not answered for "
                     + TimeUnit.NANOSECONDS.toMillis(decision.runningForNanos()) + " ms (framewise.inference.timeout.ms "
                     + timeoutMs + "): frame not queued", null);
         }
         ServedModel.Ticket ticket = models.admit(decision);
         if (ticket == null) {
-            return Pending.done(Analysis.skipped(models.primary(), SkipReason.FORECAST)); // another thread is already probing
+            return Pending.done(notClassified(intake, SkipReason.FORECAST)); // another thread is already probing
         }
         try {
             long t0 = System.nanoTime();
-            try (DecodedImage image = decoding.decode(intake.frame())) {
+            DecodedImage decoded;
+            if (intake.video() != null) {
+                VideoSession.Step step = intake.video().take(intake.frame().getSequence(), intake.frame().getPayload(), true);
+                if (!step.hasPicture()) {
+                    ticket.close();
+                    return Pending.done(Analysis.skipped(models.primary(), SkipReason.NO_PICTURE, step.reason(),
+                            System.nanoTime() - t0));
+                }
+                decoded = step.image();
+            } else {
+                decoded = decoding.decode(intake.frame());
+            }
+            try (DecodedImage image = decoded) {
                 long decodeNanos = System.nanoTime() - t0;
                 String decodedAs = image.notAsDeclared() ? image.source() : null;
                 CompletableFuture<ServedModel.Answer> answer = ticket.model().submit(image, intake.request().deadlineNanos(),
@@ -98,6 +113,33 @@ public final class FrameAnalyzer {
             ticket.close();
             throw e;
         }
+    }
+
+    /**
+     * The outcome of a frame that will not be classified. A video access unit still goes through its camera's
+     * decoder when later access units may reference it (and is dropped undecoded when none can); when its camera has
+     * fallen so far behind that its budget was spent before processing with newer access units waiting, the camera
+     * skips to its next keyframe instead of decoding its way through the backlog.
+     */
+    private Analysis notClassified(Intake intake, SkipReason reason) {
+        VideoSession video = intake.video();
+        if (video == null) {
+            return Analysis.skipped(models.primary(), reason);
+        }
+        Frame frame = intake.frame();
+        if (reason == SkipReason.EXPIRED && intake.request().newerWaiting() > 0) {
+            video.skipToKeyframe(frame.getSequence(), "decoding fell behind: access unit " + frame.getSequence()
+                    + " had spent its budget before processing, with newer ones waiting");
+            return Analysis.skipped(models.primary(), reason);
+        }
+        long t0 = System.nanoTime();
+        VideoSession.Step step = video.take(frame.getSequence(), frame.getPayload(), false);
+        if (step.image() != null) {
+            step.image().close();
+        }
+        return step.reason() != null
+                ? Analysis.skipped(models.primary(), SkipReason.NO_PICTURE, step.reason(), System.nanoTime() - t0)
+                : Analysis.skipped(models.primary(), reason, null, System.nanoTime() - t0);
     }
 
     /**
@@ -112,7 +154,7 @@ public final class FrameAnalyzer {
             long waitNanos = pending.submittedNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMs) - System.nanoTime();
             ServedModel.Answer a = pending.answer.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
             return new Analysis(pending.ticket.model(), a.predictions(), pending.decodeNanos, a.preprocessNanos(), a.queueNanos(),
-                    a.inferenceNanos(), a.batchSize(), pending.decodedAs, a.shed() ? SkipReason.SHED : null);
+                    a.inferenceNanos(), a.batchSize(), pending.decodedAs, a.shed() ? SkipReason.SHED : null, null);
         } catch (ExecutionException e) {
             throw new InferenceException("inference failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {

@@ -24,12 +24,12 @@ import org.slf4j.LoggerFactory;
  * one throws {@link InvalidFrameException}, and is dead-lettered), its budget (its own attribute or the
  * deployment's), its deadline less the delivery reserve, whether it is sampled out (its camera's max fps) or
  * behind newer frames of its camera (its cadence), and the policy that applies. Holds each camera's state for those rules
- * (bounded, {@link CameraTable}); the H.264 decoder sessions will live beside it.
+ * (bounded, {@link CameraTable}), and the task's H.264/H.265 decoders ({@link VideoStreams}): close it with the task.
  *
  * <p>Knows no Kafka and no model: tested with a made-up clock. Not thread-safe: one per task (a camera's frames all
  * reach one task, in order).
  */
-public final class FrameIntake {
+public final class FrameIntake implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrameIntake.class);
     public static final String BUDGET_ATTRIBUTE = FramewiseConfig.LATENCY_BUDGET_MS_CONFIG;
     public static final String MAX_FPS_ATTRIBUTE = FramewiseConfig.CAMERA_MAX_FPS_CONFIG;
@@ -48,6 +48,8 @@ public final class FrameIntake {
     private final CameraTable<Long> lastClassified = new CameraTable<>();
     /** Each camera's frame interval: how many newer frames wait behind a frame taken late. */
     private final CameraCadence cadence = new CameraCadence();
+    /** The task's video cameras and their decoders. */
+    private final VideoStreams video;
     /** Camera and attribute pairs already reported as unusable. */
     private final CameraTable<Set<String>> warned = new CameraTable<>();
 
@@ -63,6 +65,7 @@ public final class FrameIntake {
         this.policy = config.budgetPolicy();
         this.clock = clock;
         this.nanoTime = nanoTime;
+        this.video = new VideoStreams(config.maxPixels(), config.videoDecoderIdleMs(), nanoTime);
     }
 
     /**
@@ -96,7 +99,19 @@ public final class FrameIntake {
             }
             request = new Admission.Request(deadlineNanos, sampled, newer, interval, policy);
         }
-        return new Intake(frame, budgetMs, start, startNanos, queueingMs, request, replay);
+        return new Intake(frame, budgetMs, start, startNanos, queueingMs, request, replay,
+                video.session(frame.getCameraId(), frame.getCodec()));
+    }
+
+    /** Closes the decoders of video cameras that have gone idle. */
+    public void forgetIdle() {
+        video.forgetIdle();
+    }
+
+    /** Closes every camera's decoder (the task's processor is closing). */
+    @Override
+    public void close() {
+        video.close();
     }
 
     /** The frame was classified: its camera's next frames are sampled from its capture time. */

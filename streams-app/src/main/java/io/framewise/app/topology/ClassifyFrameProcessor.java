@@ -79,6 +79,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         this.answered = new AnsweredFrames(context.getStateStore(AnsweredFrames.STORE));
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME,
                 t -> answered.forgetIdle(clock.millis(), TimeUnit.NANOSECONDS.toMillis(CameraTable.MAX_IDLE_NANOS)));
+        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, t -> intake.forgetIdle());
         KeyValueStore<Long, byte[]> store = context.getStateStore(InFlightFrames.STORE);
         this.inFlight = new InFlightFrames(store);
         // Restoration is complete when init() runs: what the store holds was in flight when the task last committed
@@ -175,5 +176,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         for (InFlightFrames.Entry e : inFlight == null ? List.<InFlightFrames.Entry>of() : inFlight.abandon()) {
             analyzer.abandon(e.pending());
         }
+        // the video cameras' decoders: the task's next processor starts each camera again at its next keyframe
+        intake.close();
     }
 }

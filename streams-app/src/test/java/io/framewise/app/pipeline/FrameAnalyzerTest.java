@@ -26,7 +26,7 @@ class FrameAnalyzerTest {
             Frame frame = TestFrames.frame("cam", 0, Instant.now(), TestFrames.jpeg(160, 120, 0, 0), Codec.JPEG);
             long now = System.nanoTime();
             Intake intake = new Intake(frame, 60_000, Instant.now(), now, 0,
-                    new Admission.Request(now + 60_000_000_000L, false, BudgetPolicy.SKIP), false);
+                    new Admission.Request(now + 60_000_000_000L, false, BudgetPolicy.SKIP), false, null);
 
             FrameAnalyzer failsHard = new FrameAnalyzer(models, f -> {
                 throw new AssertionError("a native crash surfacing as an Error");

@@ -4,10 +4,13 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.SyntheticScene;
+import io.framewise.decoder.video.VideoEncoder;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -34,6 +37,22 @@ public final class TestFrames {
         try (Scalar colour = new Scalar(level, level, level, 0); Mat m = new Mat(height, width, CV_8UC3, colour)) {
             return JPEG.encode(m);
         }
+    }
+
+    /**
+     * A synthetic H.264 camera's access units (OpenH264, no B-frames): {@code count} pictures of the scene, a
+     * keyframe every {@code gop}.
+     */
+    public static List<VideoEncoder.Encoded> h264(int width, int height, int cameraIndex, int count, int gop) {
+        List<VideoEncoder.Encoded> units = new ArrayList<>(count);
+        try (SyntheticScene scene = new SyntheticScene(width, height, cameraIndex, "cam-" + cameraIndex, count);
+             VideoEncoder encoder = new VideoEncoder(width, height, 10, gop, 500_000)) {
+            Mat picture;
+            while ((picture = scene.next()) != null) {
+                units.add(encoder.encode(picture));
+            }
+        }
+        return units;
     }
 
     public static Frame frame(String camera, long sequence, Instant captured, byte[] payload, Codec codec) {
