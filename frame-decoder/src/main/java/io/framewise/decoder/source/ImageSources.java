@@ -12,6 +12,14 @@ public final class ImageSources {
     }
 
     /**
+     * True when the source is pictures rather than a video: the synthetic scene or a directory of images (which a
+     * video codec can only encode, not pass through).
+     */
+    public static boolean isImages(String source) {
+        return source == null || source.equals(SYNTHETIC) || Files.isDirectory(Path.of(source));
+    }
+
+    /**
      * @param source     {@code synthetic}, a directory of images, or anything FFmpeg opens (file, URL, /dev/videoN)
      * @param maxFrames  how many images at most; negative for no limit (the synthetic scene is then endless)
      */

@@ -1,10 +1,13 @@
 package io.framewise.decoder.video;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +19,26 @@ public final class Clips {
     private Clips() {
     }
 
+    /** The clip as a file FFmpeg can open: where it is, or a temporary copy when it is inside a jar. */
     public static Path path(String clip) {
+        URL url = Clips.class.getResource("/video/" + clip);
+        if (url == null) {
+            throw new IllegalArgumentException("no test clip " + clip);
+        }
         try {
-            return Path.of(Clips.class.getResource("/video/" + clip).toURI());
+            if ("file".equals(url.getProtocol())) {
+                return Path.of(url.toURI());
+            }
+            Path copy = Files.createTempFile("framewise-clip-", "-" + clip);
+            copy.toFile().deleteOnExit();
+            try (InputStream in = url.openStream()) {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return copy;
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.framewise.app.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,10 +12,12 @@ import java.util.concurrent.Callable;
 import io.framewise.app.Topics;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.observability.Printable;
+import io.framewise.app.tools.client.AccessUnitPublishing;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.PublishJob;
 import io.framewise.schema.CameraIds;
 import io.framewise.schema.Codec;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,7 +47,7 @@ final class PublishCommand implements Callable<Integer> {
 
     /** The encodings publish can produce. */
     enum ImageCodec {
-        JPEG(Codec.JPEG), PNG(Codec.PNG);
+        JPEG(Codec.JPEG), PNG(Codec.PNG), H264(Codec.H264), H265(Codec.H265);
 
         final Codec codec;
 
@@ -54,8 +57,19 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     @Option(names = "--codec", defaultValue = "jpeg",
-            description = "Encoding of the published frames: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+            description = "Encoding of the published frames: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}). "
+                    + "h264/h265 from a video file or stream (MP4, MKV, TS, .h264, rtsp://...) pass its access units through "
+                    + "unchanged, one per record; h264 from 'synthetic' or images encodes them with OpenH264.")
     ImageCodec codec;
+
+    @Option(names = "--listen",
+            description = "With an rtsp:// source and --codec h264/h265: listen on its address for a camera or encoder that "
+                    + "pushes its stream (RTSP ANNOUNCE/RECORD), instead of connecting to it.")
+    boolean listen;
+
+    @Option(names = "--gop", defaultValue = "25",
+            description = "Keyframe interval in pictures when encoding H.264 (default ${DEFAULT-VALUE}).")
+    int gop;
 
     @Option(names = "--quality", defaultValue = "90", description = "JPEG quality 1-100 (default ${DEFAULT-VALUE}).")
     int quality;
@@ -77,6 +91,19 @@ final class PublishCommand implements Callable<Integer> {
                     + "Cameras that already produce JPEGs work this way; it also lets you inject a damaged file.")
     boolean passthrough;
 
+    /**
+     * The largest record value the producer and the topic accept: the smaller of max.request.size and
+     * max.message.bytes, less what a record batch adds around one value (its header, the record's own, the key).
+     */
+    private int maxRecordBytes(Map<String, Object> settings, String topic, FramewiseConfig own) throws Exception {
+        Map<String, Object> client = FramewiseConfig.clientSettings(settings);
+        Object request = client.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        int producer = request == null ? (Integer) ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
+                : Integer.parseInt(request.toString().trim());
+        int topicLimit = Topics.maxMessageBytes(client, topic, own.startupTimeoutMs());
+        return (topicLimit > 0 ? Math.min(producer, topicLimit) : producer) - 128 - camera.getBytes(StandardCharsets.UTF_8).length;
+    }
+
     @Override
     public Integer call() throws Exception {
         String badId = CameraIds.problem(camera);
@@ -95,8 +122,15 @@ final class PublishCommand implements Callable<Integer> {
         } catch (Topics.BrokerUnavailableException e) {
             throw new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
         }
+        if (listen && (!source.toLowerCase(Locale.ROOT).startsWith("rtsp://") || (codec != ImageCodec.H264 && codec != ImageCodec.H265))) {
+            throw new CliException("--listen needs an rtsp:// source and --codec h264 or h265",
+                    "e.g. --source rtsp://0.0.0.0:8554/gate-1 --listen --codec h264");
+        }
+        if (gop < 1) {
+            throw new CliException("--gop must be at least 1, got " + gop, "e.g. --gop 25 (a keyframe a second at 25 fps)");
+        }
         PublishJob job = new PublishJob(camera, source, passthrough, fps, codec.codec, quality, frames, startSequence,
-                size.width(), size.height(), attributes);
+                size.width(), size.height(), attributes, gop, maxRecordBytes(settings, target, own), listen);
         if (passthrough && !Files.exists(Path.of(source))) {
             throw new CliException("--passthrough needs an image file or a directory of them, got " + source,
                     "point --source at image files, or leave out --passthrough");
@@ -104,6 +138,15 @@ final class PublishCommand implements Callable<Integer> {
         PublishJob.Result result;
         try (FramePublisher publisher = new FramePublisher(FramewiseConfig.clientSettings(settings), target, Clock.systemUTC())) {
             result = job.run(publisher, target, output.err());
+        } catch (AccessUnitPublishing.SourceRefused e) {
+            throw new CliException(Printable.of(e.getMessage(), 1_000), e.fix());
+        }
+        if (result.video() != null) {
+            AccessUnitPublishing.Outcome v = result.video();
+            if (v.droppedBeforeKeyframe() > 0 || v.tooLarge() > 0 || v.reconnections() > 0) {
+                output.err().printf(Locale.ROOT, "access units dropped before a keyframe: %d; too large to publish: %d; "
+                        + "reconnections: %d%n", v.droppedBeforeKeyframe(), v.tooLarge(), v.reconnections());
+            }
         }
         output.err().printf(Locale.ROOT, "published %d of %d frames to %s (%d failed, %.1f MB)%n", result.acked(), result.sent(),
                 target, result.failed(), result.bytes() / 1e6);

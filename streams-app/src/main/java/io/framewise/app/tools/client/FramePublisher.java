@@ -2,6 +2,7 @@ package io.framewise.app.tools.client;
 
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,10 +63,24 @@ public final class FramePublisher implements AutoCloseable {
      */
     public void sendFrame(String cameraId, long sequence, Codec codec, byte[] payload, int width, int height,
                           Map<String, String> attributes) {
+        sendFrame(cameraId, sequence, codec, payload, width, height, true, clock.instant(), attributes);
+    }
+
+    /**
+     * Sends one frame captured at {@code captured}; {@code keyframe} false for a video access unit that needs the
+     * ones before it.
+     */
+    public void sendFrame(String cameraId, long sequence, Codec codec, byte[] payload, int width, int height, boolean keyframe,
+                          Instant captured, Map<String, String> attributes) {
         Frame frame = Frame.newBuilder().setCameraId(cameraId).setSequence(sequence)
-                .setCaptureTimestamp(clock.instant()).setCodec(codec).setWidth(width).setHeight(height).setKeyframe(true)
+                .setCaptureTimestamp(captured).setCodec(codec).setWidth(width).setHeight(height).setKeyframe(keyframe)
                 .setPayload(ByteBuffer.wrap(payload)).setAttributes(attributes).build();
         send(cameraId, sequence, FramewiseSerdes.frame().encode(frame));
+    }
+
+    /** Now, by this publisher's clock. */
+    public Instant now() {
+        return clock.instant();
     }
 
     /** Progress of one camera's publishing, called after each frame is handed to the producer. */

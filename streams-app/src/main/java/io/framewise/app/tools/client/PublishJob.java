@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.source.ImageSource;
 import io.framewise.decoder.source.ImageSources;
+import io.framewise.decoder.video.VideoEncoder;
 import io.framewise.schema.Codec;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * What {@code framewise publish} does: one camera's frames from a source (a video, images, a webcam, a stream, the
@@ -22,13 +24,15 @@ import io.framewise.schema.Codec;
  * @param frames at most this many frames; negative for all
  */
 public record PublishJob(String camera, String source, boolean passthrough, double fps, Codec codec, int quality, long frames,
-                         long startSequence, int width, int height, Map<String, String> attributes) {
+                         long startSequence, int width, int height, Map<String, String> attributes, int gop,
+                         int maxRecordBytes, boolean listen) {
 
     /**
      * What was sent and what the broker acknowledged, and how many of the source's images were refused (damaged or
      * unreadable files: never published, never re-encoded as if they were good).
      */
-    public record Result(long sent, long acked, long failed, long bytes, String firstError, long refused, long late) {
+    public record Result(long sent, long acked, long failed, long bytes, String firstError, long refused, long late,
+                         AccessUnitPublishing.Outcome video) {
         public boolean succeeded() {
             return failed == 0 && refused == 0;
         }
@@ -40,8 +44,24 @@ public record PublishJob(String camera, String source, boolean passthrough, doub
         publisher.connect();
         long sent;
         long refused = 0;
+        AccessUnitPublishing.Outcome video = null;
         if (passthrough) {
             sent = passFiles(publisher, progress);
+        } else if ((codec == Codec.H264 || codec == Codec.H265) && !ImageSources.isImages(source)) {
+            video = new AccessUnitPublishing(new AccessUnitPublishing.Settings(camera, source, codec, fps, frames, startSequence,
+                    attributes, maxRecordBytes, listen), log).run(publisher, progress);
+            sent = video.published();
+        } else if (codec == Codec.H264) {
+            try (ImageSource images = ImageSources.open(source, 0, camera, width, height, frames)) {
+                log.println("publishing " + images.describe() + " as camera " + camera + " to " + topic + ", encoded as H.264 "
+                        + "by OpenH264 with a keyframe every " + gop + " pictures"
+                        + (fps > 0 ? " at " + fps + " fps" : " as fast as possible"));
+                sent = encodeH264(publisher, images, progress);
+                refused = images.refused();
+            }
+        } else if (codec == Codec.H265) {
+            throw new AccessUnitPublishing.SourceRefused(source + " is pictures, and H.265 can only be passed through from an "
+                    + "H.265 video or stream (this FFmpeg build has no H.265 encoder)", "publish the pictures with --codec h264 or jpeg");
         } else {
             try (ImageSource images = ImageSources.open(source, 0, camera, width, height, frames)) {
                 log.println("publishing " + images.describe() + " as camera " + camera + " to " + topic
@@ -54,7 +74,34 @@ public record PublishJob(String camera, String source, boolean passthrough, doub
         publisher.flush();
         progress.finish();
         return new Result(sent, publisher.acked(), publisher.failed(), publisher.bytes(), publisher.firstError(), refused,
-                publisher.late());
+                publisher.late(), video);
+    }
+
+    /** The source's pictures encoded as one H.264 camera (OpenH264, no B-frames), one access unit per record. */
+    private long encodeH264(FramePublisher publisher, ImageSource images, ProgressLine progress) throws Exception {
+        CameraPace pace = new CameraPace(fps);
+        VideoEncoder encoder = null;
+        long sent = 0;
+        try {
+            Mat image;
+            while ((image = images.next()) != null && !Thread.currentThread().isInterrupted()) {
+                if (encoder == null) {
+                    encoder = new VideoEncoder(image.cols(), image.rows(), fps > 0 ? fps : 25, gop, 2_000_000);
+                }
+                pace.awaitFrame(sent);
+                VideoEncoder.Encoded au = encoder.encode(image);
+                publisher.sendFrame(camera, startSequence + sent, Codec.H264, au.annexB(), image.cols(), image.rows(),
+                        au.keyframe(), publisher.now(), attributes);
+                progress.framePublished(camera, startSequence + sent, au.annexB().length);
+                sent++;
+            }
+        } finally {
+            if (encoder != null) {
+                encoder.close();
+            }
+        }
+        publisher.countLate(pace.late());
+        return sent;
     }
 
     private long passFiles(FramePublisher publisher, ProgressLine progress) throws Exception {
