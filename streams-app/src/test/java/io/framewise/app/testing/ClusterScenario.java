@@ -15,6 +15,7 @@ import io.framewise.app.tools.client.FrameLedger;
 import io.framewise.app.tools.client.FramePublisher;
 import io.framewise.app.tools.client.OutcomeCollector;
 import io.framewise.app.tools.client.Pacer;
+import io.framewise.decoder.video.VideoEncoder;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
@@ -89,6 +90,32 @@ public final class ClusterScenario {
      */
     public static Accounting run(BrokerFixture fixture, String app, int frames, double seconds, List<Step> steps,
                                  boolean readCommitted, Duration drain) throws Exception {
+        return run(fixture, app, frames, seconds, steps, readCommitted, drain, null);
+    }
+
+    /**
+     * Each camera's H.264 access units, published in a loop (their count a multiple of their GOP, so that the loop
+     * restarts at a keyframe).
+     */
+    public record Footage(List<List<VideoEncoder.Encoded>> cameras) {
+        /** {@link #CAMERAS} synthetic cameras, each its own scene, {@code units} access units with a keyframe every {@code gop}. */
+        public static Footage h264(int units, int gop) {
+            List<List<VideoEncoder.Encoded>> cameras = new ArrayList<>();
+            for (int c = 0; c < CAMERAS; c++) {
+                cameras.add(TestFrames.h264(160, 128, c, units, gop));
+            }
+            return new Footage(cameras);
+        }
+
+        VideoEncoder.Encoded unit(int camera, long sequence) {
+            List<VideoEncoder.Encoded> units = cameras.get(camera);
+            return units.get((int) (sequence % units.size()));
+        }
+    }
+
+    /** As above, the cameras sending {@code footage} (H.264) instead of one JPEG when it is not null. */
+    public static Accounting run(BrokerFixture fixture, String app, int frames, double seconds, List<Step> steps,
+                                 boolean readCommitted, Duration drain, Footage footage) throws Exception {
         Map<String, Object> settings = fixture.settings(app);
         String input = (String) settings.get("framewise.input.topic");
         byte[] jpeg = TestFrames.jpeg(160, 120, 0, 0);
@@ -117,7 +144,13 @@ public final class ClusterScenario {
             for (int i = 0; i < frames; i++) {
                 pacer.awaitFrame(i);
                 int camera = i % CAMERAS;
-                publisher.sendFrame("cam-" + camera, seq[camera]++, Codec.JPEG, jpeg, 160, 120, Map.of());
+                if (footage == null) {
+                    publisher.sendFrame("cam-" + camera, seq[camera]++, Codec.JPEG, jpeg, 160, 120, Map.of());
+                } else {
+                    VideoEncoder.Encoded unit = footage.unit(camera, seq[camera]);
+                    publisher.sendFrame("cam-" + camera, seq[camera]++, Codec.H264, unit.annexB(), 160, 128, unit.keyframe(),
+                            Instant.now(), Map.of());
+                }
             }
             disturber.join(TimeUnit.MINUTES.toMillis(3));
             publisher.flush();
