@@ -67,6 +67,16 @@ public final class FramewiseConfig extends AbstractConfig {
     private static final String VIDEO_DECODER_IDLE_MS_DOC = "A camera's H.264/H.265 decoder (2-9 MB of native memory) "
             + "is freed after this long without an access unit of the camera; its next access units then wait for a keyframe.";
 
+    public static final String VIDEO_RESUME_CONFIG = "framewise.video.resume";
+    private static final String VIDEO_RESUME_DOC = "What a task's new owner (after a rebalance, a crash or a scale-out) does "
+            + "for each H.264/H.265 camera it takes over: 'keyframe' waits for the camera's next keyframe, answering the "
+            + "access units before it without a picture; 'replay' reads the camera's access units again from its last "
+            + "keyframe to its last answered one, decoding them without events, so that the next access unit decodes. "
+            + "Exact under exactly_once_v2.";
+
+    /** What a task's new owner does for the video cameras it takes over ({@link #VIDEO_RESUME_CONFIG}). */
+    public enum VideoResume { KEYFRAME, REPLAY }
+
     public static final String INSTANCES_CONFIG = "framewise.inference.instances";
     private static final String INSTANCES_DOC = "Batches a model runs side by side (Triton's instance groups), each on "
             + "a worker of its own. 0: one per core. With several, each batch runs on one TensorFlow intra-op thread "
@@ -166,6 +176,8 @@ public final class FramewiseConfig extends AbstractConfig {
             .define(TOP_K_CONFIG, Type.INT, 5, Range.between(1, 100), Importance.MEDIUM, TOP_K_DOC)
             .define(DECODE_MAX_PIXELS_CONFIG, Type.LONG, 40_000_000L, Range.between(1, 1L << 31), Importance.MEDIUM,
                     DECODE_MAX_PIXELS_DOC)
+            .define(VIDEO_RESUME_CONFIG, Type.STRING, "keyframe", CaseInsensitiveValidString.in("keyframe", "replay"),
+                    Importance.LOW, VIDEO_RESUME_DOC)
             .define(VIDEO_DECODER_IDLE_MS_CONFIG, Type.LONG, 60_000L, Range.between(1_000, 24L * 3600 * 1000), Importance.LOW,
                     VIDEO_DECODER_IDLE_MS_DOC)
             .define(INSTANCES_CONFIG, Type.INT, 0, Range.between(0, 256), Importance.MEDIUM, INSTANCES_DOC)
@@ -338,6 +350,10 @@ public final class FramewiseConfig extends AbstractConfig {
 
     public long maxPixels() {
         return getLong(DECODE_MAX_PIXELS_CONFIG);
+    }
+
+    public VideoResume videoResume() {
+        return VideoResume.valueOf(getString(VIDEO_RESUME_CONFIG).trim().toUpperCase(Locale.ROOT));
     }
 
     public long videoDecoderIdleMs() {

@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.observability.Printable;
+import io.framewise.decoder.video.VideoSession;
 import io.framewise.inference.serving.Admission;
 import io.framewise.inference.serving.BudgetPolicy;
 import io.framewise.schema.CameraIds;
@@ -101,6 +102,27 @@ public final class FrameIntake implements AutoCloseable {
         }
         return new Intake(frame, budgetMs, start, startNanos, queueingMs, request, replay,
                 video.session(frame.getCameraId(), frame.getCodec()));
+    }
+
+    /**
+     * Takes an access unit its camera's previous owner already answered into the camera's decoder, without an
+     * outcome: a task's new owner brings the camera to where it was ({@code framewise.video.resume=replay}).
+     */
+    public void replay(Frame frame) {
+        VideoSession session = video.session(frame.getCameraId(), frame.getCodec());
+        if (session == null) {
+            return;
+        }
+        try {
+            VideoSession.Step step = session.take(frame.getSequence(), frame.getPayload(), false);
+            if (step.image() != null) {
+                step.image().close();
+            }
+        } catch (RuntimeException e) {
+            // it failed for its first owner too (and was dead-lettered); the camera waits for its next keyframe
+            LOG.debug("replaying access unit {} of camera {} failed: {}", frame.getSequence(), Printable.of(frame.getCameraId()),
+                    e.toString());
+        }
     }
 
     /** Closes the decoders of video cameras that have gone idle. */

@@ -30,6 +30,12 @@ final class AnsweredFrames {
         this.store = store;
     }
 
+    /** The sequence of the camera's last answered frame, or -1. */
+    long lastSequence(String camera) {
+        byte[] last = store.get(camera);
+        return last == null || last.length != VALUE_BYTES ? -1 : ByteBuffer.wrap(last).getLong();
+    }
+
     /** True when the camera has already had an outcome for this frame or a later one. */
     boolean isReplay(String camera, long sequence, long captureMicros) {
         byte[] last = store.get(camera);

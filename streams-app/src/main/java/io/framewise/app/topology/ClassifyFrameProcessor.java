@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.framewise.app.config.FramewiseConfig;
@@ -18,6 +19,7 @@ import io.framewise.schema.CameraIds;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -61,6 +63,9 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     private InFlightFrames inFlight;
     /** Each camera's last answered frame, to recognise the frames a failure replays. */
     private AnsweredFrames answered;
+    /** Each video camera's last keyframe, for the task's next owner to replay from. */
+    private Keyframes keyframes;
+    private final FramewiseConfig.VideoResume resume;
 
     ClassifyFrameProcessor(FrameAnalyzer analyzer, FramewiseConfig config, Clock clock, FrameMetrics metrics) {
         this.analyzer = analyzer;
@@ -70,6 +75,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         this.clock = clock;
         this.depth = config.pipelineDepth();
         this.inputTopic = config.inputTopic();
+        this.resume = config.videoResume();
     }
 
     @Override
@@ -77,9 +83,20 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
         this.context = context;
         this.deadLetterMaxBytes = DeadLetters.maxBytes(context.appConfigs());
         this.answered = new AnsweredFrames(context.getStateStore(AnsweredFrames.STORE));
-        context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME,
-                t -> answered.forgetIdle(clock.millis(), TimeUnit.NANOSECONDS.toMillis(CameraTable.MAX_IDLE_NANOS)));
+        context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, t -> {
+            answered.forgetIdle(clock.millis(), TimeUnit.NANOSECONDS.toMillis(CameraTable.MAX_IDLE_NANOS));
+            keyframes.all().keySet().stream().filter(camera -> answered.lastSequence(camera) < 0).forEach(keyframes::forget);
+        });
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, t -> intake.forgetIdle());
+        this.keyframes = new Keyframes(context.getStateStore(Keyframes.STORE));
+        if (resume == FramewiseConfig.VideoResume.REPLAY) {
+            Map<String, Keyframes.Mark> marks = keyframes.all();
+            if (!marks.isEmpty()) {
+                GopReplay.replay(context.appConfigs(), Thread.currentThread().getName(),
+                        new TopicPartition(inputTopic, context.taskId().partition()), marks, answered::lastSequence,
+                        (frame, offset) -> intake.replay(frame));
+            }
+        }
         KeyValueStore<Long, byte[]> store = context.getStateStore(InFlightFrames.STORE);
         this.inFlight = new InFlightFrames(store);
         // Restoration is complete when init() runs: what the store holds was in flight when the task last committed
@@ -136,6 +153,10 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
                 }
                 context.forward(new Record<String, Object>(head.key(), event, head.timestamp()), FramewiseTopology.SINK);
                 answered(head.frame());
+                if (head.intake().video() != null && head.frame().getKeyframe() && head.offset() >= 0) {
+                    // the camera's last answered keyframe: a replay from it reaches its last answered access unit
+                    keyframes.keyframe(head.frame().getCameraId(), head.offset(), head.frame().getSequence());
+                }
             } catch (RuntimeException e) {
                 // whatever failed, it failed for this frame: dead-letter it alone (Kafka Streams' own handler would
                 // attribute it to the record being processed, another one) and go on with the others

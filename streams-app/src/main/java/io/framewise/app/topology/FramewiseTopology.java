@@ -59,6 +59,9 @@ public final class FramewiseTopology {
         // Written at once, not cached: what was answered after the last commit must reach the changelog before a crash
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AnsweredFrames.STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingDisabled(), CLASSIFY);
+        // Each video camera's last keyframe, committed with the task's position (framewise.video.resume=replay)
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Keyframes.STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), CLASSIFY);
         topology.addSink(SINK, config.outputTopic(), new StringSerializer(), FramewiseSerdes.classification().serializer(),
                 CLASSIFY);
         topology.addSink(DEAD_LETTERS, config.deadLetterTopic(), new StringSerializer(), new ByteArraySerializer(), CLASSIFY);
