@@ -48,6 +48,8 @@ public final class VideoSession implements AutoCloseable {
     private String unsynced;
     /** H.265: the highest TemporalId seen; a sub-layer non-reference picture at it is referenced by nothing. */
     private int topTemporalId;
+    /** How long decoding one access unit takes, smoothed (ns; 0 before the first). */
+    private double decodeNanos;
     /** H.265: decoding (re)started at a CRA, whose RASL pictures reference pictures before it. */
     private boolean startedAtCra;
 
@@ -123,8 +125,11 @@ public final class VideoSession implements AutoCloseable {
             decoder = new VideoDecoder(codec, maxPixels);
         }
         AVFrame picture;
+        long t0 = System.nanoTime();
         try {
             picture = decoder.decode(payload, sequence);
+            long took = System.nanoTime() - t0;
+            decodeNanos = decodeNanos == 0 ? took : 0.9 * decodeNanos + 0.1 * took;
         } catch (FrameDecodeException e) {
             lose("access unit " + sequence + " could not be decoded");
             throw e;
@@ -141,6 +146,11 @@ public final class VideoSession implements AutoCloseable {
             return Step.skipped(null, true);
         }
         return Step.picture(decoder.toBgr(picture));
+    }
+
+    /** How long decoding one of the camera's access units takes, smoothed over the last ten or so (ns; 0 before any). */
+    public double decodeNanos() {
+        return decodeNanos;
     }
 
     /**

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
                 + "compare ratios within one run (the pipeline benchmarks measure the model alone first, in the same "
                 + "process, for that).",
         subcommands = {BenchModelCommand.class, BenchPipelineCommand.class, BenchOverloadCommand.class,
-                BenchSweepCommand.class, BenchSoakCommand.class, BenchPreprocessCommand.class, CommandLine.HelpCommand.class})
+                BenchSweepCommand.class, BenchSoakCommand.class, BenchPreprocessCommand.class, BenchCodecsCommand.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

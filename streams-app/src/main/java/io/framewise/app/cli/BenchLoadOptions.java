@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 import io.framewise.app.tools.bench.PipelineSetup;
 import io.framewise.app.tools.bench.SyntheticCameras;
+import io.framewise.schema.Codec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +20,14 @@ final class BenchLoadOptions {
             description = "Frame size (default ${DEFAULT-VALUE}).")
     FrameSize size;
 
+    /** What the synthetic cameras send. */
+    enum CameraCodec { JPEG, H264 }
+
+    @Option(names = "--codec", defaultValue = "jpeg",
+            description = "What the cameras send: jpeg (q85 per frame) or h264 (OpenH264, a keyframe every 25 access units) "
+                    + "(default ${DEFAULT-VALUE}).")
+    CameraCodec codec;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
             description = "Use this cluster instead of an embedded broker.")
     String bootstrapServers;
@@ -30,7 +39,7 @@ final class BenchLoadOptions {
         if (cameras < 1) {
             throw new CliException("--cameras must be at least 1", "pass --cameras 1 or more");
         }
-        return new PipelineSetup(model, new SyntheticCameras(cameras, size.width(), size.height()), bootstrapServers,
+        return new PipelineSetup(model, new SyntheticCameras(cameras, size.width(), size.height(), Codec.valueOf(codec.name())), bootstrapServers,
                 intraOpThreads, settings.forOwnInstance());
     }
 }

@@ -1,9 +1,13 @@
 package io.framewise.app.cli;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.framewise.app.tools.bench.PipelineSetup;
 import io.framewise.app.tools.bench.SweepBenchRecipe;
+import io.framewise.app.tools.bench.SyntheticCameras;
+import io.framewise.schema.Codec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,11 +50,33 @@ final class BenchSweepCommand implements Callable<Integer> {
                     + "cores busy 2 s out of every 4, and report both (default ${DEFAULT-VALUE}: no second pass).")
     int neighbourCores;
 
+    @Option(names = "--compare", paramLabel = "CODEC:WxH",
+            description = "Offer the same points again, in the same run, from cameras sending this (e.g. h264:1280x720), and "
+                    + "compare the peak goodputs.")
+    String compare;
+
     @Mixin
     BenchPlotOption plot;
 
     @Mixin
     BenchReportOptions report;
+
+    /** The cameras of --compare, as many as the sweep's own. */
+    private SyntheticCameras compared(PipelineSetup setup) {
+        if (compare == null) {
+            return null;
+        }
+        String[] parts = compare.split(":", 2);
+        try {
+            Codec codec = Codec.valueOf(parts[0].trim().toUpperCase(Locale.ROOT));
+            FrameSize size = parts.length > 1 ? new FrameSize.Converter().convert(parts[1]) : new FrameSize(setup.cameras().width(),
+                    setup.cameras().height());
+            return new SyntheticCameras(setup.cameras().count(), size.width(), size.height(), codec);
+        } catch (RuntimeException e) {
+            throw new CliException("--compare " + compare + " is not CODEC:WxH with a codec of jpeg or h264 (" + e.getMessage() + ")",
+                    "e.g. --compare h264:1280x720");
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -62,7 +88,7 @@ final class BenchSweepCommand implements Callable<Integer> {
                             + " cores of this machine");
         }
         var setup = load.setup(model.directory(), model.threads);
-        var plan = new SweepBenchRecipe.Plan(multiples, seconds, warmupSeconds, coldSeconds, neighbourCores);
+        var plan = new SweepBenchRecipe.Plan(multiples, seconds, warmupSeconds, coldSeconds, neighbourCores, compared(setup));
         return report.finish(SweepBenchRecipe.run(setup, plan, budgetMs, output.err()), plot.file, output);
     }
 }

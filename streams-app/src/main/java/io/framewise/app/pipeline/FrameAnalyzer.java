@@ -117,9 +117,9 @@ public final class FrameAnalyzer {
 
     /**
      * The outcome of a frame that will not be classified. A video access unit still goes through its camera's
-     * decoder when later access units may reference it (and is dropped undecoded when none can); when its camera has
-     * fallen so far behind that its budget was spent before processing with newer access units waiting, the camera
-     * skips to its next keyframe instead of decoding its way through the backlog.
+     * decoder when later access units may reference it (and is dropped undecoded when none can); when decoding the
+     * camera is slower than the camera itself and its access units expire with newer ones waiting, the camera skips to
+     * its next keyframe instead of decoding its way through the backlog.
      */
     private Analysis notClassified(Intake intake, SkipReason reason) {
         VideoSession video = intake.video();
@@ -127,9 +127,13 @@ public final class FrameAnalyzer {
             return Analysis.skipped(models.primary(), reason);
         }
         Frame frame = intake.frame();
-        if (reason == SkipReason.EXPIRED && intake.request().newerWaiting() > 0) {
-            video.skipToKeyframe(frame.getSequence(), "decoding fell behind: access unit " + frame.getSequence()
-                    + " had spent its budget before processing, with newer ones waiting");
+        if (reason == SkipReason.EXPIRED && intake.request().newerWaiting() > 0
+                && video.decodeNanos() > intake.request().intervalNanos()) {
+            // Decoding itself cannot keep up with the camera (an access unit takes longer than the camera's frame
+            // interval): decoding the backlog only falls further behind. Behind the model instead, decoding the
+            // references (a few ms) keeps the camera's next pictures classifiable, and is what happens.
+            video.skipToKeyframe(frame.getSequence(), "decoding fell behind the camera: an access unit takes longer to "
+                    + "decode than the camera's frame interval");
             return Analysis.skipped(models.primary(), reason);
         }
         long t0 = System.nanoTime();

@@ -20,7 +20,6 @@ import io.framewise.app.tools.client.OutcomeCollector;
 import io.framewise.app.tools.client.Pacer;
 import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Classification;
-import io.framewise.schema.Codec;
 import io.framewise.schema.Status;
 
 /**
@@ -164,9 +163,9 @@ public final class PipelineMeasurement {
             }
             int camera = (int) (sent % cameras.count());
             List<byte[]> frames = payloads.get(camera);
-            byte[] jpeg = frames.get((int) (sequence[camera] % frames.size()));
-            publisher.sendFrame(SyntheticCameras.id(camera), sequence[camera], Codec.JPEG, jpeg, cameras.width(),
-                    cameras.height(), Map.of());
+            int index = (int) (sequence[camera] % frames.size());
+            publisher.sendFrame(SyntheticCameras.id(camera), sequence[camera], cameras.codec(), frames.get(index), cameras.width(),
+                    cameras.height(), cameras.keyframe(index), publisher.now(), Map.of());
             sequence[camera]++;
             sent++;
         }

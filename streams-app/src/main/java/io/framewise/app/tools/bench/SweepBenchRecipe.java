@@ -25,7 +25,10 @@ public final class SweepBenchRecipe {
      *                       point is offered a second time, in the same run
      */
     public record Plan(List<Double> multiples, double secondsPerPoint, double warmupSeconds, double coldSeconds,
-                       int neighbourCores) {
+                       int neighbourCores, SyntheticCameras compare) {
+        public Plan(List<Double> multiples, double secondsPerPoint, double warmupSeconds, double coldSeconds, int neighbourCores) {
+            this(multiples, secondsPerPoint, warmupSeconds, coldSeconds, neighbourCores, null);
+        }
     }
 
     static final long NEIGHBOUR_ON_MS = 2_000;
@@ -54,6 +57,7 @@ public final class SweepBenchRecipe {
                 : new SweepMeasurement.Point("cold", 0.5, 0.5 * best, plan.coldSeconds(), 0, false);
 
         List<SweepMeasurement.PointResult> results;
+        List<SweepMeasurement.PointResult> compared = List.of();
         Map<String, Object> settings;
         try (BenchCluster cluster = BenchCluster.open(setup.bootstrapServers(), "sweep")) {
             settings = setup.settings("sweep", cluster, budgetMs);
@@ -63,6 +67,15 @@ public final class SweepBenchRecipe {
                 results = new SweepMeasurement(settings, setup.model(), setup.cameras()).run(cold, points, neighbour, progress);
             }
             progress.finish();
+            if (plan.compare() != null) {
+                // the quiet points again, other cameras, a fresh instance with the same settings, in the same run
+                ProgressBar again = new ProgressBar(log, "sweep " + plan.compare(), quiet.size() + (cold == null ? 0 : 1));
+                // with its own cold phase (reported by neither table), so that both are measured warm
+                List<SweepMeasurement.PointResult> all = new SweepMeasurement(setup.settings("sweep-compare", cluster, budgetMs),
+                        setup.model(), plan.compare()).run(cold, points(plan, best, false), null, again);
+                compared = all.subList(cold == null ? 0 : 1, all.size());
+                again.finish();
+            }
         }
         SweepMeasurement.PointResult coldResult = cold == null ? null : results.get(0);
         int first = cold == null ? 0 : 1;
@@ -87,17 +100,33 @@ public final class SweepBenchRecipe {
             text.append(neighbourReport.table());
             neighbourReport.verdicts().forEach(v -> text.append("  ").append(v).append('\n'));
         }
+        SweepReport comparedReport = null;
+        if (!compared.isEmpty()) {
+            comparedReport = new SweepReport(budgetMs, policy, best, modelOnly.bestImagesPerSecondWithin(budgetMs),
+                    modelOnly.firstP50Ms(), null, compared);
+            text.append(String.format(Locale.ROOT, "the same points with %s (same run, a fresh instance):%n", plan.compare()));
+            text.append(comparedReport.table());
+            comparedReport.verdicts().forEach(v -> text.append("  ").append(v).append('\n'));
+            double ratio = comparedReport.peakGoodput() / report.peakGoodput();
+            text.append(String.format(Locale.ROOT, "  %s peak goodput with %s: %.1f = %.2f of the %.1f with %s (target >= 0.95)%n",
+                    ratio >= 0.95 ? "MET" : "MISSED", plan.compare(), comparedReport.peakGoodput(), ratio, report.peakGoodput(),
+                    setup.cameras()));
+        }
         ObjectNode json = Machine.report("sweep");
         setup.describe(json, plan.secondsPerPoint());
         json.putPOJO("plan", plan);
         json.putPOJO("modelOnly", modelOnly.rows());
         json.putPOJO("report", report);
         json.putPOJO("verdicts", report.verdicts());
+        if (comparedReport != null) {
+            json.putPOJO("compared", comparedReport);
+        }
         if (neighbourReport != null) {
             json.putPOJO("besideNeighbour", neighbourReport);
             json.putPOJO("besideNeighbourVerdicts", neighbourReport.verdicts());
         }
-        boolean accounted = results.stream().allMatch(SweepMeasurement.PointResult::accounted);
+        boolean accounted = results.stream().allMatch(SweepMeasurement.PointResult::accounted)
+                && compared.stream().allMatch(SweepMeasurement.PointResult::accounted);
         return new BenchReport.Drawn(text.toString(), json, accounted, png -> report.plot(png, "sweep, budget " + budgetMs + " ms"));
     }
 }

@@ -23,7 +23,6 @@ import io.framewise.app.tools.client.OutcomeCollector;
 import io.framewise.app.tools.client.Pacer;
 import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Classification;
-import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.Status;
 import io.framewise.schema.serde.FramewiseSerdes;
@@ -177,8 +176,9 @@ public final class SweepMeasurement {
             List<byte[]> frames = payloads.get(camera);
             long seq = sequence[camera]++;
             String id = SyntheticCameras.id(camera);
-            publisher.sendFrame(id, seq, Codec.JPEG, frames.get((int) (seq % frames.size())), cameras.width(), cameras.height(),
-                    Map.of());
+            int index = (int) (seq % frames.size());
+            publisher.sendFrame(id, seq, cameras.codec(), frames.get(index), cameras.width(), cameras.height(),
+                    cameras.keyframe(index), publisher.now(), Map.of());
             keys.add(FrameLedger.key(id, seq));
             sent++;
         }
