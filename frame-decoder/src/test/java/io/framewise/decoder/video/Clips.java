@@ -8,11 +8,15 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 import io.framewise.decoder.source.AccessUnitSource;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /** The committed test clips (made by {@code src/test/resources/video/make-clips.sh}) and their independent decodes. */
 public final class Clips {
@@ -53,6 +57,26 @@ public final class Clips {
             return units;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The MD5 of a yuv420p picture's planes, packed, as FFmpeg's framemd5 computes it. */
+    public static String md5(AVFrame picture) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            for (int plane = 0; plane < 3; plane++) {
+                int pw = plane == 0 ? picture.width() : (picture.width() + 1) / 2;
+                int ph = plane == 0 ? picture.height() : (picture.height() + 1) / 2;
+                byte[] row = new byte[pw];
+                for (int y = 0; y < ph; y++) {
+                    picture.data(plane).position((long) y * picture.linesize(plane)).get(row);
+                    md5.update(row);
+                }
+                picture.data(plane).position(0);
+            }
+            return HexFormat.of().formatHex(md5.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -127,25 +124,7 @@ class VideoDecoderTest {
         }
     }
 
-    /** The MD5 of a yuv420p picture's planes, packed, as FFmpeg's framemd5 computes it. */
-    static String md5(AVFrame picture) {
-        try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            int w = picture.width();
-            int h = picture.height();
-            for (int plane = 0; plane < 3; plane++) {
-                int pw = plane == 0 ? w : (w + 1) / 2;
-                int ph = plane == 0 ? h : (h + 1) / 2;
-                byte[] row = new byte[pw];
-                for (int y = 0; y < ph; y++) {
-                    picture.data(plane).position((long) y * picture.linesize(plane)).get(row);
-                    md5.update(row);
-                }
-                picture.data(plane).position(0);
-            }
-            return HexFormat.of().formatHex(md5.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String md5(AVFrame picture) {
+        return Clips.md5(picture);
     }
 }

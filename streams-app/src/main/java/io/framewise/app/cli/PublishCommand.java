@@ -147,6 +147,12 @@ final class PublishCommand implements Callable<Integer> {
                 output.err().printf(Locale.ROOT, "access units dropped before a keyframe: %d; too large to publish: %d; "
                         + "reconnections: %d%n", v.droppedBeforeKeyframe(), v.tooLarge(), v.reconnections());
             }
+            if (v.tooLarge() > 0) {
+                // their cameras' pictures wait for a keyframe that fits: not a success
+                output.err().println("framewise publish: " + v.tooLarge() + " access unit(s) were over the largest record "
+                        + "the producer and topic accept (the first is explained above)");
+                return FramewiseCli.EXIT_FAILURE;
+            }
         }
         output.err().printf(Locale.ROOT, "published %d of %d frames to %s (%d failed, %.1f MB)%n", result.acked(), result.sent(),
                 target, result.failed(), result.bytes() / 1e6);

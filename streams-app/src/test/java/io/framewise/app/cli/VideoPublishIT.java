@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +20,8 @@ import io.framewise.decoder.video.VideoDecoder;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -88,6 +88,28 @@ class VideoPublishIT {
                 "refused-video", "--camera", "door", "--source", Clips.path("h264.ts").toString(), "--codec", "h265");
         assertThat(wrongCodec.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(wrongCodec.err()).contains("is H264, not H265").contains("fix: publish it with --codec h264");
+    }
+
+    /**
+     * Keyframes larger than the topic takes are not sent, explained once and counted; the publisher fails, and the
+     * sequence numbers they would have had are left as gaps, so that the application knows what is missing.
+     */
+    @Test
+    void accessUnitsOverTheTopicsLimitAreExplainedCountedAndLeftAsGaps() throws Exception {
+        List<String> topicNames = List.of("small-video");
+        try (Admin admin = Admin.create(fixture.client())) {
+            admin.createTopics(List.of(new NewTopic("small-video", 1, (short) 1).configs(Map.of("max.message.bytes", "3000"))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        CommandLineIT.Run run = framewise("publish", "--bootstrap-servers", fixture.broker().bootstrapServers(), "--topic",
+                topicNames.get(0), "--camera", "door", "--source", Clips.path("h264.ts").toString(), "--codec", "h264");
+        assertThat(run.exitCode()).isEqualTo(FramewiseCli.EXIT_FAILURE);
+        assertThat(run.err()).contains("is over the largest record the producer and the topic accept")
+                .contains("--set max.request.size=N").contains("max.message.bytes")
+                .contains("too large to publish: 5").doesNotContain("\tat ");
+        List<Frame> frames = consume("small-video", 45);
+        assertThat(frames).extracting(Frame::getKeyframe).containsOnly(false);
+        assertThat(frames).extracting(Frame::getSequence).doesNotContain(0L, 12L, 24L, 36L, 48L).contains(1L, 11L, 13L, 49L);
     }
 
     /**
@@ -193,19 +215,8 @@ class VideoPublishIT {
         return frames;
     }
 
-    private static String md5(AVFrame picture) throws Exception {
+    private static String md5(AVFrame picture) {
         assertThat(picture).as("a picture").isNotNull();
-        MessageDigest md5 = MessageDigest.getInstance("MD5");
-        for (int plane = 0; plane < 3; plane++) {
-            int pw = plane == 0 ? picture.width() : (picture.width() + 1) / 2;
-            int ph = plane == 0 ? picture.height() : (picture.height() + 1) / 2;
-            byte[] row = new byte[pw];
-            for (int y = 0; y < ph; y++) {
-                picture.data(plane).position((long) y * picture.linesize(plane)).get(row);
-                md5.update(row);
-            }
-            picture.data(plane).position(0);
-        }
-        return HexFormat.of().formatHex(md5.digest());
+        return Clips.md5(picture);
     }
 }

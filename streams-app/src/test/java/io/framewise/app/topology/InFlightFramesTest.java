@@ -100,6 +100,10 @@ class InFlightFramesTest {
                 Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
         answered.init(ctx.getStateStoreContext(), answered);
         ctx.addStateStore(answered);
+        KeyValueStore<String, byte[]> keyframes = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Keyframes.STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+        keyframes.init(ctx.getStateStoreContext(), keyframes);
+        ctx.addStateStore(keyframes);
         return ctx;
     }
 

@@ -178,6 +178,7 @@ public final class AccessUnitPublishing {
                 source.frameRate() > 0 ? Math.round(1e6 / source.frameRate()) : 40_000);
         boolean waitingForKeyframe = true;
         long droppedHere = 0;
+        long lastPts = -1;
         AccessUnitSource.Unit held = null;
         AccessUnitSource.Unit u;
         while (!done() && (u = source.next()) != null) {
@@ -194,6 +195,14 @@ public final class AccessUnitPublishing {
                     log.flush();
                 }
             }
+            if (u.ptsMicros() >= 0 && lastPts >= 0 && u.ptsMicros() < lastPts && lastPts - u.ptsMicros() < 1_000_000) {
+                // a stream whose header did not say it reorders (RTSP often does not): its times step back a frame or two
+                throw new SourceRefused(settings.source() + " has B-frames: access unit " + sequence + " is presented "
+                        + (lastPts - u.ptsMicros()) / 1000 + " ms before the one decoded ahead of it, so its picture would "
+                        + "leave a decoder after later access units", "set the camera's encoder to no B-frames, or publish it "
+                        + "re-encoded with --codec jpeg");
+            }
+            lastPts = Math.max(lastPts, u.ptsMicros());
             pace.awaitFrame(published);
             OptionalLong camera = clock.capture(u.ptsMicros());
             if (camera.isEmpty() && clock.waitsForTime()) {
