@@ -160,6 +160,51 @@ class VideoPublishIT {
     }
 
     /**
+     * The live stream ends and comes back: the publisher says so, reopens after its backoff, and resumes at the new
+     * stream's first keyframe, its sequence numbers going on without a gap.
+     */
+    @Test
+    void aLiveStreamThatEndsIsReopenedAndResumesAtItsNextKeyframe() throws Exception {
+        Topics.ensure(fixture.client(), List.of("rtsp-again"), 1, (short) 1, 10_000);
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String url = "rtsp://127.0.0.1:" + port + "/door";
+        CompletableFuture<CommandLineIT.Run> publish = CompletableFuture.supplyAsync(() -> framewise("publish",
+                "--bootstrap-servers", fixture.broker().bootstrapServers(), "--topic", "rtsp-again", "--camera", "door",
+                "--source", url, "--listen", "--codec", "h264", "--frames", "70"));
+        for (int connection = 0; connection < 2; connection++) {
+            Awaitility.await("the encoder connected to " + url).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsMatching(e -> e.getMessage() != null && e.getMessage().contains("error -111"))
+                    .until(() -> {
+                        push(Clips.path("h264.ts").toString(), url);
+                        return true;
+                    });
+        }
+        CommandLineIT.Run run = publish.get(60, TimeUnit.SECONDS);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("door: the stream ended; reopening in 1 s (attempt 1)")
+                .contains("door: stream reopened; resuming at its next keyframe").contains("published 70 of 70 frames");
+
+        List<Frame> frames = consume("rtsp-again", 70);
+        List<String> reference = Clips.referenceMd5s("h264.ts");
+        int second = -1;
+        try (VideoDecoder decoder = new VideoDecoder(Codec.H264, 1920L * 1080)) {
+            for (int i = 0; i < frames.size(); i++) {
+                assertThat(frames.get(i).getSequence()).isEqualTo(i);
+                String md5 = md5(decoder.decode(frames.get(i).getPayload(), i));
+                if (i > 0 && frames.get(i).getKeyframe() && md5.equals(reference.get(0))) {
+                    second = i;
+                }
+                int expected = second < 0 ? reference.indexOf(md5) : i - second;
+                assertThat(md5).as("picture %d", i).isEqualTo(reference.get(expected));
+            }
+        }
+        assertThat(second).as("where the second stream starts").isGreaterThan(30);
+    }
+
+    /**
      * Pushes a file's packets unchanged to an RTSP listener, at the file's real time, until the file ends or the
      * listener hangs up (the publisher has published what it was asked to).
      */
