@@ -119,33 +119,20 @@ class VideoPublishIT {
      */
     @Test
     void aLiveRtspStreamIsPublishedUnchanged() throws Exception {
-        Topics.ensure(fixture.client(), List.of("rtsp-video"), 1, (short) 1, 10_000);
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        String url = "rtsp://127.0.0.1:" + port + "/door";
-        CompletableFuture<CommandLineIT.Run> publish = CompletableFuture.supplyAsync(() -> framewise("publish",
-                "--bootstrap-servers", fixture.broker().bootstrapServers(), "--topic", "rtsp-video", "--camera", "door",
-                "--source", url, "--listen", "--codec", "h264", "--frames", "36"));
+        Listening publish = listen("rtsp-video", 36);
         Instant pushStart = Instant.now();
-        // the encoder connects as soon as the publisher listens (a probe connection would be taken for the encoder)
-        Awaitility.await("the encoder connected to " + url).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .ignoreExceptionsMatching(e -> e.getMessage() != null && e.getMessage().contains("error -111"))
-                .until(() -> {
-                    push(Clips.path("h264.ts").toString(), url);
-                    return true;
-                });
-        CommandLineIT.Run run = publish.get(60, TimeUnit.SECONDS);
+        pushWhenListening(publish.url());
+        CommandLineIT.Run run = publish.run().get(60, TimeUnit.SECONDS);
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).contains("pushed to this publisher").contains("published 36 of 36 frames");
 
         List<Frame> frames = consume("rtsp-video", 36);
         List<String> reference = Clips.referenceMd5s("h264.ts");
         assertThat(frames.get(0).getKeyframe()).isTrue();
-        try (VideoDecoder decoder = new VideoDecoder(Codec.H264, 1920L * 1080)) {
+        try (VideoDecoder decoder = new VideoDecoder(Codec.H264, 1920L * 1080);
+             VideoDecoder firstAlone = new VideoDecoder(Codec.H264, 1920L * 1080)) {
             // the stream from its first keyframe: a listener may miss nothing here, but is allowed to start later
-            int first = reference.indexOf(md5(new VideoDecoder(Codec.H264, 1920L * 1080).decode(frames.get(0).getPayload(), 0)));
+            int first = reference.indexOf(md5(firstAlone.decode(frames.get(0).getPayload(), 0)));
             assertThat(first).isGreaterThanOrEqualTo(0);
             for (int i = 0; i < frames.size(); i++) {
                 assertThat(frames.get(i).getSequence()).isEqualTo(i);
@@ -165,24 +152,10 @@ class VideoPublishIT {
      */
     @Test
     void aLiveStreamThatEndsIsReopenedAndResumesAtItsNextKeyframe() throws Exception {
-        Topics.ensure(fixture.client(), List.of("rtsp-again"), 1, (short) 1, 10_000);
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        String url = "rtsp://127.0.0.1:" + port + "/door";
-        CompletableFuture<CommandLineIT.Run> publish = CompletableFuture.supplyAsync(() -> framewise("publish",
-                "--bootstrap-servers", fixture.broker().bootstrapServers(), "--topic", "rtsp-again", "--camera", "door",
-                "--source", url, "--listen", "--codec", "h264", "--frames", "70"));
-        for (int connection = 0; connection < 2; connection++) {
-            Awaitility.await("the encoder connected to " + url).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .ignoreExceptionsMatching(e -> e.getMessage() != null && e.getMessage().contains("error -111"))
-                    .until(() -> {
-                        push(Clips.path("h264.ts").toString(), url);
-                        return true;
-                    });
-        }
-        CommandLineIT.Run run = publish.get(60, TimeUnit.SECONDS);
+        Listening publish = listen("rtsp-again", 70);
+        pushWhenListening(publish.url());
+        pushWhenListening(publish.url()); // after the first push ends, once the publisher listens again
+        CommandLineIT.Run run = publish.run().get(60, TimeUnit.SECONDS);
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).contains("door: the stream ended; reopening in 1 s (attempt 1)")
                 .contains("door: stream reopened; resuming at its next keyframe").contains("published 70 of 70 frames");
@@ -202,6 +175,35 @@ class VideoPublishIT {
             }
         }
         assertThat(second).as("where the second stream starts").isGreaterThan(30);
+    }
+
+    /** {@code publish --listen} on a free loopback port, running in the background, for {@code frames} access units. */
+    private record Listening(String url, CompletableFuture<CommandLineIT.Run> run) {
+    }
+
+    private static Listening listen(String topic, int frames) throws Exception {
+        Topics.ensure(fixture.client(), List.of(topic), 1, (short) 1, 10_000);
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String url = "rtsp://127.0.0.1:" + port + "/door";
+        return new Listening(url, CompletableFuture.supplyAsync(() -> framewise("publish", "--bootstrap-servers",
+                fixture.broker().bootstrapServers(), "--topic", topic, "--camera", "door", "--source", url, "--listen", "--codec",
+                "h264", "--frames", Integer.toString(frames))));
+    }
+
+    /**
+     * Pushes the TS clip as soon as the publisher listens: the encoder's connection is refused until then (a probe
+     * connection would be taken for the encoder).
+     */
+    private static void pushWhenListening(String url) {
+        Awaitility.await("the encoder connected to " + url).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsMatching(e -> e.getMessage() != null && e.getMessage().contains("error -111"))
+                .until(() -> {
+                    push(Clips.path("h264.ts").toString(), url);
+                    return true;
+                });
     }
 
     /**
