@@ -67,6 +67,12 @@ public final class FramewiseConfig extends AbstractConfig {
     private static final String VIDEO_DECODER_IDLE_MS_DOC = "A camera's H.264/H.265 decoder (2-9 MB of native memory) "
             + "is freed after this long without an access unit of the camera; its next access units then wait for a keyframe.";
 
+    public static final String VIDEO_MAX_DECODERS_CONFIG = "framewise.video.max.decoders";
+    private static final String VIDEO_MAX_DECODERS_DOC = "At most this many H.264/H.265 cameras of one task (one partition of "
+            + "the frames topic) keep a decoder (2-9 MB of native memory each); beyond it the least recently seen camera's "
+            + "decoder is closed, and that camera waits for its next keyframe when it comes back. Bounds what a publisher "
+            + "inventing camera ids can make the instance allocate.";
+
     public static final String VIDEO_RESUME_CONFIG = "framewise.video.resume";
     private static final String VIDEO_RESUME_DOC = "What a task's new owner (after a rebalance, a crash or a scale-out) does "
             + "for each H.264/H.265 camera it takes over: 'keyframe' waits for the camera's next keyframe, answering the "
@@ -176,6 +182,8 @@ public final class FramewiseConfig extends AbstractConfig {
             .define(TOP_K_CONFIG, Type.INT, 5, Range.between(1, 100), Importance.MEDIUM, TOP_K_DOC)
             .define(DECODE_MAX_PIXELS_CONFIG, Type.LONG, 40_000_000L, Range.between(1, 1L << 31), Importance.MEDIUM,
                     DECODE_MAX_PIXELS_DOC)
+            .define(VIDEO_MAX_DECODERS_CONFIG, Type.INT, 128, Range.between(1, 4_096), Importance.LOW,
+                    VIDEO_MAX_DECODERS_DOC)
             .define(VIDEO_RESUME_CONFIG, Type.STRING, "keyframe", CaseInsensitiveValidString.in("keyframe", "replay"),
                     Importance.LOW, VIDEO_RESUME_DOC)
             .define(VIDEO_DECODER_IDLE_MS_CONFIG, Type.LONG, 60_000L, Range.between(1_000, 24L * 3600 * 1000), Importance.LOW,
@@ -350,6 +358,10 @@ public final class FramewiseConfig extends AbstractConfig {
 
     public long maxPixels() {
         return getLong(DECODE_MAX_PIXELS_CONFIG);
+    }
+
+    public int videoMaxDecoders() {
+        return getInt(VIDEO_MAX_DECODERS_CONFIG);
     }
 
     public VideoResume videoResume() {

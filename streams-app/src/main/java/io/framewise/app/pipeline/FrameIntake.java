@@ -66,7 +66,7 @@ public final class FrameIntake implements AutoCloseable {
         this.policy = config.budgetPolicy();
         this.clock = clock;
         this.nanoTime = nanoTime;
-        this.video = new VideoStreams(config.maxPixels(), config.videoDecoderIdleMs(), nanoTime);
+        this.video = new VideoStreams(config.maxPixels(), config.videoDecoderIdleMs(), config.videoMaxDecoders(), nanoTime);
     }
 
     /**

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The H.264/H.265 cameras of one task, each with its {@link VideoSession}: created on the camera's first access unit,
  * closed when the camera has been idle for {@code framewise.video.decoder.idle.ms}, switches codec or to still images,
- * when the table is full, and when the task's processor closes. Kafka Streams closes and re-creates a task's
+ * when {@code framewise.video.max.decoders} other cameras were seen since (least recently seen first), and when the
+ * task's processor closes. Kafka Streams closes and re-creates a task's
  * processor around every rewind (revocation, crash, aborted transaction), so a session never carries pictures from
  * work that was rolled back: the task's next processor starts every camera afresh, waiting for its keyframe.
  *
@@ -24,10 +25,10 @@ public final class VideoStreams implements AutoCloseable {
     private final long maxPixels;
     private final CameraTable<VideoSession> sessions;
 
-    public VideoStreams(long maxPixels, long idleMs, LongSupplier nanoTime) {
+    /** @param maxDecoders how many cameras keep a decoder at most ({@code framewise.video.max.decoders}) */
+    public VideoStreams(long maxPixels, long idleMs, int maxDecoders, LongSupplier nanoTime) {
         this.maxPixels = maxPixels;
-        this.sessions = new CameraTable<>(CameraTable.MAX_CAMERAS, TimeUnit.MILLISECONDS.toNanos(idleMs), nanoTime,
-                VideoSession::close);
+        this.sessions = new CameraTable<>(maxDecoders, TimeUnit.MILLISECONDS.toNanos(idleMs), nanoTime, VideoSession::close);
     }
 
     /** The camera's session for a frame of this codec; null, and any session closed, for still-image codecs. */

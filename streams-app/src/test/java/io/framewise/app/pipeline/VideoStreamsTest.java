@@ -26,7 +26,7 @@ class VideoStreamsTest {
 
     @Test
     void aCamerasDecoderIsClosedOnceItHasBeenIdleForTheIdleTime() {
-        try (VideoStreams streams = new VideoStreams(1_000_000, 60_000, now::get)) {
+        try (VideoStreams streams = new VideoStreams(1_000_000, 60_000, 8, now::get)) {
             VideoSession door = streams.session("door", Codec.H264);
             decode(door, 0);
             assertThat(door.decoderOpen()).isTrue();
@@ -44,10 +44,27 @@ class VideoStreamsTest {
     }
 
     @Test
+    void atMostMaxDecodersCamerasKeepADecoderTheLeastRecentlySeenLosingItsFirst() {
+        try (VideoStreams streams = new VideoStreams(1_000_000, 60_000, 2, now::get)) {
+            VideoSession a = streams.session("a", Codec.H264);
+            decode(a, 0);
+            VideoSession b = streams.session("b", Codec.H264);
+            decode(b, 0);
+            streams.session("a", Codec.H264); // a seen again: b is now the least recent
+            VideoSession c = streams.session("c", Codec.H264);
+            decode(c, 0);
+            assertThat(b.decoderOpen()).as("the least recently seen camera's decoder").isFalse();
+            assertThat(a.decoderOpen()).isTrue();
+            assertThat(c.decoderOpen()).isTrue();
+            assertThat(streams.size()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aCodecSwitchOrStillImagesCloseTheCamerasDecoderAndTheTaskClosesTheRest() {
         VideoSession gate;
         VideoSession door;
-        try (VideoStreams streams = new VideoStreams(1_000_000, 60_000, now::get)) {
+        try (VideoStreams streams = new VideoStreams(1_000_000, 60_000, 8, now::get)) {
             door = streams.session("door", Codec.H264);
             decode(door, 0);
             VideoSession switched = streams.session("door", Codec.H265);
