@@ -49,7 +49,7 @@ public final class ImageDecoder {
 
     private DecodedImage decodeCompressed(Codec declared, ByteBuffer payload) {
         ImageHeader header = ImageHeader.probe(payload);
-        checkPixels(header.width(), header.height());
+        checkPixels("image", header.width(), header.height(), maxPixels);
         try (BytePointer bytes = new BytePointer(payload.remaining());
              Mat encoded = new Mat(1, payload.remaining(), CV_8UC1, bytes)) {
             copy(payload, bytes);
@@ -70,7 +70,7 @@ public final class ImageDecoder {
             throw new FrameDecodeException(Reason.CORRUPT, "raw frame needs positive width and height, got "
                     + width + "x" + height);
         }
-        checkPixels(width, height);
+        checkPixels("image", width, height, maxPixels);
         long expected = (long) width * height * channels;
         if (payload.remaining() != expected) {
             throw new FrameDecodeException(payload.remaining() < expected ? Reason.TRUNCATED : Reason.CORRUPT,
@@ -89,7 +89,8 @@ public final class ImageDecoder {
         }
     }
 
-    private static void copy(ByteBuffer payload, BytePointer destination) {
+    /** Copies a payload's remaining bytes into native memory of at least that size, leaving the buffer's position. */
+    public static void copy(ByteBuffer payload, BytePointer destination) {
         if (payload.hasArray()) {
             destination.put(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
         } else {
@@ -99,9 +100,13 @@ public final class ImageDecoder {
         }
     }
 
-    private void checkPixels(long width, long height) {
+    /**
+     * Refuses a picture larger than {@code maxPixels} ({@code framewise.decode.max.pixels}) from the size its header
+     * declares ({@code what}: "image", or a video's sequence parameter set), before anything is allocated for it.
+     */
+    public static void checkPixels(String what, long width, long height, long maxPixels) {
         if (width * height > maxPixels) {
-            throw new FrameDecodeException(Reason.TOO_LARGE, "image declares " + width + "x" + height + " = "
+            throw new FrameDecodeException(Reason.TOO_LARGE, what + " declares " + width + "x" + height + " = "
                     + width * height + " pixels, over the limit of " + maxPixels
                     + " (framewise.decode.max.pixels); refused before decoding");
         }

@@ -69,8 +69,8 @@ public final class AccessUnitSource implements AutoCloseable {
     private final double timeBase;
     private boolean filterDrained;
 
-    /** One access unit: Annex-B bytes, its keyframe flag, and its presentation time on the stream's clock. */
-    public record Unit(byte[] annexB, AccessUnit info, long ptsMicros, boolean parameterSetsAdded) {
+    /** One access unit: Annex-B bytes, what its headers say, and its presentation time on the stream's clock. */
+    public record Unit(byte[] annexB, AccessUnit info, long ptsMicros) {
     }
 
     /**
@@ -182,11 +182,6 @@ public final class AccessUnitSource implements AutoCloseable {
         return t == AV_NOPTS_VALUE || t <= 0 ? -1 : t;
     }
 
-    /** Whether the extradata has parameter sets that keyframes lacking them get. */
-    public boolean addsParameterSets() {
-        return parameterSets != null;
-    }
-
     public String describe() {
         return location + " (" + width() + "x" + height() + ", " + format.iformat().name().getString() + "/" + codec
                 + (filter != null ? ", length-prefixed: converted to Annex-B" : ", Annex-B") + ")";
@@ -249,18 +244,16 @@ public final class AccessUnitSource implements AutoCloseable {
         byte[] bytes = new byte[p.size()];
         p.data().get(bytes);
         AccessUnit info = AccessUnit.parse(codec, ByteBuffer.wrap(bytes));
-        boolean added = false;
         if (info.keyframe() && parameterSets != null && info.width() == 0) {
             byte[] joined = new byte[parameterSets.length + bytes.length];
             System.arraycopy(parameterSets, 0, joined, 0, parameterSets.length);
             System.arraycopy(bytes, 0, joined, parameterSets.length, bytes.length);
             bytes = joined;
             info = AccessUnit.parse(codec, ByteBuffer.wrap(bytes));
-            added = true;
         }
         long pts = p.pts() != AV_NOPTS_VALUE ? p.pts() : p.dts();
         long ptsMicros = pts == AV_NOPTS_VALUE ? -1 : Math.round((pts - Math.max(0, startPts())) * timeBase * 1e6);
-        return new Unit(bytes, info, ptsMicros, added);
+        return new Unit(bytes, info, ptsMicros);
     }
 
     private long startPts() {

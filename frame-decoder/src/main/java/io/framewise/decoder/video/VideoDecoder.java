@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import io.framewise.decoder.DecodedImage;
 import io.framewise.decoder.FrameDecodeException;
 import io.framewise.decoder.FrameDecodeException.Reason;
+import io.framewise.decoder.ImageDecoder;
 import io.framewise.schema.Codec;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -118,14 +119,7 @@ public final class VideoDecoder implements AutoCloseable {
         if (av_new_packet(packet, size) < 0) {
             throw new FrameDecodeException(Reason.TOO_LARGE, "cannot allocate a packet of " + size + " bytes");
         }
-        BytePointer data = packet.data();
-        if (accessUnit.hasArray()) {
-            data.put(accessUnit.array(), accessUnit.arrayOffset() + accessUnit.position(), size);
-        } else {
-            byte[] copy = new byte[size];
-            accessUnit.duplicate().get(copy);
-            data.put(copy);
-        }
+        ImageDecoder.copy(accessUnit, packet.data());
         packet.pts(pts);
         packet.dts(pts);
         int ret = avcodec_send_packet(context, packet);

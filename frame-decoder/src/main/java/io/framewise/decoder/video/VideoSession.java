@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 import io.framewise.decoder.DecodedImage;
 import io.framewise.decoder.FrameDecodeException;
-import io.framewise.decoder.FrameDecodeException.Reason;
+import io.framewise.decoder.ImageDecoder;
 import io.framewise.schema.Codec;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
@@ -76,8 +76,8 @@ public final class VideoSession implements AutoCloseable {
     /**
      * Takes the camera's next access unit.
      *
-     * @param wantPicture whether the access unit is to be classified; when not, it is still decoded if later access
-     *                    units may reference it, and dropped undecoded otherwise
+     * @param wantPicture whether the access unit is to be classified; when not, no picture is returned, and the access
+     *                    unit is still decoded if later access units may reference it, and dropped undecoded otherwise
      * @throws FrameDecodeException when the access unit is malformed, declares a picture over the pixel limit, or the
      *                              decoder refuses it; the camera is then unsynced until its next keyframe
      */
@@ -90,7 +90,7 @@ public final class VideoSession implements AutoCloseable {
         AccessUnit au;
         try {
             au = AccessUnit.parse(codec, payload);
-            checkPixels(au);
+            ImageDecoder.checkPixels(codec + " sequence parameter set", au.width(), au.height(), maxPixels);
         } catch (FrameDecodeException e) {
             lose("access unit " + sequence + " was malformed");
             throw e;
@@ -172,14 +172,6 @@ public final class VideoSession implements AutoCloseable {
 
     private String noReference() {
         return "no reference picture: waiting for a keyframe (" + unsynced + ")";
-    }
-
-    private void checkPixels(AccessUnit au) {
-        if (au.width() * au.height() > maxPixels) {
-            throw new FrameDecodeException(Reason.TOO_LARGE, codec + " sequence parameter set declares " + au.width() + "x"
-                    + au.height() + " = " + au.width() * au.height() + " pixels, over the limit of " + maxPixels
-                    + " (framewise.decode.max.pixels); refused before decoding");
-        }
     }
 
     @Override

@@ -138,9 +138,6 @@ public final class FrameAnalyzer {
         }
         long t0 = System.nanoTime();
         VideoSession.Step step = video.take(frame.getSequence(), frame.getPayload(), false);
-        if (step.image() != null) {
-            step.image().close();
-        }
         return step.reason() != null
                 ? Analysis.skipped(models.primary(), SkipReason.NO_PICTURE, step.reason(), System.nanoTime() - t0)
                 : Analysis.skipped(models.primary(), reason, null, System.nanoTime() - t0);

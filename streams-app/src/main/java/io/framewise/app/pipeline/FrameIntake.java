@@ -114,10 +114,7 @@ public final class FrameIntake implements AutoCloseable {
             return;
         }
         try {
-            VideoSession.Step step = session.take(frame.getSequence(), frame.getPayload(), false);
-            if (step.image() != null) {
-                step.image().close();
-            }
+            session.take(frame.getSequence(), frame.getPayload(), false);
         } catch (RuntimeException e) {
             // it failed for its first owner too (and was dead-lettered); the camera waits for its next keyframe
             LOG.debug("replaying access unit {} of camera {} failed: {}", frame.getSequence(), Printable.of(frame.getCameraId()),

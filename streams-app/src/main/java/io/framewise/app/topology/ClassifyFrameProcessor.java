@@ -94,7 +94,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
             if (!marks.isEmpty()) {
                 GopReplay.replay(context.appConfigs(), Thread.currentThread().getName(),
                         new TopicPartition(inputTopic, context.taskId().partition()), marks, answered::lastSequence,
-                        (frame, offset) -> intake.replay(frame));
+                        intake::replay);
             }
         }
         KeyValueStore<Long, byte[]> store = context.getStateStore(InFlightFrames.STORE);

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 import io.framewise.app.observability.Printable;
@@ -41,7 +41,7 @@ final class GopReplay {
      * @return how many access units were replayed
      */
     static int replay(Map<String, Object> appConfigs, String threadName, TopicPartition partition, Map<String, Keyframes.Mark> marks,
-                      ToLongFunction<String> lastAnswered, BiConsumer<Frame, Long> decode) {
+                      ToLongFunction<String> lastAnswered, Consumer<Frame> decode) {
         Map<String, Long> until = new HashMap<>();
         long from = Long.MAX_VALUE;
         for (Map.Entry<String, Keyframes.Mark> m : marks.entrySet()) {
@@ -80,7 +80,7 @@ final class GopReplay {
                         continue;
                     }
                     if (frame.getSequence() <= last) {
-                        decode.accept(frame, r.offset());
+                        decode.accept(frame);
                         replayed++;
                     }
                     if (frame.getSequence() >= last) {

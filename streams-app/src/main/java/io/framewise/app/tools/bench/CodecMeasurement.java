@@ -88,7 +88,7 @@ public final class CodecMeasurement {
         List<byte[]> jpeg = new ArrayList<>();
         List<VideoEncoder.Encoded> openh264 = new ArrayList<>();
         ImageEncoder jpegEncoder = new ImageEncoder(Codec.JPEG, 85);
-        long bitRate = Math.round(2_000_000.0 * width * height / (1280 * 720));
+        long bitRate = SyntheticCameras.h264BitRate(width, height);
         try (SyntheticScene scene = new SyntheticScene(width, height, 0, "bench", PICTURES);
              VideoEncoder encoder = new VideoEncoder(width, height, 25, GOP, bitRate)) {
             Mat image;

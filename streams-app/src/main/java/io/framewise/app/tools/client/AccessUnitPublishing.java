@@ -106,16 +106,11 @@ public final class AccessUnitPublishing {
                 if (!opened || !live) {
                     throw e;
                 }
-                log.printf(Locale.ROOT, "%s: cannot reopen the stream: %s; trying again in %d s (attempt %d)%n",
-                        settings.camera(), Printable.of(e.getMessage()), backoffMs / 1000, reconnections + 1);
-                log.flush();
-                Thread.sleep(backoffMs);
-                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-                reconnections++;
+                backoffMs = pause(backoffMs, "cannot reopen the stream: " + Printable.of(e.getMessage()) + "; trying again");
                 continue;
             }
             long before = published;
-            String lost;
+            String lost = null;
             try (source) {
                 check(source);
                 if (!opened) {
@@ -130,7 +125,7 @@ public final class AccessUnitPublishing {
                     log.flush();
                 }
                 opened = true;
-                lost = stream(source, publisher, progress);
+                stream(source, publisher, progress);
             } catch (IOException e) {
                 if (!live || e instanceof SourceRefused) {
                     throw e;
@@ -143,14 +138,19 @@ public final class AccessUnitPublishing {
             if (published > before) {
                 backoffMs = 1_000; // it streamed: a new drop starts the backoff again
             }
-            log.printf(Locale.ROOT, "%n%s: the stream %s; reopening in %d s (attempt %d)%n", settings.camera(),
-                    lost == null ? "ended" : "was lost (" + Printable.of(lost) + ")", backoffMs / 1000, reconnections + 1);
-            log.flush();
-            Thread.sleep(backoffMs);
-            backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-            reconnections++;
+            backoffMs = pause(backoffMs, "the stream " + (lost == null ? "ended" : "was lost (" + Printable.of(lost) + ")")
+                    + "; reopening");
         }
         return new Outcome(published, dropped, tooLarge, reconnections);
+    }
+
+    /** Says what happened and that the stream is reopened after {@code backoffMs}, waits, and returns the next wait. */
+    private long pause(long backoffMs, String what) throws InterruptedException {
+        log.printf(Locale.ROOT, "%n%s: %s in %d s (attempt %d)%n", settings.camera(), what, backoffMs / 1000, reconnections + 1);
+        log.flush();
+        Thread.sleep(backoffMs);
+        reconnections++;
+        return Math.min(MAX_BACKOFF_MS, backoffMs * 2);
     }
 
     private boolean done() {
@@ -170,8 +170,8 @@ public final class AccessUnitPublishing {
         }
     }
 
-    /** Publishes the source's access units; returns why it stopped early (null: its end, or enough published). */
-    private String stream(AccessUnitSource source, FramePublisher publisher, FramePublisher.Progress progress)
+    /** Publishes the source's access units until it ends or enough are published. */
+    private void stream(AccessUnitSource source, FramePublisher publisher, FramePublisher.Progress progress)
             throws IOException, InterruptedException {
         CameraPace pace = new CameraPace(settings.fps());
         CaptureClock clock = new CaptureClock(source::senderEpochMicros,
@@ -222,7 +222,6 @@ public final class AccessUnitPublishing {
             send(source, held, publisher.now(), publisher, progress);
         }
         publisher.countLate(pace.late());
-        return null;
     }
 
     private static Instant micros(long epochMicros) {
