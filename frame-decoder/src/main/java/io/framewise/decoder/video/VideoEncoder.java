@@ -48,7 +48,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 public final class VideoEncoder implements AutoCloseable {
     private final AVCodecContext context;
     private final AVFrame frame;
-    private final AVPacket packet = av_packet_alloc();
+    private final AVPacket packet;
     private final SwsContext converter;
     private final PointerPointer<BytePointer> srcData = new PointerPointer<>(4);
     private final IntPointer srcLinesize = new IntPointer(4);
@@ -90,6 +90,8 @@ public final class VideoEncoder implements AutoCloseable {
             throw new IllegalStateException("cannot open libopenh264: " + VideoDecoder.error(ret));
         }
         this.context = c;
+        // allocated once the encoder is open: a constructor that throws above leaves nothing behind
+        this.packet = av_packet_alloc();
         this.frame = av_frame_alloc();
         frame.format(AV_PIX_FMT_YUV420P);
         frame.width(width);
