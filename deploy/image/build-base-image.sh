@@ -3,7 +3,8 @@
 # (tar://...): no registry is needed, so the image builds on a machine that reaches only Debian's and Maven's
 # repositories. Debian bookworm with openjdk-17-jre-headless and ca-certificates, made by mmdebstrap, without docs,
 # man pages and locales, with a non-root user framewise (uid and gid 10001) who owns /var/lib/framewise
-# (Kafka Streams' state directory).
+# (Kafka Streams' state directory). Its command is bash, as Debian's own images': the container tests give it to
+# Testcontainers as its "tiny image" for the checks it runs (which would otherwise pull alpine from Docker Hub).
 #
 #   build-base-image.sh OUTPUT.tar
 #
@@ -53,7 +54,8 @@ mv "$work/layer.tar" "$work/image/$layer_sha/layer.tar"
 cat > "$work/config.json" <<JSON
 {"architecture":"amd64","os":"linux","created":"$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)",
  "config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","LANG=C.UTF-8",
-                  "JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64"],"User":"10001:10001","WorkingDir":"/home/framewise"},
+                  "JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64"],"User":"10001:10001","WorkingDir":"/home/framewise",
+            "Cmd":["/bin/bash"]},
  "rootfs":{"type":"layers","diff_ids":["sha256:$layer_sha"]},
  "history":[{"created_by":"mmdebstrap --variant=essential $suite + openjdk-17-jre-headless ca-certificates (deploy/image/build-base-image.sh)"}]}
 JSON

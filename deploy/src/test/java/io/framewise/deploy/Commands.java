@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the external programs these tests drive (podman, prometheus, node), with clear errors when one is missing. */
@@ -31,7 +32,15 @@ final class Commands {
 
     /** Runs {@code command} to its end (at most {@code timeout}) and returns its exit code and output. */
     static Result run(Duration timeout, List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return run(timeout, command, Map.of());
+    }
+
+    /** As above, with these variables added to the program's environment. */
+    static Result run(Duration timeout, List<String> command, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         StringBuilder out = new StringBuilder();
         Thread reader = new Thread(() -> {
             try {

@@ -69,7 +69,7 @@ class DashboardIT {
                 Process scraper = null;
                 try {
                     cameras.start();
-                    int apiPort = ContainerImageIT.freePort();
+                    int apiPort = TestHost.freePort();
                     scraper = startPrometheus(prometheus, server.port(), apiPort);
                     String api = "http://127.0.0.1:" + apiPort;
                     await().atMost(Duration.ofSeconds(30)).ignoreExceptions()

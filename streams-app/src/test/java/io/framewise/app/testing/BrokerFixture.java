@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * first test and stops it, deleting its files, after the last. Outside JUnit's lifecycle: {@link #start()} and
  * {@link #close()}.
  */
-public final class BrokerFixture implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class BrokerFixture implements KafkaCluster, BeforeAllCallback, AfterAllCallback, AutoCloseable {
     private Path root;
     private EmbeddedKafkaBroker broker;
     private Path model;
@@ -30,7 +30,7 @@ public final class BrokerFixture implements BeforeAllCallback, AfterAllCallback,
      * transaction is aborted soon after its 10 s timeout; the product's defaults would make failover tests slow
      * without testing anything more.
      */
-    static final Map<String, String> FAST_GROUPS = Map.of(
+    public static final Map<String, String> FAST_GROUPS = Map.of(
             "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000",
             "group.min.session.timeout.ms", "1000",
             "group.consumer.min.session.timeout.ms", "1000",
@@ -92,7 +92,12 @@ public final class BrokerFixture implements BeforeAllCallback, AfterAllCallback,
         return dir;
     }
 
-    /** Settings of a framewise instance on this broker, with its own topics and application id. */
+    @Override
+    public String bootstrapServers() {
+        return broker().bootstrapServers();
+    }
+
+    @Override
     public Map<String, Object> settings(String name) {
         Map<String, Object> s = new HashMap<>();
         s.put("bootstrap.servers", broker().bootstrapServers());
@@ -105,6 +110,7 @@ public final class BrokerFixture implements BeforeAllCallback, AfterAllCallback,
         return s;
     }
 
+    @Override
     public Map<String, Object> client() {
         return new HashMap<>(Map.of("bootstrap.servers", broker().bootstrapServers()));
     }

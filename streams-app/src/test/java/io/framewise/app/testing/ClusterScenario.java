@@ -44,11 +44,14 @@ public final class ClusterScenario {
     private ClusterScenario() {
     }
 
-    /** Arguments of {@code framewise run} for one instance of the application {@code app}. */
-    public static String[] runArgs(BrokerFixture fixture, String app, Path model, String guarantee, String protocol) {
+    /**
+     * The settings of an instance of {@code app} in these scenarios, but for the bootstrap servers and the state
+     * directory, which are the instance's own.
+     */
+    public static Map<String, Object> instanceSettings(KafkaCluster fixture, String app, String guarantee, String protocol) {
         Map<String, Object> s = fixture.settings(app);
-        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", fixture.broker().bootstrapServers(),
-                "--model", model.toString()));
+        s.remove("bootstrap.servers");
+        s.remove("state.dir");
         s.put("processing.guarantee", guarantee);
         s.put("group.protocol", protocol);
         s.put("num.stream.threads", "2");
@@ -64,8 +67,15 @@ public final class ClusterScenario {
         s.put("framewise.pipeline.depth", "64");
         s.put("framewise.inference.max.batch.size", "128");
         s.put("framewise.inference.max.wait.ms", "2000");
-        s.remove("bootstrap.servers");
-        s.put("state.dir", s.get("state.dir") + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        return s;
+    }
+
+    /** Arguments of {@code framewise run} for one instance of the application {@code app}. */
+    public static String[] runArgs(BrokerFixture fixture, String app, Path model, String guarantee, String protocol) {
+        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", fixture.broker().bootstrapServers(),
+                "--model", model.toString()));
+        Map<String, Object> s = instanceSettings(fixture, app, guarantee, protocol);
+        s.put("state.dir", fixture.settings(app).get("state.dir") + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         s.forEach((k, v) -> {
             args.add("--set");
             args.add(k + "=" + v);
@@ -77,7 +87,7 @@ public final class ClusterScenario {
     public record Step(double atSeconds, ThrowingRunnable action) {
     }
 
-    public static Accounting run(BrokerFixture fixture, String app, int frames, double seconds, double disturbAfter,
+    public static Accounting run(KafkaCluster fixture, String app, int frames, double seconds, double disturbAfter,
                                  ThrowingRunnable disturb, boolean readCommitted, Duration drain) throws Exception {
         return run(fixture, app, frames, seconds, List.of(new Step(disturbAfter, disturb)), readCommitted, drain);
     }
@@ -88,7 +98,7 @@ public final class ClusterScenario {
      * buffers and retries while the broker is away). Returns when everything published is accounted for (or the
      * wait runs out). The takeover is measured from the start of the last step.
      */
-    public static Accounting run(BrokerFixture fixture, String app, int frames, double seconds, List<Step> steps,
+    public static Accounting run(KafkaCluster fixture, String app, int frames, double seconds, List<Step> steps,
                                  boolean readCommitted, Duration drain) throws Exception {
         return run(fixture, app, frames, seconds, steps, readCommitted, drain, null);
     }
@@ -114,7 +124,7 @@ public final class ClusterScenario {
     }
 
     /** As above, the cameras sending {@code footage} (H.264) instead of one JPEG when it is not null. */
-    public static Accounting run(BrokerFixture fixture, String app, int frames, double seconds, List<Step> steps,
+    public static Accounting run(KafkaCluster fixture, String app, int frames, double seconds, List<Step> steps,
                                  boolean readCommitted, Duration drain, Footage footage) throws Exception {
         Map<String, Object> settings = fixture.settings(app);
         String input = (String) settings.get("framewise.input.topic");
@@ -168,7 +178,7 @@ public final class ClusterScenario {
      * Reads every outcome until each published frame has one and 3 s have passed without a new one (late duplicates
      * would have shown up by then), or the drain time runs out.
      */
-    private static Accounting collect(BrokerFixture fixture, String app, FrameLedger ledger, boolean readCommitted,
+    private static Accounting collect(KafkaCluster fixture, String app, FrameLedger ledger, boolean readCommitted,
                                       Duration drain, Instant disturbedAt) throws InterruptedException {
         Map<String, Object> settings = fixture.settings(app);
         List<Classification> events = new ArrayList<>();
@@ -211,9 +221,9 @@ public final class ClusterScenario {
      * members, or, under the classic protocol, of the consumer group's members with partitions (from their client
      * ids, {@code <application.id>-<process id>-StreamThread-N-consumer}).
      */
-    public static List<String> activeMembers(BrokerFixture fixture, String app) {
+    public static List<String> activeMembers(KafkaCluster fixture, String app) {
         String group = (String) fixture.settings(app).get("application.id");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.broker().bootstrapServers()))) {
+        try (Admin admin = Admin.create(fixture.client())) {
             var streams = admin.describeStreamsGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
             if (!streams.members().isEmpty()) {
                 // (StreamsGroupDescription.toString() throws when authorized operations were not requested)
@@ -225,7 +235,7 @@ public final class ClusterScenario {
         } catch (Exception notAStreamsGroup) {
             FramewiseProcess.DIAGNOSTIC.set(notAStreamsGroup.toString());
         }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.broker().bootstrapServers()))) {
+        try (Admin admin = Admin.create(fixture.client())) {
             var consumers = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
             return consumers.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty())
                     .map(MemberDescription::clientId)
