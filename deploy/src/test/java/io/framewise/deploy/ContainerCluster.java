@@ -3,7 +3,6 @@ package io.framewise.deploy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,23 +72,6 @@ final class ContainerCluster implements KafkaCluster {
     @Override
     public String bootstrapServers() {
         return kafka.getBootstrapServers();
-    }
-
-    @Override
-    public Map<String, Object> settings(String name) {
-        Map<String, Object> s = new HashMap<>();
-        s.put("bootstrap.servers", bootstrapServers());
-        s.put("application.id", "it-" + name);
-        s.put("framewise.input.topic", name + "-frames");
-        s.put("framewise.output.topic", name + "-events");
-        s.put("framewise.dead.letter.topic", name + "-dlq");
-        s.put("framewise.topics.partitions", "3");
-        return s;
-    }
-
-    @Override
-    public Map<String, Object> client() {
-        return new HashMap<>(Map.of("bootstrap.servers", bootstrapServers()));
     }
 
     /**

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Map;
 
 import io.framewise.app.tools.broker.EmbeddedKafkaBroker;
@@ -97,22 +96,12 @@ public final class BrokerFixture implements KafkaCluster, BeforeAllCallback, Aft
         return broker().bootstrapServers();
     }
 
+    /** As {@link KafkaCluster#settings}, with a state directory under this fixture's. */
     @Override
     public Map<String, Object> settings(String name) {
-        Map<String, Object> s = new HashMap<>();
-        s.put("bootstrap.servers", broker().bootstrapServers());
-        s.put("application.id", "it-" + name);
+        Map<String, Object> s = KafkaCluster.super.settings(name);
         s.put("state.dir", root().resolve("streams-" + name).toString());
-        s.put("framewise.input.topic", name + "-frames");
-        s.put("framewise.output.topic", name + "-events");
-        s.put("framewise.dead.letter.topic", name + "-dlq");
-        s.put("framewise.topics.partitions", "3");
         return s;
-    }
-
-    @Override
-    public Map<String, Object> client() {
-        return new HashMap<>(Map.of("bootstrap.servers", broker().bootstrapServers()));
     }
 
     @Override

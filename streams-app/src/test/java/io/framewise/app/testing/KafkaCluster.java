@@ -1,5 +1,6 @@
 package io.framewise.app.testing;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -11,8 +12,19 @@ public interface KafkaCluster {
     String bootstrapServers();
 
     /** Settings of a framewise instance on this cluster, with its own topics and application id. */
-    Map<String, Object> settings(String name);
+    default Map<String, Object> settings(String name) {
+        Map<String, Object> s = new HashMap<>();
+        s.put("bootstrap.servers", bootstrapServers());
+        s.put("application.id", "it-" + name);
+        s.put("framewise.input.topic", name + "-frames");
+        s.put("framewise.output.topic", name + "-events");
+        s.put("framewise.dead.letter.topic", name + "-dlq");
+        s.put("framewise.topics.partitions", "3");
+        return s;
+    }
 
     /** Settings of a client of this cluster (a publisher, a consumer, an admin client). */
-    Map<String, Object> client();
+    default Map<String, Object> client() {
+        return new HashMap<>(Map.of("bootstrap.servers", bootstrapServers()));
+    }
 }
