@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "soak", mixinStandardHelpOptions = true, header = "Push many frames through and check memory stays flat.",
         description = "Pushes --frames frames through the pipeline, every one classified, while sampling RSS and heap; "
-                + "fails if RSS grows more than --max-rss-growth percent after warm-up, or a frame is not accounted for.")
+                + "fails if the RSS outside the Java heap grows more than --max-rss-growth percent after warm-up, or a frame "
+                + "is not accounted for.")
 final class BenchSoakCommand implements Callable<Integer> {
     @Mixin
     Output output;
@@ -28,7 +29,8 @@ final class BenchSoakCommand implements Callable<Integer> {
     double rate;
 
     @Option(names = "--max-rss-growth", defaultValue = "5",
-            description = "RSS growth after warm-up, in percent, above which the soak fails (default ${DEFAULT-VALUE}).")
+            description = "Growth of the RSS outside the Java heap after warm-up, in percent, above which the soak fails "
+                    + "(default ${DEFAULT-VALUE}).")
     double maxRssGrowth;
 
     @Mixin

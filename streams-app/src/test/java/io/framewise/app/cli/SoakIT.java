@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A short soak in CI: 900 frames of 640x480 through the whole pipeline, RSS sampled. One leaked Mat per frame would
- * add about 0.9 MB per frame (one leaked input tensor 0.6 MB): some 600 MB over the 700 frames after warm-up, far
- * above the 15% allowed here on a process of about 1 GB. The 100,000-frame soak with its 5% limit is
+ * add about 0.9 MB per frame (one leaked input tensor 0.6 MB) outside the Java heap: some 400 MB over the 450 frames
+ * after warm-up, far above the 15% allowed here of the 0.6 GB outside the heap (the test JVM's heap, which grows to
+ * its working size as the collector sees fit, is left out). The 100,000-frame soak with its 5% limit is
  * {@code framewise bench soak}.
  */
 class SoakIT {
@@ -32,7 +33,7 @@ class SoakIT {
         System.out.println(run.out());
         assertThat(r.get("complete").asBoolean()).as(run.out()).isTrue();
         assertThat(r.get("frames").asLong()).isEqualTo(900);
-        assertThat(r.get("rssGrowthPercent").asDouble()).as(run.out()).isLessThan(15);
+        assertThat(r.get("outsideHeapGrowthPercent").asDouble()).as(run.out()).isLessThan(15);
         assertThat(r.get("samples").size()).isGreaterThan(2);
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     }

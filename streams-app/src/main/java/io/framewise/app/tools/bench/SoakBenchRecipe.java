@@ -20,7 +20,7 @@ public final class SoakBenchRecipe {
 
     /**
      * @param fps            total frames/s offered; 0 as fast as the pipeline answers
-     * @param maxGrowthPercent RSS growth after warm-up above which the soak fails
+     * @param maxGrowthPercent growth of the resident memory outside the Java heap after warm-up above which the soak fails
      * @throws SoakVerdict.Unmeasurable where the process's RSS cannot be read
      */
     public static BenchReport run(PipelineSetup setup, long frames, double fps, double maxGrowthPercent, PrintWriter log)
@@ -51,16 +51,16 @@ public final class SoakBenchRecipe {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "soak: %d frames (%s), %d dead letters, %s%n", result.published(),
                 result.byStatus(), result.deadLettered(), result.accounting()));
-        text.append("  seconds    frames    RSS MB   heap MB\n");
+        text.append("  seconds    frames    RSS MB   heap MB  (committed)  outside heap MB\n");
         int step = Math.max(1, samples.size() / 12);
         for (int i = 0; i < samples.size(); i += step) {
             text.append(row(samples.get(i), ""));
         }
         text.append(row(end, "  (last periodic sample)"));
         text.append(row(collectedEnd, "  (after a GC, for the live heap; not compared)"));
-        text.append(String.format(Locale.ROOT, "  RSS after warm-up (%d frames): %.1f MB; at the end: %.1f MB; growth %.2f%% "
-                + "(limit %.1f%%): %s%n", warm.frames(), warm.rssBytes() / 1e6, end.rssBytes() / 1e6, verdict.growthPercent(),
-                maxGrowthPercent, verdict.flat() ? "FLAT" : "GROWING"));
+        text.append(String.format(Locale.ROOT, "  resident memory outside the Java heap after warm-up (%d frames): %.1f MB; "
+                + "at the end: %.1f MB; growth %.2f%% (limit %.1f%%): %s%n", warm.frames(), warm.outsideHeapBytes() / 1e6,
+                end.outsideHeapBytes() / 1e6, verdict.growthPercent(), maxGrowthPercent, verdict.flat() ? "FLAT" : "GROWING"));
 
         ObjectNode json = Machine.report("soak");
         setup.describe(json, seconds);
@@ -69,14 +69,16 @@ public final class SoakBenchRecipe {
         json.put("warmupFrames", warm.frames());
         json.put("rssAfterWarmupBytes", warm.rssBytes());
         json.put("rssAtEndBytes", end.rssBytes());
-        json.put("rssGrowthPercent", verdict.growthPercent());
+        json.put("outsideHeapAfterWarmupBytes", warm.outsideHeapBytes());
+        json.put("outsideHeapAtEndBytes", end.outsideHeapBytes());
+        json.put("outsideHeapGrowthPercent", verdict.growthPercent());
         json.put("flat", verdict.flat());
         json.putPOJO("samples", samples);
         return new BenchReport.Finished(text.toString(), json, verdict.flat() && result.complete());
     }
 
     private static String row(MemorySampler.Sample x, String note) {
-        return String.format(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f%s%n", x.atSeconds(), x.frames(), x.rssBytes() / 1e6,
-                x.heapBytes() / 1e6, note);
+        return String.format(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f %12.1f %16.1f%s%n", x.atSeconds(), x.frames(),
+                x.rssBytes() / 1e6, x.heapBytes() / 1e6, x.heapCommittedBytes() / 1e6, x.outsideHeapBytes() / 1e6, note);
     }
 }

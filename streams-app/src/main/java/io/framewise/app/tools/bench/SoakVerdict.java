@@ -3,13 +3,14 @@ package io.framewise.app.tools.bench;
 import java.util.List;
 
 /**
- * Whether a soak's memory stayed flat: the periodic RSS samples (taken without forcing a GC) after warm-up compared
- * with the last periodic one, like with like; a sample taken right after a GC is never compared with one taken
- * without. Refuses to judge when RSS could not be read.
+ * Whether a soak's memory stayed flat: the resident memory outside the Java heap ({@link
+ * MemorySampler.Sample#outsideHeapBytes()}, where leaked tensors and Mats show) of the periodic samples (taken without
+ * forcing a GC) after warm-up compared with the last periodic one, like with like; a sample taken right after a GC is
+ * never compared with one taken without. Refuses to judge when RSS could not be read.
  *
  * @param warm     the first periodic sample at or after the warm-up frame count
  * @param end      the last periodic sample
- * @param growthPercent RSS growth from {@code warm} to {@code end}
+ * @param growthPercent growth of the resident memory outside the heap from {@code warm} to {@code end}
  */
 public record SoakVerdict(MemorySampler.Sample warm, MemorySampler.Sample end, double growthPercent, boolean flat) {
 
@@ -30,7 +31,7 @@ public record SoakVerdict(MemorySampler.Sample warm, MemorySampler.Sample end, d
         }
         MemorySampler.Sample warm = periodic.stream().filter(x -> x.frames() >= warmFrames).findFirst().orElse(periodic.get(0));
         MemorySampler.Sample end = periodic.get(periodic.size() - 1);
-        double growth = 100.0 * (end.rssBytes() - warm.rssBytes()) / warm.rssBytes();
+        double growth = 100.0 * (end.outsideHeapBytes() - warm.outsideHeapBytes()) / warm.outsideHeapBytes();
         return new SoakVerdict(warm, end, growth, growth < maxGrowthPercent);
     }
 }

@@ -10,19 +10,31 @@ import org.junit.jupiter.api.Test;
 
 class SoakVerdictTest {
     private static MemorySampler.Sample periodic(long frames, long rssMb) {
-        return new MemorySampler.Sample(frames / 10.0, rssMb << 20, 100 << 20, frames, false);
+        return new MemorySampler.Sample(frames / 10.0, rssMb << 20, 100 << 20, 200 << 20, frames, false);
     }
 
     @Test
     void growthIsJudgedBetweenPeriodicSamplesAfterWarmUpNotAgainstTheSampleTakenAfterAGc() {
         List<MemorySampler.Sample> samples = List.of(periodic(0, 500), periodic(1000, 900), periodic(3000, 1000),
-                periodic(9000, 1100), new MemorySampler.Sample(901, 800L << 20, 50 << 20, 9000, true));
+                periodic(9000, 1100), new MemorySampler.Sample(901, 800L << 20, 50 << 20, 200 << 20, 9000, true));
         SoakVerdict v = SoakVerdict.of(samples, 2000, 5);
         assertThat(v.warm().frames()).isEqualTo(3000);
         assertThat(v.end().frames()).isEqualTo(9000);
         assertThat(v.end().collected()).as("the sample after the final GC is not compared").isFalse();
-        assertThat(v.growthPercent()).isCloseTo(10.0, Offset.offset(1e-9));
+        // outside the heap (200 MB committed): 800 MB after warm-up, 900 MB at the end
+        assertThat(v.growthPercent()).isCloseTo(12.5, Offset.offset(1e-9));
         assertThat(v.flat()).isFalse();
+    }
+
+    @Test
+    void theHeapGrowingToItsWorkingSizeIsNoLeak() {
+        // the collector commits 600 MB more heap after warm-up; the memory outside the heap stays at 800 MB
+        List<MemorySampler.Sample> samples = List.of(
+                new MemorySampler.Sample(1, 1000L << 20, 150 << 20, 200 << 20, 3000, false),
+                new MemorySampler.Sample(9, 1600L << 20, 700 << 20, 800 << 20, 9000, false));
+        SoakVerdict v = SoakVerdict.of(samples, 2000, 5);
+        assertThat(v.growthPercent()).isCloseTo(0.0, Offset.offset(1e-9));
+        assertThat(v.flat()).isTrue();
     }
 
     @Test
