@@ -143,6 +143,8 @@ class ComposeQuickstartIT {
             assertThat(logs).contains("framewise run: stopped cleanly");
         } finally {
             Commands.run(Duration.ofMinutes(2), with(composeCommand, "down"), env);
+            // podman-compose 1.0.3's down leaves the network it made behind
+            Commands.run(Duration.ofSeconds(30), List.of(podman, "network", "rm", "-f", project + "_default"), env);
         }
     }
 
