@@ -37,7 +37,10 @@ public final class ContainerEngine {
     /** The engine's client; fails with {@link #FIX} when there is none. */
     public static DockerClient client() {
         if (!DockerClientFactory.instance().isDockerAvailable()) {
-            throw new IllegalStateException(FIX);
+            throw new IllegalStateException(PodmanApiStrategy.podmanInstalled()
+                    ? "no container engine answers: podman is installed, but its Docker API (podman system service) "
+                            + "did not answer; Testcontainers' error above says why"
+                    : FIX);
         }
         return DockerClientFactory.instance().client();
     }

@@ -20,6 +20,10 @@ public final class PodmanApiStrategy extends DockerClientProviderStrategy {
 
     @Override
     protected boolean isApplicable() {
+        return podmanInstalled();
+    }
+
+    static boolean podmanInstalled() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             if (Files.isExecutable(Path.of(dir, "podman"))) {
                 return true;
