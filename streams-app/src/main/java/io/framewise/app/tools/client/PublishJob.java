@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 import io.framewise.decoder.ImageEncoder;
@@ -134,40 +135,66 @@ public record PublishJob(String camera, String source, boolean passthrough, doub
         return sequence - startSequence;
     }
 
-    /** One progress line, rewritten at most twice a second. */
-    private static final class ProgressLine implements FramePublisher.Progress {
+    /**
+     * Progress: on a terminal one line, rewritten at most twice a second; otherwise (a container's log, a file, a
+     * pipe) a line of its own every {@link #LOG_INTERVAL_NANOS}, since a carriage return there only runs the updates
+     * together.
+     */
+    static final class ProgressLine implements FramePublisher.Progress {
+        static final long TERMINAL_INTERVAL_NANOS = 500_000_000L;
+        static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+
         private final String camera;
         private final PrintWriter log;
-        private final long start = System.nanoTime();
+        private final boolean terminal;
+        private final LongSupplier nanoTime;
+        private final long start;
         private long frames;
         private long bytes;
         private long lastPrint;
 
         ProgressLine(String camera, PrintWriter log) {
+            this(camera, log, System.console() != null, System::nanoTime);
+        }
+
+        ProgressLine(String camera, PrintWriter log, boolean terminal, LongSupplier nanoTime) {
             this.camera = camera;
             this.log = log;
+            this.terminal = terminal;
+            this.nanoTime = nanoTime;
+            this.start = nanoTime.getAsLong();
+            this.lastPrint = start - LOG_INTERVAL_NANOS; // the first frame is shown at once
         }
 
         @Override
         public synchronized void framePublished(String cameraId, long sequence, int size) {
             frames++;
             bytes += size;
-            long now = System.nanoTime();
-            if (now - lastPrint > 500_000_000L) {
+            long now = nanoTime.getAsLong();
+            if (now - lastPrint >= (terminal ? TERMINAL_INTERVAL_NANOS : LOG_INTERVAL_NANOS)) {
                 lastPrint = now;
                 print();
             }
         }
 
         private void print() {
-            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-            log.printf(Locale.ROOT, "\r%s: %d frames, %.1f fps, %.1f MB", camera, frames, frames / seconds, bytes / 1e6);
+            double seconds = (nanoTime.getAsLong() - start) / 1e9;
+            // a rate over less than a second (the first frame's line) would say nothing true
+            String rate = seconds < 1 ? "" : String.format(Locale.ROOT, ", %.1f fps", frames / seconds);
+            String line = String.format(Locale.ROOT, "%s: %d frames%s, %.1f MB", camera, frames, rate, bytes / 1e6);
+            if (terminal) {
+                log.print("\r" + line);
+            } else {
+                log.println(line);
+            }
             log.flush();
         }
 
         synchronized void finish() {
             print();
-            log.println();
+            if (terminal) {
+                log.println();
+            }
         }
     }
 }
