@@ -64,7 +64,7 @@ public final class FramewiseApplication implements AutoCloseable {
     /** As below, with meters and health of its own (tests and tools that do not serve them). */
     public static FramewiseApplication start(FramewiseConfig config, ServedModels models, Clock clock,
                                              Duration startTimeout) throws Topics.BrokerUnavailableException {
-        Observability own = new Observability(config.applicationId());
+        Observability own = new Observability(config);
         try {
             FramewiseApplication app = start(config, models, clock, startTimeout, own);
             app.ownsObservability = true;

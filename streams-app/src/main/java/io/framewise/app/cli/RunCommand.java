@@ -48,7 +48,7 @@ final class RunCommand implements Callable<Integer> {
             throw new CliException("no model given", "pass --model DIR (see 'framewise demo' for one made on first use)");
         }
         // Served from the start: a kubelet probes liveness while the model loads and warms up (ready comes later).
-        try (Observability observability = new Observability(config.applicationId());
+        try (Observability observability = new Observability(config);
              OperationsServer server = startServer(config, observability)) {
             return run(config, observability, stop);
         }

@@ -67,6 +67,18 @@ public final class FramewiseConfig extends AbstractConfig {
     private static final String VIDEO_DECODER_IDLE_MS_DOC = "A camera's H.264/H.265 decoder (2-9 MB of native memory) "
             + "is freed after this long without an access unit of the camera; its next access units then wait for a keyframe.";
 
+    public static final String METRICS_CAMERAS_MAX_CONFIG = "framewise.metrics.cameras.max";
+    public static final int DEFAULT_METRICS_CAMERAS_MAX = 100;
+    private static final String METRICS_CAMERAS_MAX_DOC = "At most this many cameras have series of their own in "
+            + "/metrics (framewise_camera_*: events by status, dead letters, last-seen age), the first ones seen, each "
+            + "until it has been idle for framewise.metrics.camera.idle.ms; the outcomes of cameras beyond them count "
+            + "under camera=\"_other\". An instance exposes at most (this + 1) x 5 such series, whatever publishers send.";
+
+    public static final String METRICS_CAMERA_IDLE_MS_CONFIG = "framewise.metrics.camera.idle.ms";
+    public static final long DEFAULT_METRICS_CAMERA_IDLE_MS = 600_000L;
+    private static final String METRICS_CAMERA_IDLE_MS_DOC = "A camera's series are removed from /metrics after this long "
+            + "without an outcome of it on this instance, making room for another camera.";
+
     public static final String VIDEO_MAX_DECODERS_CONFIG = "framewise.video.max.decoders";
     private static final String VIDEO_MAX_DECODERS_DOC = "At most this many H.264/H.265 cameras of one task (one partition of "
             + "the frames topic) keep a decoder (2-9 MB of native memory each); beyond it the least recently seen camera's "
@@ -182,6 +194,10 @@ public final class FramewiseConfig extends AbstractConfig {
             .define(TOP_K_CONFIG, Type.INT, 5, Range.between(1, 100), Importance.MEDIUM, TOP_K_DOC)
             .define(DECODE_MAX_PIXELS_CONFIG, Type.LONG, 40_000_000L, Range.between(1, 1L << 31), Importance.MEDIUM,
                     DECODE_MAX_PIXELS_DOC)
+            .define(METRICS_CAMERAS_MAX_CONFIG, Type.INT, DEFAULT_METRICS_CAMERAS_MAX, Range.between(0, 10_000),
+                    Importance.LOW, METRICS_CAMERAS_MAX_DOC)
+            .define(METRICS_CAMERA_IDLE_MS_CONFIG, Type.LONG, DEFAULT_METRICS_CAMERA_IDLE_MS,
+                    Range.between(1_000, 7L * 24 * 3600 * 1000), Importance.LOW, METRICS_CAMERA_IDLE_MS_DOC)
             .define(VIDEO_MAX_DECODERS_CONFIG, Type.INT, 128, Range.between(1, 4_096), Importance.LOW,
                     VIDEO_MAX_DECODERS_DOC)
             .define(VIDEO_RESUME_CONFIG, Type.STRING, "keyframe", CaseInsensitiveValidString.in("keyframe", "replay"),
@@ -358,6 +374,14 @@ public final class FramewiseConfig extends AbstractConfig {
 
     public long maxPixels() {
         return getLong(DECODE_MAX_PIXELS_CONFIG);
+    }
+
+    public int metricsCamerasMax() {
+        return getInt(METRICS_CAMERAS_MAX_CONFIG);
+    }
+
+    public long metricsCameraIdleMs() {
+        return getLong(METRICS_CAMERA_IDLE_MS_CONFIG);
     }
 
     public int videoMaxDecoders() {

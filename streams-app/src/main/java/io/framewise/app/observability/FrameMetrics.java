@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
+import io.framewise.app.config.FramewiseConfig;
 import io.framewise.inference.serving.ModelTag;
 import io.framewise.schema.Status;
 import io.micrometer.core.instrument.Counter;
@@ -27,7 +28,8 @@ import io.micrometer.core.instrument.Timer;
  *   <li>{@code framewise_stage_latency_seconds{stage}}: a histogram per stage (queueing, decode, preprocess,
  *       batch_wait, inference, total), so that percentiles aggregate across instances with
  *       {@code histogram_quantile(0.99, sum by (le) (rate(..._bucket[5m])))};</li>
- *   <li>{@code framewise_batch_size{model,precision}}: a histogram of the batch each classified frame ran in.</li>
+ *   <li>{@code framewise_batch_size{model,precision}}: a histogram of the batch each classified frame ran in;</li>
+ *   <li>{@code framewise_camera_*{camera}}: each camera's events and dead letters, bounded ({@link CameraMeters}).</li>
  * </ul>
  * Meters are shared by every stream thread and task of the instance (a registry returns the existing meter for the
  * same name and tags), so counters are per instance.
@@ -48,6 +50,7 @@ public final class FrameMetrics {
     private final MeterRegistry registry;
     private final Counter deadLetters;
     private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
+    private final CameraMeters cameras;
     /** Each model's meters, found by its tag (a small value: observability needs nothing else of the model). */
     private final Map<ModelTag, ModelMeters> models = new ConcurrentHashMap<>();
 
@@ -76,8 +79,14 @@ public final class FrameMetrics {
         }
     }
 
+    /** With the default bound of per-camera series ({@link CameraMeters}). */
     public FrameMetrics(MeterRegistry registry) {
+        this(registry, FramewiseConfig.DEFAULT_METRICS_CAMERAS_MAX, FramewiseConfig.DEFAULT_METRICS_CAMERA_IDLE_MS);
+    }
+
+    public FrameMetrics(MeterRegistry registry, int maxCameras, long cameraIdleMs) {
         this.registry = registry;
+        this.cameras = new CameraMeters(registry, maxCameras, cameraIdleMs * 1_000_000L, System::nanoTime);
         this.deadLetters = Counter.builder("framewise.dead.letters")
                 .description("Frames dead-lettered after they were admitted (failed in flight)").register(registry);
         for (Stage stage : Stage.values()) {
@@ -99,9 +108,10 @@ public final class FrameMetrics {
         meters(model);
     }
 
-    /** An event was written with {@code status}, for a frame served by {@code model}. */
-    public void event(Status status, ModelTag model) {
+    /** An event was written with {@code status}, for a frame of {@code camera} served by {@code model}. */
+    public void event(String camera, Status status, ModelTag model) {
         meters(model).events.get(status).increment();
+        cameras.event(camera, status);
     }
 
     /** A frame was classified, in a batch of {@code batch}, within its budget or not. */
@@ -120,7 +130,8 @@ public final class FrameMetrics {
     }
 
     /** A frame failed once in flight and was dead-lettered (its reason is in the dead letter's headers). */
-    public void deadLetter() {
+    public void deadLetter(String camera) {
+        cameras.deadLetter(camera);
         deadLetters.increment();
     }
 }

@@ -1,5 +1,6 @@
 package io.framewise.app.observability;
 
+import io.framewise.app.config.FramewiseConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -22,7 +23,17 @@ public final class Observability implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final FrameMetrics frames;
 
+    /** With the default bound of per-camera series. */
     public Observability(String applicationId) {
+        this(applicationId, FramewiseConfig.DEFAULT_METRICS_CAMERAS_MAX, FramewiseConfig.DEFAULT_METRICS_CAMERA_IDLE_MS);
+    }
+
+    /** The instance's meters, as {@code config} sets them. */
+    public Observability(FramewiseConfig config) {
+        this(config.applicationId(), config.metricsCamerasMax(), config.metricsCameraIdleMs());
+    }
+
+    private Observability(String applicationId, int maxCameras, long cameraIdleMs) {
         registry.config().commonTags("application", applicationId);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -34,7 +45,7 @@ public final class Observability implements AutoCloseable {
         new NativeMemoryMetrics().bindTo(registry);
         Gauge.builder("framewise.ready", health, h -> h.ready() ? 1 : 0)
                 .description("1 when the instance is ready (RUNNING, warmed up), else 0").register(registry);
-        frames = new FrameMetrics(registry);
+        frames = new FrameMetrics(registry, maxCameras, cameraIdleMs);
     }
 
     public PrometheusMeterRegistry registry() {

@@ -78,7 +78,7 @@ public final class EventAssembler {
 
     private Classification finish(Classification.Builder event, Intake intake, Status status, double totalMs, ModelTag tag) {
         event.setClassifiedTimestamp(intake.start().plusNanos((long) ((totalMs - intake.queueingMs()) * 1e6)));
-        metrics.event(status, tag);
+        metrics.event(intake.frame().getCameraId(), status, tag);
         metrics.stage(FrameMetrics.Stage.QUEUEING, intake.queueingMs());
         metrics.stage(FrameMetrics.Stage.TOTAL, totalMs);
         return event.build();

@@ -176,7 +176,7 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
      */
     private void deadLetter(long offset, String key, long timestamp, Frame frame, Headers frameHeaders, RuntimeException e) {
         DeadLetterLog.shared().deadLettered(frame.getCameraId(), inputTopic, context.taskId().partition(), offset, e);
-        metrics.deadLetter();
+        metrics.deadLetter(frame.getCameraId());
         Headers headers = DeadLetters.headers(frameHeaders, e, inputTopic, context.taskId().partition(), offset);
         byte[] value = FramewiseSerdes.frame().encode(frame);
         // a frame just under the input's limit plus the reason's headers would not fit: Kafka refused the dead letter

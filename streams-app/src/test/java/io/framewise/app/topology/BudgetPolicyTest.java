@@ -199,6 +199,12 @@ class BudgetPolicyTest {
             // a model's other meters exist at zero as soon as it is seen
             assertThat(sample(scrape, "framewise_deadline_misses_total", model)).isZero();
             assertThat(sample(scrape, "framewise_events_total", "status=\"skipped_sampled\"", model)).isZero();
+            // and per camera, each of its statuses from its first frame on
+            assertThat(sample(scrape, "framewise_camera_events_total", "camera=\"cam\"", "status=\"ok\"")).isEqualTo(1.0);
+            assertThat(sample(scrape, "framewise_camera_events_total", "camera=\"cam\"", "status=\"skipped_late\"")).isEqualTo(1.0);
+            assertThat(sample(scrape, "framewise_camera_events_total", "camera=\"cam\"", "status=\"skipped_sampled\"")).isZero();
+            assertThat(sample(scrape, "framewise_camera_dead_letters_total", "camera=\"cam\"")).isZero();
+            assertThat(sample(scrape, "framewise_camera_last_seen_age_seconds", "camera=\"cam\"")).isBetween(0.0, 60.0);
         }
     }
 
