@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the external programs these tests drive (podman, prometheus, node), with clear errors when one is missing. */
@@ -18,16 +19,21 @@ final class Commands {
     record Result(int exitCode, String output) {
     }
 
-    /** The program's path; fails the test, saying how to install it, when it is not on this machine. */
-    static String require(String program, String debianPackage) {
+    /** The program's path on PATH, if it is there. */
+    static Optional<String> find(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             Path p = Path.of(dir, program);
             if (Files.isExecutable(p)) {
-                return p.toString();
+                return Optional.of(p.toString());
             }
         }
-        throw new IllegalStateException(program + " is not installed; this test needs it. Fix: apt-get install "
-                + debianPackage + " (.ci/run installs it)");
+        return Optional.empty();
+    }
+
+    /** The program's path; fails the test, saying how to install it, when it is not on this machine. */
+    static String require(String program, String debianPackage) {
+        return find(program).orElseThrow(() -> new IllegalStateException(program + " is not installed; this test needs it. "
+                + "Fix: apt-get install " + debianPackage + " (.ci/run installs it)"));
     }
 
     /** Runs {@code command} to its end (at most {@code timeout}) and returns its exit code and output. */

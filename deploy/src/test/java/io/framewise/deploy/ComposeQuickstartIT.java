@@ -56,8 +56,8 @@ class ComposeQuickstartIT {
         String compose = Commands.require("podman-compose", "podman-compose");
         long begin = System.nanoTime();
         PodmanImages images = new PodmanImages(podman);
-        images.ensure(Path.of(System.getProperty("framewise.image.tar", "target/framewise-image.tar")));
-        images.ensure(Path.of(System.getProperty("framewise.kafka.image.tar", "kafka-image/target/kafka-image.tar")));
+        images.ensure(Images.framewiseTar());
+        images.ensure(Images.kafkaTar());
         double imagesSeconds = (System.nanoTime() - begin) / 1e9;
 
         Path model = temp.resolve("model");
@@ -115,7 +115,7 @@ class ComposeQuickstartIT {
                     List<Outcome> outcomes = reader.poll(Duration.ofMillis(ledger.complete() ? 2000 : 200));
                     quiet = ledger.complete() && outcomes.isEmpty();
                     for (Outcome o : outcomes) {
-                        if (o.isEvent() || isFrame(o.deadLetter().value())) {
+                        if (o.isEvent() || frameOrNull(o.deadLetter().value()) != null) {
                             ledger.outcome(o);
                         } else {
                             deadLetters.add(o.deadLetter());
@@ -154,12 +154,12 @@ class ComposeQuickstartIT {
         return all;
     }
 
-    private static boolean isFrame(byte[] value) {
+    /** The frame in {@code value}, or null where it is none (the test's own garbage). */
+    private static Frame frameOrNull(byte[] value) {
         try {
-            FramewiseSerdes.frame().decode(value);
-            return true;
+            return FramewiseSerdes.frame().decode(value);
         } catch (RuntimeException notAFrame) {
-            return false;
+            return null;
         }
     }
 
@@ -178,8 +178,9 @@ class ComposeQuickstartIT {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (isFrame(r.value())) { // else the test's own garbage, accounted for by its dead letters
-                        frames.add(FramewiseSerdes.frame().decode(r.value()));
+                    Frame f = frameOrNull(r.value());
+                    if (f != null) { // else the test's own garbage, accounted for by its dead letters
+                        frames.add(f);
                     }
                 }
             }

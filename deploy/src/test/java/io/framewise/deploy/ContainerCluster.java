@@ -60,10 +60,6 @@ final class ContainerCluster implements KafkaCluster {
         return kafka;
     }
 
-    Network network() {
-        return network;
-    }
-
     /** How long the broker took to start: image loading, container start, and the broker's own start. */
     double startSeconds() {
         return startSeconds;

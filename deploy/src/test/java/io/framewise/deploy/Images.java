@@ -13,7 +13,7 @@ final class Images {
     /** framewise run (this module's Jib image). */
     static DockerImageName framewise() throws IOException {
         base();
-        return ContainerEngine.image(tar("framewise.image.tar", "target/framewise-image.tar"));
+        return ContainerEngine.image(framewiseTar());
     }
 
     /**
@@ -22,7 +22,7 @@ final class Images {
      */
     static DockerImageName kafka() throws IOException {
         base();
-        return ContainerEngine.image(tar("framewise.kafka.image.tar", "kafka-image/target/kafka-image.tar"))
+        return ContainerEngine.image(kafkaTar())
                 .asCompatibleSubstituteFor("apache/kafka");
     }
 
@@ -32,6 +32,16 @@ final class Images {
      */
     static DockerImageName base() throws IOException {
         return ContainerEngine.image(tar("framewise.base.image.tar", "target/base-image/framewise-base.tar"));
+    }
+
+    /** The framewise image's tarball. */
+    static Path framewiseTar() {
+        return tar("framewise.image.tar", "target/framewise-image.tar");
+    }
+
+    /** The Kafka image's tarball. */
+    static Path kafkaTar() {
+        return tar("framewise.kafka.image.tar", "kafka-image/target/kafka-image.tar");
     }
 
     /** Where the build put it (the failsafe configuration says), or where it puts it when a test runs from an IDE. */

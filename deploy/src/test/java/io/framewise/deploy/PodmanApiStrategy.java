@@ -1,8 +1,6 @@
 package io.framewise.deploy;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import org.testcontainers.dockerclient.DockerClientProviderStrategy;
 import org.testcontainers.dockerclient.TransportConfig;
@@ -24,12 +22,7 @@ public final class PodmanApiStrategy extends DockerClientProviderStrategy {
     }
 
     static boolean podmanInstalled() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, "podman"))) {
-                return true;
-            }
-        }
-        return false;
+        return Commands.find("podman").isPresent();
     }
 
     /** Never written into the user's {@code ~/.testcontainers.properties}: the service lives only as long as this JVM. */

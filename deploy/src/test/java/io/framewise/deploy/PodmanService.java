@@ -72,10 +72,6 @@ final class PodmanService {
         return running.socket;
     }
 
-    static synchronized boolean started() {
-        return running != null;
-    }
-
     private void awaitAnswer(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -113,6 +109,15 @@ final class PodmanService {
         }
     }
 
+    /** Removes, with {@code remove}, every id that {@code list} prints. */
+    private static void removeAll(List<String> list, List<String> remove) throws IOException, InterruptedException {
+        String ids = Commands.run(Duration.ofSeconds(30), list).output().trim();
+        if (!ids.isEmpty()) {
+            remove.addAll(List.of(ids.split("\\s+")));
+            Commands.run(Duration.ofSeconds(60), remove);
+        }
+    }
+
     /**
      * At exit: removes what this JVM's tests started (Testcontainers labels each container and network with its
      * session id) through the podman command, since the service may already be going, then stops the service.
@@ -120,20 +125,8 @@ final class PodmanService {
     private void stop() {
         String session = "label=org.testcontainers.sessionId=" + DockerClientFactory.SESSION_ID;
         try {
-            String containers = Commands.run(Duration.ofSeconds(30), List.of(podman, "ps", "-aq", "--filter", session))
-                    .output().trim();
-            if (!containers.isEmpty()) {
-                List<String> rm = Commands.list(podman, "rm", "-f", "-t", "0");
-                rm.addAll(List.of(containers.split("\\s+")));
-                Commands.run(Duration.ofSeconds(60), rm);
-            }
-            String networks = Commands.run(Duration.ofSeconds(30),
-                    List.of(podman, "network", "ls", "-q", "--filter", session)).output().trim();
-            if (!networks.isEmpty()) {
-                List<String> rm = Commands.list(podman, "network", "rm", "-f");
-                rm.addAll(List.of(networks.split("\\s+")));
-                Commands.run(Duration.ofSeconds(30), rm);
-            }
+            removeAll(List.of(podman, "ps", "-aq", "--filter", session), Commands.list(podman, "rm", "-f", "-t", "0"));
+            removeAll(List.of(podman, "network", "ls", "-q", "--filter", session), Commands.list(podman, "network", "rm", "-f"));
         } catch (IOException | RuntimeException e) {
             System.err.println("framewise: cleaning up this run's containers failed: " + e);
         } catch (InterruptedException e) {
