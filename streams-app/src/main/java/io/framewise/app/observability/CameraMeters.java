@@ -42,6 +42,7 @@ public final class CameraMeters {
     private final int maxCameras;
     private final long idleNanos;
     private final LongSupplier nanoTime;
+    /** The tracked cameras, by label. */
     private final Map<String, Camera> cameras = new LinkedHashMap<>();
     private final Camera other;
     private long lastSweep;
@@ -110,14 +111,16 @@ public final class CameraMeters {
             lastSweep = now;
             forgetIdle(now);
         }
-        String id = cameraId == null ? "" : cameraId;
-        Camera c = cameras.get(id);
+        // keyed by the label, not the id: the table holds at most 64 characters per camera whatever length publishers
+        // send, and two ids of one label (cut alike, same hash) share one set of meters rather than remove each other's
+        String label = label(cameraId == null ? "" : cameraId);
+        Camera c = cameras.get(label);
         if (c == null) {
             if (cameras.size() >= maxCameras) {
                 c = other;
             } else {
-                c = new Camera(label(id), now);
-                cameras.put(id, c);
+                c = new Camera(label, now);
+                cameras.put(label, c);
             }
         }
         c.lastSeen = now;
