@@ -45,6 +45,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardIT {
     static final Path DASHBOARD = Path.of("grafana", "framewise.json");
+    static final Path ALERTS = Path.of("prometheus", "framewise-alerts.yaml");
+    static final Path ALERTS_TEST = Path.of("prometheus", "framewise-alerts-test.yaml");
+    /** The camera that stops publishing part way, for the stall detector, its panels and its alert. */
+    static final String STOPPING_CAMERA = "cam-2";
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -58,8 +62,9 @@ class DashboardIT {
         try (BrokerFixture fixture = new BrokerFixture().start()) {
             Map<String, Object> settings = fixture.settings("dashboard");
             settings.put(FramewiseConfig.LATENCY_BUDGET_MS_CONFIG, "5000");
+            settings.put(FramewiseConfig.METRICS_CAMERA_STALL_MS_CONFIG, "3000");
             FramewiseConfig config = new FramewiseConfig(settings);
-            try (Observability observability = new Observability(config.applicationId());
+            try (Observability observability = new Observability(config);
                  OperationsServer server = OperationsServer.start("127.0.0.1", 0, observability.registry(), observability.health());
                  ServedModels models = ModelLoader.load(config, fixture.model())) {
                 FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(),
@@ -77,6 +82,7 @@ class DashboardIT {
                     // enough scrapes for rate() over the 30 s window Grafana would pick, with frames of every kind
                     await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
                             !query(api, "framewise_events_total{status=\"skipped_late\"} > 0").isEmpty()
+                                    && !query(api, "framewise_camera_stalled{camera=\"" + STOPPING_CAMERA + "\"} == 1").isEmpty()
                                     && !query(api, "kafka_stream_task_dropped_records_total > 0").isEmpty()
                                     && !query(api, "kafka_consumer_fetch_manager_records_lag").isEmpty());
                     TimeUnit.SECONDS.sleep(5);
@@ -98,6 +104,12 @@ class DashboardIT {
                                     + result.size() + " series: " + target.path("expr").asText());
                         }
                     }
+                    // the alert rules, loaded by this Prometheus: both healthy, and the stopped camera's alert raised
+                    // (pending for the rule's minute, then firing) for it alone
+                    await().atMost(Duration.ofSeconds(30)).until(() -> stalledAlertCameras(api).contains(STOPPING_CAMERA));
+                    assertThat(stalledAlertCameras(api)).containsExactly(STOPPING_CAMERA);
+                    report.add("alert FramewiseCameraStalled raised for " + stalledAlertCameras(api));
+
                     JsonNode duration = query(api, "scrape_duration_seconds{job=\"framewise\"}");
                     JsonNode samples = query(api, "scrape_samples_scraped{job=\"framewise\"}");
                     JsonNode maxDuration = query(api, "max_over_time(scrape_duration_seconds{job=\"framewise\"}[1m])");
@@ -116,6 +128,36 @@ class DashboardIT {
                 }
             }
         }
+    }
+
+    @Test
+    void theAlertRulesPassTheirPromtoolUnitTests() throws Exception {
+        String promtool = Commands.require("promtool", "prometheus");
+        Process p = new ProcessBuilder(promtool, "test", "rules", ALERTS_TEST.getFileName().toString())
+                .directory(ALERTS_TEST.getParent().toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("SUCCESS");
+    }
+
+    /** The cameras for which FramewiseCameraStalled is pending or firing, after checking every rule is healthy. */
+    private List<String> stalledAlertCameras(String api) throws Exception {
+        JsonNode groups = json.readTree(get(api + "/api/v1/rules").body()).path("data").path("groups");
+        List<String> cameras = new ArrayList<>();
+        int rules = 0;
+        for (JsonNode group : groups) {
+            for (JsonNode rule : group.path("rules")) {
+                rules++;
+                assertThat(rule.path("health").asText()).as("rule %s: %s", rule.path("name").asText(),
+                        rule.path("lastError").asText()).isEqualTo("ok");
+                if (rule.path("name").asText().equals("FramewiseCameraStalled")) {
+                    rule.path("alerts").forEach(a -> cameras.add(a.path("labels").path("camera").asText()));
+                }
+            }
+        }
+        assertThat(rules).as("rules loaded from " + ALERTS).isEqualTo(2);
+        return cameras;
     }
 
     /** Every panel with queries, those inside rows included. */
@@ -143,6 +185,9 @@ class DashboardIT {
                 "global:",
                 "  scrape_interval: 1s",
                 "  scrape_timeout: 1s",
+                "  evaluation_interval: 1s",
+                "rule_files:",
+                "  - '" + ALERTS.toAbsolutePath() + "'",
                 "scrape_configs:",
                 "  - job_name: framewise",
                 "    static_configs:",
@@ -164,6 +209,9 @@ class DashboardIT {
                 for (int c = 0; c < 2; c++) {
                     (i % 10 == 9 ? late : live).sendFrame("cam-" + c, i, Codec.JPEG, TestFrames.jpeg(320, 240, c, i), 320, 240,
                             Map.of());
+                }
+                if (i < 100) { // 10 s at 10 fps (its rate learnt, a whole window seen), then it stops
+                    live.sendFrame(STOPPING_CAMERA, i, Codec.JPEG, TestFrames.jpeg(320, 240, 2, i), 320, 240, Map.of());
                 }
                 if (i % 20 == 0) {
                     live.send("broken", i, new byte[] {1, 2, 3});

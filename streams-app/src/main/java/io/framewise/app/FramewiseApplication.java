@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.observability.FrameMetrics;
 import io.framewise.app.observability.InstanceHealth;
 import io.framewise.app.observability.Observability;
 import io.framewise.app.pipeline.FrameAnalyzer;
@@ -19,6 +20,8 @@ import io.framewise.app.topology.FramewiseTopology;
 import io.framewise.inference.serving.ServedModels;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -103,7 +106,10 @@ public final class FramewiseApplication implements AutoCloseable {
         }
         health.phase(InstanceHealth.Phase.WARMING_UP);
         analyzer.warmUp();
+        // Kafka Streams' exception handlers count each record they refuse for its camera (the record key)
+        props.put(FrameMetrics.CONFIG_KEY, observability.frames());
         KafkaStreams streams = new KafkaStreams(FramewiseTopology.build(config, analyzer, clock, observability.frames()), props);
+        observability.frames().startStallChecks(partition -> inputLag(streams, config.inputTopic(), partition));
         // Kafka Streams' and its clients' metrics (consumer lag per partition among them); new ones, of tasks
         // assigned later, are picked up every 10 s.
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), METRICS_REFRESH, Duration.ofSeconds(10));
@@ -178,6 +184,25 @@ public final class FramewiseApplication implements AutoCloseable {
     }
 
     /** Active tasks of this instance's stream threads. */
+    /**
+     * The consumer lag of one input partition on this instance (records; -1 when not assigned here or not measured
+     * yet), from the stream threads' main consumers: what tells a camera gone quiet from a pipeline behind.
+     */
+    static long inputLag(KafkaStreams streams, String topic, int partition) {
+        String p = String.valueOf(partition);
+        double lag = -1;
+        for (Metric m : streams.metrics().values()) {
+            MetricName n = m.metricName();
+            if (n.name().equals("records-lag") && n.group().equals("consumer-fetch-manager-metrics")
+                    && topic.equals(n.tags().get("topic")) && p.equals(n.tags().get("partition"))
+                    && !String.valueOf(n.tags().get("client-id")).endsWith("restore-consumer")
+                    && m.metricValue() instanceof Double d && !d.isNaN()) {
+                lag = Math.max(lag, d);
+            }
+        }
+        return (long) lag;
+    }
+
     public int activeTasks() {
         try {
             return streams.metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();

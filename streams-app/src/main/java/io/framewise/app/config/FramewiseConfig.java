@@ -74,6 +74,17 @@ public final class FramewiseConfig extends AbstractConfig {
             + "until it has been idle for framewise.metrics.camera.idle.ms; the outcomes of cameras beyond them count "
             + "under camera=\"_other\". An instance exposes at most (this + 1) x 5 such series, whatever publishers send.";
 
+    public static final String METRICS_CAMERA_STALL_MS_CONFIG = "framewise.metrics.camera.stall.ms";
+    public static final long DEFAULT_METRICS_CAMERA_STALL_MS = 10_000L;
+    private static final String METRICS_CAMERA_STALL_MS_DOC = "The stall detector's window: a camera whose frames in over "
+            + "the last this many milliseconds fall below framewise.metrics.camera.stall.fraction of its rate (none at "
+            + "all included) is reported, once, with a log line and framewise_camera_stalled (it went quiet) or "
+            + "framewise_camera_behind (its frames wait on its partition). Its rate is declared by the frame attribute "
+            + "framewise.camera.fps or learnt from its capture times.";
+    public static final String METRICS_CAMERA_STALL_FRACTION_CONFIG = "framewise.metrics.camera.stall.fraction";
+    public static final double DEFAULT_METRICS_CAMERA_STALL_FRACTION = 0.5;
+    private static final String METRICS_CAMERA_STALL_FRACTION_DOC = "A camera below this fraction of its rate over "
+            + "the stall window is reported (see framewise.metrics.camera.stall.ms).";
     public static final String METRICS_CAMERA_IDLE_MS_CONFIG = "framewise.metrics.camera.idle.ms";
     public static final long DEFAULT_METRICS_CAMERA_IDLE_MS = 600_000L;
     private static final String METRICS_CAMERA_IDLE_MS_DOC = "A camera's series are removed from /metrics after this long "
@@ -196,6 +207,10 @@ public final class FramewiseConfig extends AbstractConfig {
                     DECODE_MAX_PIXELS_DOC)
             .define(METRICS_CAMERAS_MAX_CONFIG, Type.INT, DEFAULT_METRICS_CAMERAS_MAX, Range.between(0, 10_000),
                     Importance.LOW, METRICS_CAMERAS_MAX_DOC)
+            .define(METRICS_CAMERA_STALL_MS_CONFIG, Type.LONG, DEFAULT_METRICS_CAMERA_STALL_MS,
+                    Range.between(1_000, 24L * 3600 * 1000), Importance.LOW, METRICS_CAMERA_STALL_MS_DOC)
+            .define(METRICS_CAMERA_STALL_FRACTION_CONFIG, Type.DOUBLE, DEFAULT_METRICS_CAMERA_STALL_FRACTION,
+                    Range.between(0.01, 1.0), Importance.LOW, METRICS_CAMERA_STALL_FRACTION_DOC)
             .define(METRICS_CAMERA_IDLE_MS_CONFIG, Type.LONG, DEFAULT_METRICS_CAMERA_IDLE_MS,
                     Range.between(1_000, 7L * 24 * 3600 * 1000), Importance.LOW, METRICS_CAMERA_IDLE_MS_DOC)
             .define(VIDEO_MAX_DECODERS_CONFIG, Type.INT, 128, Range.between(1, 4_096), Importance.LOW,
@@ -378,6 +393,14 @@ public final class FramewiseConfig extends AbstractConfig {
 
     public int metricsCamerasMax() {
         return getInt(METRICS_CAMERAS_MAX_CONFIG);
+    }
+
+    public long metricsCameraStallMs() {
+        return getLong(METRICS_CAMERA_STALL_MS_CONFIG);
+    }
+
+    public double metricsCameraStallFraction() {
+        return getDouble(METRICS_CAMERA_STALL_FRACTION_CONFIG);
     }
 
     public long metricsCameraIdleMs() {

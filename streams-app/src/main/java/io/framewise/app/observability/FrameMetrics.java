@@ -5,11 +5,15 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntToLongFunction;
 import java.util.stream.LongStream;
 
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.inference.serving.ModelTag;
+import io.framewise.inference.serving.SkipReason;
 import io.framewise.schema.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -29,12 +33,21 @@ import io.micrometer.core.instrument.Timer;
  *       batch_wait, inference, total), so that percentiles aggregate across instances with
  *       {@code histogram_quantile(0.99, sum by (le) (rate(..._bucket[5m])))};</li>
  *   <li>{@code framewise_batch_size{model,precision}}: a histogram of the batch each classified frame ran in;</li>
- *   <li>{@code framewise_camera_*{camera}}: each camera's events and dead letters, bounded ({@link CameraMeters}).</li>
+ *   <li>{@code framewise_camera_*{camera}}: each camera's frames, outcomes, latency, rate and stalls, bounded
+ *       ({@link CameraMeters}).</li>
  * </ul>
  * Meters are shared by every stream thread and task of the instance (a registry returns the existing meter for the
  * same name and tags), so counters are per instance.
  */
-public final class FrameMetrics {
+public final class FrameMetrics implements AutoCloseable {
+    /**
+     * The key under which the application hands this object to Kafka Streams' exception handlers through the streams
+     * configuration (its values may be objects), so that a record refused on arrival counts for its camera.
+     */
+    public static final String CONFIG_KEY = "framewise.internal.frame.metrics";
+    /** The frame attribute a publisher may set to declare its camera's frame rate (frames per second). */
+    public static final String DECLARED_FPS_ATTRIBUTE = CameraRate.DECLARED_FPS_ATTRIBUTE;
+
     /** Stages of a frame's latency, as in the event's {@code LatencyBreakdown}. */
     public enum Stage {
         QUEUEING, DECODE, PREPROCESS, BATCH_WAIT, INFERENCE, TOTAL;
@@ -51,6 +64,7 @@ public final class FrameMetrics {
     private final Counter deadLetters;
     private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
     private final CameraMeters cameras;
+    private ScheduledExecutorService checks;
     /** Each model's meters, found by its tag (a small value: observability needs nothing else of the model). */
     private final Map<ModelTag, ModelMeters> models = new ConcurrentHashMap<>();
 
@@ -85,8 +99,14 @@ public final class FrameMetrics {
     }
 
     public FrameMetrics(MeterRegistry registry, int maxCameras, long cameraIdleMs) {
+        this(registry, maxCameras, cameraIdleMs, FramewiseConfig.DEFAULT_METRICS_CAMERA_STALL_MS,
+                FramewiseConfig.DEFAULT_METRICS_CAMERA_STALL_FRACTION);
+    }
+
+    public FrameMetrics(MeterRegistry registry, int maxCameras, long cameraIdleMs, long stallMs, double stallFraction) {
         this.registry = registry;
-        this.cameras = new CameraMeters(registry, maxCameras, cameraIdleMs * 1_000_000L, System::nanoTime);
+        this.cameras = new CameraMeters(registry, maxCameras, cameraIdleMs * 1_000_000L, stallMs * 1_000_000L,
+                stallFraction, System::nanoTime);
         this.deadLetters = Counter.builder("framewise.dead.letters")
                 .description("Frames dead-lettered after they were admitted (failed in flight)").register(registry);
         for (Stage stage : Stage.values()) {
@@ -108,10 +128,61 @@ public final class FrameMetrics {
         meters(model);
     }
 
-    /** An event was written with {@code status}, for a frame of {@code camera} served by {@code model}. */
-    public void event(String camera, Status status, ModelTag model) {
+    /**
+     * An event was written with {@code status}, for a frame of {@code camera} served by {@code model},
+     * {@code totalMs} after its capture.
+     */
+    public void event(String camera, Status status, ModelTag model, double totalMs) {
         meters(model).events.get(status).increment();
-        cameras.event(camera, status);
+        cameras.event(camera, status, totalMs);
+    }
+
+    /** A frame of {@code camera} was skipped for {@code reason} (its event is counted by {@link #event}). */
+    public void skipped(String camera, SkipReason reason) {
+        cameras.skipped(camera, reason);
+    }
+
+    /**
+     * A frame of {@code camera} reached a task of input {@code partition}.
+     *
+     * @param declaredFps the frame's {@code framewise.camera.fps} attribute, or null
+     */
+    public void arrived(String camera, int partition, long captureMicros, String declaredFps) {
+        cameras.arrived(camera, partition, captureMicros, declaredFps);
+    }
+
+    /** A record keyed {@code camera} was refused on arrival and dead-lettered by Kafka Streams' handler. */
+    public void refused(String camera) {
+        cameras.refused(camera);
+    }
+
+    /** The task of input {@code partition} closed on this instance (rebalanced away, or stopping). */
+    public void partitionClosed(int partition) {
+        cameras.partitionClosed(partition);
+    }
+
+    /**
+     * Starts judging the cameras against their rates once a second, with the lag of each input partition from
+     * {@code lag} (records; -1 when unknown). Stopped by {@link #close()}.
+     */
+    public synchronized void startStallChecks(IntToLongFunction lag) {
+        cameras.partitionLag(lag);
+        if (checks == null) {
+            checks = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "framewise-camera-checks");
+                t.setDaemon(true);
+                return t;
+            });
+            checks.scheduleAtFixedRate(cameras::check, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (checks != null) {
+            checks.shutdownNow();
+            checks = null;
+        }
     }
 
     /** A frame was classified, in a batch of {@code batch}, within its budget or not. */

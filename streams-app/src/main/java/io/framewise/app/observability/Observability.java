@@ -23,17 +23,13 @@ public final class Observability implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final FrameMetrics frames;
 
-    /** With the default bound of per-camera series. */
-    public Observability(String applicationId) {
-        this(applicationId, FramewiseConfig.DEFAULT_METRICS_CAMERAS_MAX, FramewiseConfig.DEFAULT_METRICS_CAMERA_IDLE_MS);
-    }
-
-    /** The instance's meters, as {@code config} sets them. */
+    /** The instance's meters, as {@code config} sets them (the bound of per-camera series, the stall detector). */
     public Observability(FramewiseConfig config) {
-        this(config.applicationId(), config.metricsCamerasMax(), config.metricsCameraIdleMs());
+        this(config.applicationId(), config.metricsCamerasMax(), config.metricsCameraIdleMs(),
+                config.metricsCameraStallMs(), config.metricsCameraStallFraction());
     }
 
-    private Observability(String applicationId, int maxCameras, long cameraIdleMs) {
+    private Observability(String applicationId, int maxCameras, long cameraIdleMs, long stallMs, double stallFraction) {
         registry.config().commonTags("application", applicationId);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -45,7 +41,7 @@ public final class Observability implements AutoCloseable {
         new NativeMemoryMetrics().bindTo(registry);
         Gauge.builder("framewise.ready", health, h -> h.ready() ? 1 : 0)
                 .description("1 when the instance is ready (RUNNING, warmed up), else 0").register(registry);
-        frames = new FrameMetrics(registry, maxCameras, cameraIdleMs);
+        frames = new FrameMetrics(registry, maxCameras, cameraIdleMs, stallMs, stallFraction);
     }
 
     public PrometheusMeterRegistry registry() {
@@ -62,6 +58,7 @@ public final class Observability implements AutoCloseable {
 
     @Override
     public void close() {
+        frames.close();
         gc.close();
         registry.close();
     }

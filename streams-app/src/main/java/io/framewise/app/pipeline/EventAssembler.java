@@ -67,6 +67,7 @@ public final class EventAssembler {
                 .setLabels(List.of()).setDeadlineMet(false)
                 .setLatency(new LatencyBreakdown(intake.queueingMs(), a.decodeNanos() / 1e6, a.preprocessNanos() / 1e6,
                         0.0, 0.0, totalMs));
+        metrics.skipped(intake.frame().getCameraId(), a.skip());
         return finish(event, intake, status, totalMs, primary.tag());
     }
 
@@ -78,7 +79,7 @@ public final class EventAssembler {
 
     private Classification finish(Classification.Builder event, Intake intake, Status status, double totalMs, ModelTag tag) {
         event.setClassifiedTimestamp(intake.start().plusNanos((long) ((totalMs - intake.queueingMs()) * 1e6)));
-        metrics.event(intake.frame().getCameraId(), status, tag);
+        metrics.event(intake.frame().getCameraId(), status, tag, totalMs);
         metrics.stage(FrameMetrics.Stage.QUEUEING, intake.queueingMs());
         metrics.stage(FrameMetrics.Stage.TOTAL, totalMs);
         return event.build();

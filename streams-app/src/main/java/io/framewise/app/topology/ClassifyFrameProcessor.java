@@ -121,6 +121,13 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
     public void process(Record<String, Frame> record) {
         drain(false);
         long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+        Frame frame = record.value();
+        if (frame != null) {
+            // before intake, which may refuse it: a camera sending invalid frames still shows as sending
+            metrics.arrived(frame.getCameraId() != null ? frame.getCameraId() : record.key(), context.taskId().partition(),
+                    frame.getCaptureTimestamp() == null ? 0 : FrameIntake.micros(frame.getCaptureTimestamp()),
+                    frame.getAttributes() == null ? null : frame.getAttributes().get(FrameMetrics.DECLARED_FPS_ATTRIBUTE));
+        }
         start(offset, record.key(), record.timestamp(), record.value(), record.headers(), false);
         // at most depth - 1 frames stay in flight when this call returns (depth 1: none, the frame is answered here)
         while (inFlight.size() >= depth) {
@@ -192,6 +199,9 @@ final class ClassifyFrameProcessor implements Processor<String, Frame, String, O
 
     @Override
     public void close() {
+        if (context != null) {
+            metrics.partitionClosed(context.taskId().partition());
+        }
         // Frames still in flight stay in the store, which Kafka Streams has committed: the task's next owner (this
         // instance after a restart, or another one) starts them again. Their answers here are not waited for.
         for (InFlightFrames.Entry e : inFlight == null ? List.<InFlightFrames.Entry>of() : inFlight.abandon()) {

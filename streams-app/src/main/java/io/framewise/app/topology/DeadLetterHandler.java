@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import io.framewise.app.observability.FrameMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
@@ -21,12 +22,15 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
     private String topic;
     private int maxBytes;
+    /** The instance's meters, when the application handed them over (tests may run the topology without). */
+    private FrameMetrics metrics;
 
     @Override
     public void configure(Map<String, ?> configs) {
         Object name = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         topic = name == null || name.toString().isBlank() ? null : name.toString();
         maxBytes = DeadLetters.maxBytes(configs);
+        metrics = configs.get(FrameMetrics.CONFIG_KEY) instanceof FrameMetrics m ? m : null;
     }
 
     @Override
@@ -44,8 +48,11 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
 
     private List<ProducerRecord<byte[], byte[]>> deadLetters(ErrorHandlerContext context, byte[] key, byte[] value,
                                                              Exception exception) {
-        DeadLetterLog.shared().deadLettered(key == null ? null : new String(key, StandardCharsets.UTF_8), context.topic(),
-                context.partition(), context.offset(), exception);
+        String camera = key == null ? null : new String(key, StandardCharsets.UTF_8);
+        DeadLetterLog.shared().deadLettered(camera, context.topic(), context.partition(), context.offset(), exception);
+        if (metrics != null) {
+            metrics.refused(camera);
+        }
         if (topic == null) {
             return List.of();
         }

@@ -9,8 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 
+import io.framewise.app.config.FramewiseConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +25,7 @@ class OperationsServerTest {
 
     @BeforeEach
     void start() throws IOException {
-        observability = new Observability("test-app");
+        observability = new Observability(new FramewiseConfig(Map.of(StreamsConfig.APPLICATION_ID_CONFIG, "test-app")));
         server = OperationsServer.start("127.0.0.1", 0, observability.registry(), observability.health());
     }
 

@@ -203,7 +203,11 @@ class BudgetPolicyTest {
             assertThat(sample(scrape, "framewise_camera_events_total", "camera=\"cam\"", "status=\"ok\"")).isEqualTo(1.0);
             assertThat(sample(scrape, "framewise_camera_events_total", "camera=\"cam\"", "status=\"skipped_late\"")).isEqualTo(1.0);
             assertThat(sample(scrape, "framewise_camera_events_total", "camera=\"cam\"", "status=\"skipped_sampled\"")).isZero();
-            assertThat(sample(scrape, "framewise_camera_dead_letters_total", "camera=\"cam\"")).isZero();
+            assertThat(sample(scrape, "framewise_camera_dead_letters_total", "camera=\"cam\"", "stage=\"in_flight\"")).isZero();
+            assertThat(sample(scrape, "framewise_camera_dead_letters_total", "camera=\"cam\"", "stage=\"arrival\"")).isZero();
+            assertThat(sample(scrape, "framewise_camera_frames_total", "camera=\"cam\"")).isEqualTo(2.0);
+            assertThat(sample(scrape, "framewise_camera_skips_total", "camera=\"cam\"", "reason=\"expired\"")).isEqualTo(1.0);
+            assertThat(sample(scrape, "framewise_camera_latency_seconds_count", "camera=\"cam\"")).isEqualTo(2.0);
             assertThat(sample(scrape, "framewise_camera_last_seen_age_seconds", "camera=\"cam\"")).isBetween(0.0, 60.0);
         }
     }
