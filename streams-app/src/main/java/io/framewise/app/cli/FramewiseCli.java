@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "framewise", mixinStandardHelpOptions = true, versionProvider = FramewiseCli.Version.class, header = "Classify camera frames flowing through Apache Kafka.",
         description = "Classifies camera frames flowing through Apache Kafka with EfficientFormer models.",
         subcommands = {DemoCommand.class, BrokerCommand.class, RunCommand.class, PublishCommand.class,
-                ConsumeCommand.class, ModelCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+                ConsumeCommand.class, ViewCommand.class, ModelCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class FramewiseCli implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;

@@ -65,6 +65,11 @@ public final class FramewiseProcess implements AutoCloseable {
         return log().contains(text);
     }
 
+    /** Waits for the process to exit by itself; its exit code, or -1 if it did not exit in time. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     /** SIGTERM, as an orchestrator stops a container; returns the exit code, or -1 if it did not exit in time. */
     public int terminate(Duration timeout) throws InterruptedException {
         process.destroy();

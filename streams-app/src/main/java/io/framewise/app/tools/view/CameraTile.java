@@ -1,0 +1,147 @@
+package io.framewise.app.tools.view;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.framewise.app.observability.Printable;
+import io.framewise.schema.Classification;
+import io.framewise.schema.Codec;
+import io.framewise.schema.Frame;
+import io.framewise.schema.Label;
+import io.framewise.schema.Status;
+
+/**
+ * One camera as the page shows it: its held frames, its latest outcome (an event or a dead letter) with a short
+ * history of them, and its rates. Guarded by the board's lock, except the renderer, which has its own.
+ */
+final class CameraTile {
+    /** One outcome as the page shows it. {@code sequence} is -1 when a dead letter's frame could not be read. */
+    /** {@code reason}: why it was skipped or dead-lettered; {@code note}: what a classified frame's event adds. */
+    record Outcome(long sequence, String status, String reason, String note, List<Scored> labels, Double latencyMs,
+                   Long budgetMs, Boolean deadlineMet, String model) {
+    }
+
+    /** A label and its score. */
+    record Scored(String label, float score) {
+    }
+
+    /** What the page gets for a camera: everything but the pictures, which it asks for by sequence. */
+    record Snapshot(String id, String shownId, String codec, Integer width, Integer height, long lastFrame,
+                    Outcome latest, Long image, String imageMissing, double framesPerSecond,
+                    double eventsPerSecond, double skippedPerSecond, double deadLettersPerSecond, long seenMillisAgo) {
+    }
+
+    private static final int SHOWN_LABELS = 5;
+
+    final String id;
+    final HeldFrames held;
+    final FrameRenderer renderer;
+    private final int historySize;
+    private final ArrayDeque<Outcome> history = new ArrayDeque<>();
+    private final RateWindow frames = new RateWindow();
+    private final RateWindow events = new RateWindow();
+    private final RateWindow skipped = new RateWindow();
+    private final RateWindow deadLetters = new RateWindow();
+    private Codec codec;
+    private Integer width;
+    private Integer height;
+    private long lastFrame = -1;
+    private long lastSeenMillis;
+    long version;
+
+    CameraTile(String id, int maxFrames, long maxBytes, int historySize, long maxPixels) {
+        this.id = id;
+        this.held = new HeldFrames(maxFrames, maxBytes);
+        this.renderer = new FrameRenderer(maxPixels);
+        this.historySize = historySize;
+    }
+
+    void frame(Frame f, byte[] payload, long now) {
+        held.add(new HeldFrames.Held(f.getSequence(), f.getCodec(), f.getWidth(), f.getHeight(), f.getKeyframe(),
+                payload));
+        codec = f.getCodec();
+        width = f.getWidth();
+        height = f.getHeight();
+        lastFrame = f.getSequence();
+        frames.add(now);
+        lastSeenMillis = now;
+    }
+
+    void event(Classification c, long now) {
+        List<Scored> labels = new ArrayList<>();
+        for (Label l : c.getLabels()) {
+            if (labels.size() == SHOWN_LABELS) {
+                break;
+            }
+            labels.add(new Scored(Printable.of(l.getLabel(), 64), l.getScore()));
+        }
+        boolean ok = c.getStatus() == Status.OK;
+        String note = c.getNote() == null ? null : Printable.of(c.getNote(), 300);
+        String reason = ok ? null : note != null ? note : skipReason(c.getStatus());
+        outcome(new Outcome(c.getSequence(), c.getStatus().name(), reason, ok ? note : null, labels,
+                c.getLatency().getTotalMs(),
+                c.getBudgetMs(), c.getDeadlineMet(), Printable.of(c.getModel().getName(), 64)));
+        events.add(now);
+        if (c.getStatus() != Status.OK) {
+            skipped.add(now);
+        }
+        lastSeenMillis = now;
+    }
+
+    void deadLetter(long sequence, String reason, long now) {
+        outcome(new Outcome(sequence, "DEAD_LETTER", Printable.of(reason, 300), null, List.of(), null, null, null,
+                null));
+        deadLetters.add(now);
+        lastSeenMillis = now;
+    }
+
+    private void outcome(Outcome o) {
+        history.addLast(o);
+        while (history.size() > historySize) {
+            history.removeFirst();
+        }
+    }
+
+    private static String skipReason(Status status) {
+        return switch (status) {
+            case SKIPPED_LATE -> "the latency budget could not be met";
+            case SKIPPED_SAMPLED -> "dropped by the camera's sampling";
+            case UNKNOWN -> "a status this view does not know";
+            case OK -> null;
+        };
+    }
+
+    /** The latest outcome, or null before the first. */
+    Outcome latest() {
+        return history.peekLast();
+    }
+
+    List<Outcome> history() {
+        return List.copyOf(history);
+    }
+
+    /**
+     * The picture the tile shows: that of the latest outcome with a frame the view holds (the newest classified frame
+     * when the latest was dead-lettered), or else the newest frame.
+     */
+    Long imageSequence() {
+        var it = history.descendingIterator();
+        while (it.hasNext()) {
+            Outcome o = it.next();
+            if (o.sequence() >= 0 && !o.status().equals("DEAD_LETTER") && !held.toShow(o.sequence()).isEmpty()) {
+                return o.sequence();
+            }
+        }
+        return lastFrame >= 0 && !held.toShow(lastFrame).isEmpty() ? lastFrame : null;
+    }
+
+    Snapshot snapshot(String shownId, long now) {
+        Long image = imageSequence();
+        String missing = image != null ? null : lastFrame < 0 ? "no frame seen yet"
+                : "no frame held to show" + (codec == Codec.H264 || codec == Codec.H265 ? " (waiting for a keyframe)" : "");
+        return new Snapshot(id, shownId, codec == null ? null : codec.name(), width, height, lastFrame, latest(), image,
+                missing, frames.perSecond(now), events.perSecond(now), skipped.perSecond(now),
+                deadLetters.perSecond(now), now - lastSeenMillis);
+    }
+}
