@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import io.framewise.app.Topics;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.tools.client.EventFormat;
 import io.framewise.app.tools.client.OutcomeReader;
@@ -44,12 +43,7 @@ final class ConsumeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Object> settings = kafka.settings();
         FramewiseConfig config = new FramewiseConfig(FramewiseConfig.ownSettings(settings));
-        try {
-            // a consumer retries an unreachable cluster for ever: say so at once instead of waiting silently
-            Topics.checkReachable(FramewiseConfig.clientSettings(settings), config.startupTimeoutMs());
-        } catch (Topics.BrokerUnavailableException e) {
-            throw new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
-        }
+        KafkaOptions.requireReachable(settings, config);
         CountDownLatch stop = Signals.terminationLatch();
         if (!json) {
             output.out().println(EventFormat.header());

@@ -3,6 +3,8 @@ package io.framewise.app.cli;
 import java.io.IOException;
 import java.util.Map;
 
+import io.framewise.app.Topics;
+import io.framewise.app.config.FramewiseConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,5 +28,20 @@ final class KafkaOptions {
                     "pass --bootstrap-servers HOST:PORT (or start one with 'framewise broker')");
         }
         return resolved;
+    }
+
+    /** The cluster answers within the start-up timeout, or the command stops with one line saying what to check. */
+    static void requireReachable(Map<String, Object> settings, FramewiseConfig config) {
+        try {
+            // a client retries an unreachable cluster for ever: say so at once instead of waiting silently
+            Topics.checkReachable(FramewiseConfig.clientSettings(settings), config.startupTimeoutMs());
+        } catch (Topics.BrokerUnavailableException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** The one line for a cluster that did not answer (or refused the credentials). */
+    static CliException unreachable(Topics.BrokerUnavailableException e) {
+        return new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
     }
 }

@@ -120,7 +120,7 @@ final class PublishCommand implements Callable<Integer> {
                         "start 'framewise run' first (it creates its topics), or create the topic");
             }
         } catch (Topics.BrokerUnavailableException e) {
-            throw new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
+            throw KafkaOptions.unreachable(e);
         }
         if (listen && (!source.toLowerCase(Locale.ROOT).startsWith("rtsp://") || (codec != ImageCodec.H264 && codec != ImageCodec.H265))) {
             throw new CliException("--listen needs an rtsp:// source and --codec h264 or h265",

@@ -81,8 +81,8 @@ final class RunCommand implements Callable<Integer> {
             observability.health().phase(InstanceHealth.Phase.FAILED);
             models.close();
             // Admin and producer threads of a failed start must not keep the JVM from exiting.
-            if (e instanceof Topics.BrokerUnavailableException) {
-                throw new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
+            if (e instanceof Topics.BrokerUnavailableException unavailable) {
+                throw KafkaOptions.unreachable(unavailable);
             }
             throw e;
         }

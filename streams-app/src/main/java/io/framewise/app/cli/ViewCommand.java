@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.framewise.app.Topics;
 import io.framewise.app.config.FramewiseConfig;
 import io.framewise.app.tools.view.CameraBoard;
 import io.framewise.app.tools.view.ViewFeed;
@@ -67,11 +66,7 @@ final class ViewCommand implements Callable<Integer> {
         check(port >= 0 && port <= 65535, "--port must be 0..65535");
         Map<String, Object> settings = kafka.settings();
         FramewiseConfig config = new FramewiseConfig(FramewiseConfig.ownSettings(settings));
-        try {
-            Topics.checkReachable(FramewiseConfig.clientSettings(settings), config.startupTimeoutMs());
-        } catch (Topics.BrokerUnavailableException e) {
-            throw new CliException(e.getMessage(), "check --bootstrap-servers and the client security settings");
-        }
+        KafkaOptions.requireReachable(settings, config);
         CountDownLatch stop = Signals.terminationLatch();
         try (CameraBoard board = new CameraBoard(maxCameras, framesPerCamera, cameraMb * 1024L * 1024L, history,
                 config.maxPixels(), System::currentTimeMillis);

@@ -12,6 +12,7 @@ import io.framewise.app.observability.Printable;
 import io.framewise.app.topology.DeadLetters;
 import io.framewise.schema.Frame;
 import io.framewise.schema.serde.FramewiseSerdes;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -87,7 +88,7 @@ public final class ViewFeed implements Runnable, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 
@@ -169,7 +170,7 @@ public final class ViewFeed implements Runnable, AutoCloseable {
         if (started) {
             consumer.wakeup(); // run() closes the consumer on its own thread
         } else {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
         }
     }
 }

@@ -1,14 +1,21 @@
 package io.framewise.app.tools.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.mean;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 import io.framewise.app.observability.CameraMeters;
 import io.framewise.app.testing.TestFrames;
+import io.framewise.decoder.ImageEncoder;
 import io.framewise.decoder.video.VideoEncoder;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
@@ -17,6 +24,8 @@ import io.framewise.schema.Label;
 import io.framewise.schema.LatencyBreakdown;
 import io.framewise.schema.ModelRef;
 import io.framewise.schema.Status;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 
 class CameraBoardTest {
@@ -81,6 +90,33 @@ class CameraBoardTest {
             assertThat(board.picture("a", 0).bytes()).as("beyond 4 frames held").isNull();
             assertThat(board.picture("a", 0).missing()).contains("no longer held");
             assertThat(board.picture("b", 0).missing()).contains("no such camera");
+        }
+    }
+
+    @Test
+    void pngGoesToTheBrowserAsPublishedAndRawPixelsAreEncodedAsJpeg() {
+        try (CameraBoard board = board(4, 4, 1 << 20);
+             Scalar grey = new Scalar(77, 77, 77, 0);
+             Mat pixels = new Mat(48, 64, CV_8UC3, grey)) {
+            byte[] png = new ImageEncoder(Codec.PNG, 90).encode(pixels);
+            board.frame(frame("p", 0, Codec.PNG, png, true));
+            assertThat(board.picture("p", 0).bytes()).isEqualTo(png);
+            assertThat(board.picture("p", 0).contentType()).isEqualTo("image/png");
+
+            byte[] raw = new byte[64 * 48 * 3];
+            Arrays.fill(raw, (byte) 77);
+            board.frame(Frame.newBuilder().setCameraId("r").setSequence(0).setCaptureTimestamp(Instant.EPOCH)
+                    .setCodec(Codec.RAW_BGR24).setWidth(64).setHeight(48).setPayload(ByteBuffer.wrap(raw))
+                    .setAttributes(Map.of()).build());
+            CameraBoard.Picture p = board.picture("r", 0);
+            assertThat(p.contentType()).isEqualTo("image/jpeg");
+            try (Mat encoded = new Mat(p.bytes()); Mat decoded = imdecode(encoded, IMREAD_COLOR);
+                 Scalar average = mean(decoded)) {
+                assertThat(decoded.cols()).isEqualTo(64);
+                assertThat(average.get(0)).isCloseTo(77.0, offset(2.0));
+            }
+            board.frame(frame("short", 0, Codec.RAW_BGR24, new byte[10], true));
+            assertThat(board.picture("short", 0).missing()).contains("does not decode");
         }
     }
 
