@@ -133,6 +133,18 @@ public final class ServedModel implements AutoCloseable {
                 engine.runningForNanos(nowNanos), perFrame);
     }
 
+    /**
+     * What one frame costs this model as measured so far (warm-up, then live frames): its share of a full batch's
+     * run (wall time, on the batch's intra-op threads) and its preparation (decode and preprocess), both in ns.
+     */
+    public record FrameCost(long batchShareNanos, long prepareNanos) {
+    }
+
+    public FrameCost frameCost(long nowNanos) {
+        return new FrameCost(engine.estimator().estimate(engine.maxBatch()) / engine.maxBatch(),
+                prepare.quantile(0.5, nowNanos));
+    }
+
     /** Admitted frames still being prepared (decoded, preprocessed). */
     public int preparing() {
         return preparing.get();

@@ -43,8 +43,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "FILE", description = "Class names for --weights (default: imagenet-1k-labels.txt beside the weights).")
     Path labels;
 
-    @Option(names = "--fps", defaultValue = "10", description = "Frames per second per camera; 0 for as fast as possible (default ${DEFAULT-VALUE}).")
-    double fps;
+    @Option(names = "--fps", description = "Frames per second per camera; 0 for as fast as possible (default: what this "
+            + "machine carries, from what the model's warm-up measured: half its estimated capacity, at most 10 per camera).")
+    Double fps;
 
     @Option(names = "--size", defaultValue = "640x480", converter = FrameSize.Converter.class, description = "Size of the synthetic scene (default ${DEFAULT-VALUE}).")
     FrameSize size;
@@ -71,7 +72,11 @@ final class DemoCommand implements Callable<Integer> {
         CountDownLatch stop = Signals.terminationLatch();
         Path modelDir = model != null ? model : ModelCache.demoModel(weights, labels);
         PrintWriter out = output.out();
-        DemoOptions options = new DemoOptions(frames, cameras, source, wh.width(), wh.height(), fps, modelDir, dataDir,
+        if (fps != null && fps < 0) {
+            throw new CliException("--fps must be 0 or more", "pass --fps 0 for as fast as possible, or leave it out");
+        }
+        DemoOptions options = new DemoOptions(frames, cameras, source, wh.width(), wh.height(),
+                fps == null ? DemoOptions.AUTO_FPS : fps, modelDir, dataDir,
                 settings.forOwnInstance(),
                 Duration.ofSeconds(timeoutSeconds));
         // the table's header comes with its first row, after the start-up lines of the broker and the application

@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.framewise.app.FramewiseApplication;
 import io.framewise.app.Topics;
@@ -83,6 +85,22 @@ class CommandLineIT {
         assertThat(run.out()).contains("Summary: published 30 frames from 2 camera(s)").contains("every frame accounted for")
                 .contains("cam-1").contains("cam-2");
         assertThat(run.err()).contains("random weights");
+    }
+
+    @Test
+    void demoWithoutFpsPicksARateFromWhatWarmUpMeasuredAndSaysWhy() {
+        Run run = framewise("demo", "--frames", "12", "--cameras", "2", "--model", fixture.model().toString(),
+                "--data-dir", temp.resolve("auto").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Matcher chosen = Pattern.compile("framewise demo: ([0-9.]+) fps per camera \\(a frame costs about ([0-9.]+) ms "
+                + "of CPU here .* core\\(s\\) carry about ([0-9]+) frames/s").matcher(run.err());
+        assertThat(chosen.find()).as(run.err()).isTrue();
+        double perCamera = Double.parseDouble(chosen.group(1));
+        double capacity = Double.parseDouble(chosen.group(3));
+        assertThat(perCamera).isBetween(0.1, 10.0);
+        assertThat(perCamera * 2).as("the cameras offer at most half of the capacity").isLessThanOrEqualTo(capacity / 2 + 0.5);
+        assertThat(run.err()).contains("filming synthetic scene 640x480 (cam-1) at " + perCamera + " fps each");
+        assertThat(run.out()).contains("every frame accounted for");
     }
 
     @Test

@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +36,7 @@ import io.framewise.inference.export.Directories;
 import io.framewise.inference.serving.ServedModels;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Status;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Everything in one process: an embedded broker, the application, and cameras publishing frames, every outcome
@@ -64,7 +67,8 @@ public final class Demo {
             try (ServedModels models = ModelLoader.load(config, options.modelDir());
                  FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(60))) {
                 describeModel(models.primary().metadata(), options.modelDir());
-                return runCameras(config, FramewiseConfig.clientSettings(settings), stop, app, outcomes);
+                double fps = options.fps() >= 0 ? options.fps() : chooseFps(config, models);
+                return runCameras(config, FramewiseConfig.clientSettings(settings), stop, app, outcomes, fps);
             }
         } finally {
             if (temporary) {
@@ -74,7 +78,7 @@ public final class Demo {
     }
 
     private DemoReport runCameras(FramewiseConfig config, Map<String, Object> client, CountDownLatch stop,
-                                  FramewiseApplication app, Consumer<Outcome> outcomes) throws Exception {
+                                  FramewiseApplication app, Consumer<Outcome> outcomes, double fps) throws Exception {
         long startNanos = System.nanoTime();
         int cameras = options.cameras();
         ExecutorService pool = Executors.newFixedThreadPool(cameras, r -> new Thread(r, "camera"));
@@ -99,7 +103,7 @@ public final class Demo {
                         outcomes.accept(o);
                     });
             try {
-                List<Future<Long>> publishing = startCameras(publisher, pool);
+                List<Future<Long>> publishing = startCameras(publisher, pool, fps);
                 BooleanSupplier interrupted = () -> stop.getCount() == 0 || !app.isAlive();
                 while (!publishing.stream().allMatch(Future::isDone) && !interrupted.getAsBoolean()) {
                     Thread.sleep(100);
@@ -126,7 +130,7 @@ public final class Demo {
     }
 
     /** One thread per camera, each publishing its share of the frames (or until cancelled). */
-    private List<Future<Long>> startCameras(FramePublisher publisher, ExecutorService pool) {
+    private List<Future<Long>> startCameras(FramePublisher publisher, ExecutorService pool, double fps) {
         int cameras = options.cameras();
         List<Future<Long>> publishing = new ArrayList<>();
         ImageEncoder encoder = new ImageEncoder(Codec.JPEG, 90);
@@ -140,14 +144,53 @@ public final class Demo {
                         options.height(), share)) {
                     if (index == 0) {
                         log.println("framewise demo: " + cameras + " camera(s) filming " + images.describe()
-                                + (options.fps() > 0 ? " at " + options.fps() + " fps each" : ", as fast as possible"));
+                                + (fps > 0 ? " at " + fps + " fps each" : ", as fast as possible"));
                         log.flush();
                     }
-                    return publisher.publish(camera, images, encoder, options.fps(), 0, Map.of(), null);
+                    return publisher.publish(camera, images, encoder, fps, 0, Map.of(), null);
                 }
             }));
         }
         return publishing;
+    }
+
+    /** The rate per camera this machine carries ({@link DemoLoad}), said with its reasons. */
+    private double chooseFps(FramewiseConfig config, ServedModels models) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = config.effectiveIntraOpThreads() > 0 ? config.effectiveIntraOpThreads() : cores;
+        DemoLoad.Choice choice = DemoLoad.choose(models.primary().frameCost(System.nanoTime()), threads,
+                cameraFrameNanos(), cores, options.cameras());
+        log.printf(Locale.ROOT, "framewise demo: %.1f fps per camera (%s; --fps sets the rate)%n",
+                choice.fpsPerCamera(), choice.why());
+        log.flush();
+        return choice.fpsPerCamera();
+    }
+
+    /** What one camera frame costs to render and encode here: the median of a few, after one to warm up (ns). */
+    private long cameraFrameNanos() throws Exception {
+        ImageEncoder encoder = new ImageEncoder(Codec.JPEG, 90);
+        long[] took = new long[5];
+        int n = 0;
+        try (ImageSource images = ImageSources.open(options.source(), 0, "cam-probe", options.width(), options.height(),
+                took.length + 1)) {
+            for (int i = 0; i <= took.length; i++) {
+                long t0 = System.nanoTime();
+                Mat frame = images.next();
+                if (frame == null) {
+                    break;
+                }
+                encoder.encode(frame);
+                if (i > 0) {
+                    took[n++] = System.nanoTime() - t0;
+                }
+            }
+        }
+        if (n == 0) {
+            return 0;
+        }
+        long[] measured = Arrays.copyOf(took, n);
+        Arrays.sort(measured);
+        return measured[n / 2];
     }
 
     private void reportPublishFailure(Future<Long> f) {
