@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
     Path labels;
 
     @Option(names = "--fps", description = "Frames per second per camera; 0 for as fast as possible (default: what this "
-            + "machine carries, from what the model's warm-up measured: half its estimated capacity, at most 10 per camera).")
+            + "machine carries, from what the model's warm-up measured: a quarter of its estimated capacity, at most 10 per camera).")
     Double fps;
 
     @Option(names = "--size", defaultValue = "640x480", converter = FrameSize.Converter.class, description = "Size of the synthetic scene (default ${DEFAULT-VALUE}).")

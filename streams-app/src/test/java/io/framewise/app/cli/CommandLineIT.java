@@ -98,7 +98,7 @@ class CommandLineIT {
         double perCamera = Double.parseDouble(chosen.group(1));
         double capacity = Double.parseDouble(chosen.group(3));
         assertThat(perCamera).isBetween(0.1, 10.0);
-        assertThat(perCamera * 2).as("the cameras offer at most half of the capacity").isLessThanOrEqualTo(capacity / 2 + 0.5);
+        assertThat(perCamera * 2).as("the cameras offer at most a quarter of the capacity").isLessThanOrEqualTo(capacity / 4 + 0.5);
         assertThat(run.err()).contains("filming synthetic scene 640x480 (cam-1) at " + perCamera + " fps each");
         assertThat(run.out()).contains("every frame accounted for");
     }
