@@ -2,11 +2,13 @@ package io.framewise.app.tools.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Samples the process's resident set size (native memory included: TensorFlow tensors, OpenCV Mats, JavaCPP
@@ -35,13 +37,25 @@ public final class MemorySampler implements AutoCloseable {
     private final Thread thread;
     private final long start = System.nanoTime();
     private final LongSupplier frames;
+    private final LongSupplier residentBytes;
+    private final Supplier<MemoryUsage> heapUsage;
     private volatile boolean running = true;
 
+    /** Samples this process once a second until closed. */
     public MemorySampler(LongSupplier frames) {
+        this(frames, MemorySampler::rss, () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage(), true);
+    }
+
+    /** With the resident set and the heap from elsewhere (tests); {@code periodic}: sample once a second. */
+    MemorySampler(LongSupplier frames, LongSupplier residentBytes, Supplier<MemoryUsage> heapUsage, boolean periodic) {
         this.frames = frames;
+        this.residentBytes = residentBytes;
+        this.heapUsage = heapUsage;
         this.thread = new Thread(this::loop, "memory-sampler");
         this.thread.setDaemon(true);
-        this.thread.start();
+        if (periodic) {
+            this.thread.start();
+        }
     }
 
     private void loop() {
@@ -60,8 +74,8 @@ public final class MemorySampler implements AutoCloseable {
         if (collect) {
             System.gc();
         }
-        var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        Sample s = new Sample((System.nanoTime() - start) / 1e9, rss(), heap.getUsed(), heap.getCommitted(),
+        MemoryUsage heap = heapUsage.get();
+        Sample s = new Sample((System.nanoTime() - start) / 1e9, residentBytes.getAsLong(), heap.getUsed(), heap.getCommitted(),
                 frames.getAsLong(), collect);
         samples.add(s);
         return s;

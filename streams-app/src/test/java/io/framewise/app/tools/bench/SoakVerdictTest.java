@@ -3,6 +3,7 @@ package io.framewise.app.tools.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.MemoryUsage;
 import java.util.List;
 
 import org.assertj.core.data.Offset;
@@ -34,6 +35,32 @@ class SoakVerdictTest {
                 new MemorySampler.Sample(9, 1600L << 20, 700 << 20, 800 << 20, 9000, false));
         SoakVerdict v = SoakVerdict.of(samples, 2000, 5);
         assertThat(v.growthPercent()).isCloseTo(0.0, Offset.offset(1e-9));
+        assertThat(v.flat()).isTrue();
+    }
+
+    @Test
+    void aPeriodicSampleTakenAfterTheFinalForcedGcIsNotTheEnd() throws Exception {
+        // CI's run: after warm-up RSS 2,150 MB with 1,357 MB of heap committed. The final forced GC gave 357 MB of
+        // committed heap back at once, its pages still resident, and the periodic sampler caught that moment: as the
+        // end it read as 45% growth outside the heap.
+        long[] rss = {2150L << 20};
+        long[] committed = {1357L << 20};
+        long[] frames = {600};
+        MemorySampler sampler = new MemorySampler(() -> frames[0], () -> rss[0],
+                () -> new MemoryUsage(0, 500L << 20, committed[0], 4096L << 20), false);
+        sampler.sample(false);
+        frames[0] = 900;
+        rss[0] = 2149L << 20;
+        sampler.sample(false);
+        Thread.sleep(5); // the samples' clock moves on
+        committed[0] = 1000L << 20;
+        sampler.sample(true);
+        Thread.sleep(5);
+        sampler.sample(false); // the periodic thread, right after the forced GC
+        SoakVerdict v = SoakVerdict.of(sampler.samples(), 500, 15);
+        assertThat(v.end().rssBytes()).isEqualTo(2149L << 20);
+        assertThat(v.end().heapCommittedBytes()).isEqualTo(1357L << 20);
+        assertThat(v.growthPercent()).isCloseTo(-0.13, Offset.offset(0.01));
         assertThat(v.flat()).isTrue();
     }
 
