@@ -1,6 +1,5 @@
 package io.framewise.app.tools.view;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,12 +32,15 @@ final class CameraTile {
     }
 
     private static final int SHOWN_LABELS = 5;
+    /** A sequence this far behind the camera's latest outcome means the camera started counting again. */
+    private static final long RESTART_GAP = 1000;
 
     final String id;
     final HeldFrames held;
     final FrameRenderer renderer;
     private final int historySize;
-    private final ArrayDeque<Outcome> history = new ArrayDeque<>();
+    /** Outcomes in sequence order, oldest first; a dead letter whose frame could not be read goes last. */
+    private final List<Outcome> history = new ArrayList<>();
     private final RateWindow frames = new RateWindow();
     private final RateWindow events = new RateWindow();
     private final RateWindow skipped = new RateWindow();
@@ -96,10 +98,28 @@ final class CameraTile {
         lastSeenMillis = now;
     }
 
+    /**
+     * Keeps the camera's outcomes in sequence order, not in the order they arrived: events and dead letters come from
+     * two topics, read independently, so the dead letter of frame 6 may arrive before the event of frame 5 (a CI run
+     * showed frame 5 as the latest). A sequence far behind the latest is a camera that started again: its history
+     * starts again too.
+     */
     private void outcome(Outcome o) {
-        history.addLast(o);
+        Outcome latest = history.isEmpty() ? null : history.get(history.size() - 1);
+        if (o.sequence() < 0 || latest == null || o.sequence() >= latest.sequence()) {
+            history.add(o);
+        } else if (latest.sequence() - o.sequence() > RESTART_GAP) {
+            history.clear();
+            history.add(o);
+        } else {
+            int at = history.size();
+            while (at > 0 && history.get(at - 1).sequence() > o.sequence()) {
+                at--;
+            }
+            history.add(at, o);
+        }
         while (history.size() > historySize) {
-            history.removeFirst();
+            history.remove(0);
         }
     }
 
@@ -114,7 +134,7 @@ final class CameraTile {
 
     /** The latest outcome, or null before the first. */
     Outcome latest() {
-        return history.peekLast();
+        return history.isEmpty() ? null : history.get(history.size() - 1);
     }
 
     List<Outcome> history() {
@@ -126,9 +146,8 @@ final class CameraTile {
      * when the latest was dead-lettered), or else the newest frame.
      */
     Long imageSequence() {
-        var it = history.descendingIterator();
-        while (it.hasNext()) {
-            Outcome o = it.next();
+        for (int i = history.size() - 1; i >= 0; i--) {
+            Outcome o = history.get(i);
             if (o.sequence() >= 0 && !o.status().equals("DEAD_LETTER") && !held.toShow(o.sequence()).isEmpty()) {
                 return o.sequence();
             }

@@ -94,6 +94,30 @@ class CameraBoardTest {
     }
 
     @Test
+    void theLatestOutcomeIsTheHighestSequenceWhateverTopicArrivedFirst() {
+        try (CameraBoard board = board(4, 8, 1 << 20)) {
+            byte[] jpeg = TestFrames.solidJpeg(16, 16, 1);
+            for (int i = 0; i < 7; i++) {
+                board.frame(frame("a", i, Codec.JPEG, jpeg, true));
+            }
+            board.event(event("a", 4, Status.OK));
+            board.deadLetter("a", 6, "FrameDecodeException: TRUNCATED"); // the dead-letter topic was read first
+            board.event(event("a", 5, Status.OK));
+            CameraTile.Snapshot s = snapshot(board, "a");
+            assertThat(s.latest().sequence()).isEqualTo(6);
+            assertThat(s.latest().status()).isEqualTo("DEAD_LETTER");
+            assertThat(s.image()).as("the newest classified frame").isEqualTo(5L);
+            assertThat(board.history("a")).extracting(CameraTile.Outcome::sequence).containsExactly(4L, 5L, 6L);
+
+            board.event(event("a", 0, Status.OK)); // far behind would be a restart; 6 behind is a late arrival
+            assertThat(board.history("a")).extracting(CameraTile.Outcome::sequence).containsExactly(0L, 4L, 5L, 6L);
+            board.event(event("a", 5000, Status.OK));
+            board.event(event("a", 1, Status.OK)); // the camera started counting again
+            assertThat(board.history("a")).extracting(CameraTile.Outcome::sequence).containsExactly(1L);
+        }
+    }
+
+    @Test
     void pngGoesToTheBrowserAsPublishedAndRawPixelsAreEncodedAsJpeg() {
         try (CameraBoard board = board(4, 4, 1 << 20);
              Scalar grey = new Scalar(77, 77, 77, 0);
