@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 import io.framewise.decoder.ImageEncoder;
@@ -135,66 +134,45 @@ public record PublishJob(String camera, String source, boolean passthrough, doub
         return sequence - startSequence;
     }
 
-    /**
-     * Progress: on a terminal one line, rewritten at most twice a second; otherwise (a container's log, a file, a
-     * pipe) a line of its own every {@link #LOG_INTERVAL_NANOS}, since a carriage return there only runs the updates
-     * together.
-     */
+    /** Progress of one camera: frames, rate and bytes, on a terminal at most twice a second ({@link ProgressOutput}). */
     static final class ProgressLine implements FramePublisher.Progress {
         static final long TERMINAL_INTERVAL_NANOS = 500_000_000L;
-        static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
         private final String camera;
-        private final PrintWriter log;
-        private final boolean terminal;
-        private final LongSupplier nanoTime;
+        private final ProgressOutput output;
         private final long start;
         private long frames;
         private long bytes;
-        private long lastPrint;
 
         ProgressLine(String camera, PrintWriter log) {
-            this(camera, log, System.console() != null, System::nanoTime);
+            this(camera, new ProgressOutput(log, TERMINAL_INTERVAL_NANOS));
         }
 
-        ProgressLine(String camera, PrintWriter log, boolean terminal, LongSupplier nanoTime) {
+        ProgressLine(String camera, ProgressOutput output) {
             this.camera = camera;
-            this.log = log;
-            this.terminal = terminal;
-            this.nanoTime = nanoTime;
-            this.start = nanoTime.getAsLong();
-            this.lastPrint = start - LOG_INTERVAL_NANOS; // the first frame is shown at once
+            this.output = output;
+            this.start = output.now();
         }
 
         @Override
         public synchronized void framePublished(String cameraId, long sequence, int size) {
             frames++;
             bytes += size;
-            long now = nanoTime.getAsLong();
-            if (now - lastPrint >= (terminal ? TERMINAL_INTERVAL_NANOS : LOG_INTERVAL_NANOS)) {
-                lastPrint = now;
+            if (output.due(output.now())) {
                 print();
             }
         }
 
         private void print() {
-            double seconds = (nanoTime.getAsLong() - start) / 1e9;
+            double seconds = (output.now() - start) / 1e9;
             // a rate over less than a second (the first frame's line) would say nothing true
             String rate = seconds < 1 ? "" : String.format(Locale.ROOT, ", %.1f fps", frames / seconds);
-            String line = String.format(Locale.ROOT, "%s: %d frames%s, %.1f MB", camera, frames, rate, bytes / 1e6);
-            if (terminal) {
-                log.print("\r" + line);
-            } else {
-                log.println(line);
-            }
-            log.flush();
+            output.show(String.format(Locale.ROOT, "%s: %d frames%s, %.1f MB", camera, frames, rate, bytes / 1e6));
         }
 
         synchronized void finish() {
             print();
-            if (terminal) {
-                log.println();
-            }
+            output.end();
         }
     }
 }

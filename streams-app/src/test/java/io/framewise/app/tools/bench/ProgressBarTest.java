@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
+import io.framewise.app.tools.client.ProgressOutput;
 import org.junit.jupiter.api.Test;
 
 class ProgressBarTest {
@@ -13,7 +14,7 @@ class ProgressBarTest {
     @Test
     void outsideATerminalItWritesALineEveryTenSecondsAndAtTheEndWithoutCarriageReturns() {
         StringWriter text = new StringWriter();
-        ProgressBar bar = new ProgressBar(new PrintWriter(text), "pipeline", 1000, false, () -> now[0]);
+        ProgressBar bar = new ProgressBar(new ProgressOutput(new PrintWriter(text), ProgressBar.TERMINAL_INTERVAL_NANOS, false, () -> now[0]), "pipeline", 1000);
         for (int i = 1; i <= 1000; i++) {
             bar.update(i, i + " published");
             now[0] += 50_000_000L; // 20 updates a second for 50 s
@@ -28,7 +29,7 @@ class ProgressBarTest {
     @Test
     void onATerminalItRedrawsOneLineInPlace() {
         StringWriter text = new StringWriter();
-        ProgressBar bar = new ProgressBar(new PrintWriter(text), "model", 4, true, () -> now[0]);
+        ProgressBar bar = new ProgressBar(new ProgressOutput(new PrintWriter(text), ProgressBar.TERMINAL_INTERVAL_NANOS, true, () -> now[0]), "model", 4);
         for (int i = 1; i <= 4; i++) {
             bar.step("batch " + i);
             now[0] += 300_000_000L;

@@ -13,7 +13,7 @@ class ProgressLineTest {
     @Test
     void inALogEachUpdateIsALineOfItsOwnEveryTenSecondsWithNoCarriageReturn() {
         StringWriter out = new StringWriter();
-        PublishJob.ProgressLine progress = new PublishJob.ProgressLine("lobby", new PrintWriter(out), false, () -> now[0]);
+        PublishJob.ProgressLine progress = new PublishJob.ProgressLine("lobby", new ProgressOutput(new PrintWriter(out), PublishJob.ProgressLine.TERMINAL_INTERVAL_NANOS, false, () -> now[0]));
         for (int i = 0; i < 250; i++) { // 25 s at 10 fps
             progress.framePublished("lobby", i, 1000);
             now[0] += 100_000_000L;
@@ -30,7 +30,7 @@ class ProgressLineTest {
     @Test
     void onATerminalOneLineIsRewrittenTwiceASecond() {
         StringWriter out = new StringWriter();
-        PublishJob.ProgressLine progress = new PublishJob.ProgressLine("lobby", new PrintWriter(out), true, () -> now[0]);
+        PublishJob.ProgressLine progress = new PublishJob.ProgressLine("lobby", new ProgressOutput(new PrintWriter(out), PublishJob.ProgressLine.TERMINAL_INTERVAL_NANOS, true, () -> now[0]));
         for (int i = 0; i < 20; i++) { // 2 s at 10 fps
             progress.framePublished("lobby", i, 1000);
             now[0] += 100_000_000L;
