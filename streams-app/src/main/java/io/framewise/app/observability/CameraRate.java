@@ -1,18 +1,15 @@
 package io.framewise.app.observability;
 
-import java.util.Arrays;
-
 /**
  * One camera's frames against its rate: the stall detector's state. The rate a camera should have is declared (the
  * frame attribute {@value #DECLARED_FPS_ATTRIBUTE}) or learnt from the capture times of its frames, slowly (so that a
  * camera dropping to a fraction of its rate is compared with the rate it had, not with the one it drifted to) and not
- * while it is stalled. Its frames in are counted by arrival, over the last stall window, in ten buckets. A camera is
+ * while it is stalled. Its frames in are counted by arrival, over the last stall window ({@link WindowedCount}). A camera is
  * judged once its rate is known and it has been seen for a whole window. Guarded by {@link CameraMeters}' lock.
  */
 final class CameraRate {
     /** The frame attribute a publisher may set to declare its camera's frame rate (frames per second). */
     static final String DECLARED_FPS_ATTRIBUTE = "framewise.camera.fps";
-    private static final int BUCKETS = 10;
     /** Capture intervals averaged plainly before the slow average takes over. */
     private static final int WARM_INTERVALS = 20;
     /** Weight of each new interval in the slow average: about 100 frames' memory. */
@@ -22,12 +19,8 @@ final class CameraRate {
     enum Change { STALLED, RECOVERED }
 
     private final long windowNanos;
-    private final long bucketNanos;
     private final double fraction;
-    private final long[] counts = new long[BUCKETS];
-    private final long[] bucketIndex = new long[BUCKETS];
-    private long firstArrival = Long.MIN_VALUE;
-    private long lastArrival;
+    private final WindowedCount arrivals;
     private long lastCaptureMicros = Long.MIN_VALUE;
     private double intervalMicros;
     private long intervals;
@@ -39,25 +32,15 @@ final class CameraRate {
 
     CameraRate(long windowNanos, double fraction) {
         this.windowNanos = windowNanos;
-        this.bucketNanos = Math.max(1, windowNanos / BUCKETS);
         this.fraction = fraction;
+        this.arrivals = new WindowedCount(windowNanos);
     }
 
     /** A frame of the camera arrived at {@code now} (ns), captured at {@code captureMicros}, on {@code partition}. */
     void arrived(long now, long captureMicros, int partition, double declaredFps) {
-        if (firstArrival == Long.MIN_VALUE) {
-            firstArrival = now;
-        }
-        lastArrival = now;
         this.partition = partition;
         this.declaredFps = declaredFps;
-        long b = Math.floorDiv(now, bucketNanos);
-        int i = (int) Math.floorMod(b, (long) BUCKETS);
-        if (bucketIndex[i] != b) {
-            bucketIndex[i] = b;
-            counts[i] = 0;
-        }
-        counts[i]++;
+        arrivals.add(now);
         long gap = captureMicros - lastCaptureMicros;
         if (lastCaptureMicros != Long.MIN_VALUE && gap > 0 && gap * 1000 < windowNanos && !low) {
             // a gap longer than the window is a pause, not the camera's cadence; nothing is learnt while stalled
@@ -70,17 +53,9 @@ final class CameraRate {
         }
     }
 
-    /**
-     * Frames per second that arrived over the last window: the current bucket so far and the nine before it (or
-     * since the first frame, when that is shorter).
-     */
+    /** Frames per second that arrived over the last window (or since the first frame, when that is shorter). */
     double inputFps(long now) {
-        if (firstArrival == Long.MIN_VALUE) {
-            return 0;
-        }
-        long covered = (BUCKETS - 1) * bucketNanos + Math.floorMod(now, bucketNanos);
-        double seconds = Math.max(bucketNanos, Math.min(covered, now - firstArrival)) / 1e9;
-        return inWindow(now) / seconds;
+        return arrivals.perSecond(now);
     }
 
     /** The rate the camera should have: declared, else learnt; 0 while unknown. */
@@ -89,17 +64,6 @@ final class CameraRate {
             return declaredFps;
         }
         return intervals >= WARM_INTERVALS && intervalMicros > 0 ? 1e6 / intervalMicros : 0;
-    }
-
-    private long inWindow(long now) {
-        long current = Math.floorDiv(now, bucketNanos);
-        long sum = 0;
-        for (int i = 0; i < BUCKETS; i++) {
-            if (current - bucketIndex[i] < BUCKETS) {
-                sum += counts[i];
-            }
-        }
-        return sum;
     }
 
     /**
@@ -111,7 +75,7 @@ final class CameraRate {
      */
     Change check(long now, long lagRecords) {
         double expected = expectedFps();
-        if (expected <= 0 || firstArrival == Long.MIN_VALUE || now - firstArrival < windowNanos) {
+        if (expected <= 0 || arrivals.isEmpty() || now - arrivals.first() < windowNanos) {
             return null;
         }
         boolean nowLow = inputFps(now) < fraction * expected;
@@ -131,10 +95,9 @@ final class CameraRate {
 
     /** Forgets what was seen (the camera's partition moved to another instance): not judged until seen again. */
     void reset() {
-        firstArrival = Long.MIN_VALUE;
+        arrivals.reset();
         low = false;
         quiet = false;
-        Arrays.fill(counts, 0);
     }
 
     /** Below its rate because the camera went quiet: 1, else 0. */
@@ -153,10 +116,6 @@ final class CameraRate {
 
     long lag() {
         return lag;
-    }
-
-    long lastArrival() {
-        return lastArrival;
     }
 
     /** Parses a declared rate; 0 when absent or not a positive number up to 1000. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.framewise.app.observability.Printable;
+import io.framewise.app.observability.WindowedCount;
 import io.framewise.schema.Classification;
 import io.framewise.schema.Codec;
 import io.framewise.schema.Frame;
@@ -32,6 +33,7 @@ final class CameraTile {
     }
 
     private static final int SHOWN_LABELS = 5;
+    private static final long RATE_WINDOW_NANOS = 10_000_000_000L;
     /** A sequence this far behind the camera's latest outcome means the camera started counting again. */
     private static final long RESTART_GAP = 1000;
 
@@ -41,10 +43,11 @@ final class CameraTile {
     private final int historySize;
     /** Outcomes in sequence order, oldest first; a dead letter whose frame could not be read goes last. */
     private final List<Outcome> history = new ArrayList<>();
-    private final RateWindow frames = new RateWindow();
-    private final RateWindow events = new RateWindow();
-    private final RateWindow skipped = new RateWindow();
-    private final RateWindow deadLetters = new RateWindow();
+    /** Rates over the last ten seconds, counted in ns (the board's clock is in ms). */
+    private final WindowedCount frames = new WindowedCount(RATE_WINDOW_NANOS);
+    private final WindowedCount events = new WindowedCount(RATE_WINDOW_NANOS);
+    private final WindowedCount skipped = new WindowedCount(RATE_WINDOW_NANOS);
+    private final WindowedCount deadLetters = new WindowedCount(RATE_WINDOW_NANOS);
     private Codec codec;
     private Integer width;
     private Integer height;
@@ -66,7 +69,7 @@ final class CameraTile {
         width = f.getWidth();
         height = f.getHeight();
         lastFrame = f.getSequence();
-        frames.add(now);
+        frames.add(nanos(now));
         lastSeenMillis = now;
     }
 
@@ -84,9 +87,9 @@ final class CameraTile {
         outcome(new Outcome(c.getSequence(), c.getStatus().name(), reason, ok ? note : null, labels,
                 c.getLatency().getTotalMs(),
                 c.getBudgetMs(), c.getDeadlineMet(), Printable.of(c.getModel().getName(), 64)));
-        events.add(now);
+        events.add(nanos(now));
         if (c.getStatus() != Status.OK) {
-            skipped.add(now);
+            skipped.add(nanos(now));
         }
         lastSeenMillis = now;
     }
@@ -94,7 +97,7 @@ final class CameraTile {
     void deadLetter(long sequence, String reason, long now) {
         outcome(new Outcome(sequence, "DEAD_LETTER", Printable.of(reason, 300), null, List.of(), null, null, null,
                 null));
-        deadLetters.add(now);
+        deadLetters.add(nanos(now));
         lastSeenMillis = now;
     }
 
@@ -132,6 +135,10 @@ final class CameraTile {
         };
     }
 
+    private static long nanos(long millis) {
+        return millis * 1_000_000;
+    }
+
     /** The latest outcome, or null before the first. */
     Outcome latest() {
         return history.isEmpty() ? null : history.get(history.size() - 1);
@@ -160,7 +167,7 @@ final class CameraTile {
         String missing = image != null ? null : lastFrame < 0 ? "no frame seen yet"
                 : "no frame held to show" + (codec == Codec.H264 || codec == Codec.H265 ? " (waiting for a keyframe)" : "");
         return new Snapshot(id, shownId, codec == null ? null : codec.name(), width, height, lastFrame, latest(), image,
-                missing, frames.perSecond(now), events.perSecond(now), skipped.perSecond(now),
-                deadLetters.perSecond(now), now - lastSeenMillis);
+                missing, frames.perSecond(nanos(now)), events.perSecond(nanos(now)), skipped.perSecond(nanos(now)),
+                deadLetters.perSecond(nanos(now)), now - lastSeenMillis);
     }
 }
