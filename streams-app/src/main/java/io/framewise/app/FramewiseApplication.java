@@ -2,7 +2,9 @@ package io.framewise.app;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -109,7 +111,7 @@ public final class FramewiseApplication implements AutoCloseable {
         // Kafka Streams' exception handlers count each record they refuse for its camera (the record key)
         props.put(FrameMetrics.CONFIG_KEY, observability.frames());
         KafkaStreams streams = new KafkaStreams(FramewiseTopology.build(config, analyzer, clock, observability.frames()), props);
-        observability.frames().startStallChecks(partition -> inputLag(streams, config.inputTopic(), partition));
+        observability.frames().startStallChecks(() -> inputLags(streams, config.inputTopic()));
         // Kafka Streams' and its clients' metrics (consumer lag per partition among them); new ones, of tasks
         // assigned later, are picked up every 10 s.
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), METRICS_REFRESH, Duration.ofSeconds(10));
@@ -185,22 +187,21 @@ public final class FramewiseApplication implements AutoCloseable {
 
     /** Active tasks of this instance's stream threads. */
     /**
-     * The consumer lag of one input partition on this instance (records; -1 when not assigned here or not measured
-     * yet), from the stream threads' main consumers: what tells a camera gone quiet from a pipeline behind.
+     * The consumer lag of each input partition on this instance (records; partitions not assigned here or not measured
+     * yet are absent), from the stream threads' main consumers: what tells a camera gone quiet from a pipeline behind.
      */
-    static long inputLag(KafkaStreams streams, String topic, int partition) {
-        String p = String.valueOf(partition);
-        double lag = -1;
+    static Map<Integer, Long> inputLags(KafkaStreams streams, String topic) {
+        Map<Integer, Long> lags = new HashMap<>();
         for (Metric m : streams.metrics().values()) {
             MetricName n = m.metricName();
             if (n.name().equals("records-lag") && n.group().equals("consumer-fetch-manager-metrics")
-                    && topic.equals(n.tags().get("topic")) && p.equals(n.tags().get("partition"))
+                    && topic.equals(n.tags().get("topic")) && n.tags().get("partition") != null
                     && !String.valueOf(n.tags().get("client-id")).endsWith("restore-consumer")
                     && m.metricValue() instanceof Double d && !d.isNaN()) {
-                lag = Math.max(lag, d);
+                lags.merge(Integer.valueOf(n.tags().get("partition")), d.longValue(), Math::max);
             }
         }
-        return (long) lag;
+        return lags;
     }
 
     public int activeTasks() {

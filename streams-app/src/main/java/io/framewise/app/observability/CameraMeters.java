@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.IntToLongFunction;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.zip.CRC32;
 
 import io.framewise.inference.serving.SkipReason;
@@ -68,7 +68,7 @@ public final class CameraMeters {
     /** The tracked cameras, by label. */
     private final Map<String, Camera> cameras = new LinkedHashMap<>();
     private final Camera other;
-    private IntToLongFunction partitionLag = p -> -1;
+    private Supplier<Map<Integer, Long>> partitionLags = Map::of;
     /** Where a stall or a recovery is reported: the log, one line each. */
     private Consumer<String> report = LOG::warn;
     private long lastSweep;
@@ -162,9 +162,12 @@ public final class CameraMeters {
         this.other = new Camera(OTHER, lastSweep);
     }
 
-    /** Where the lag of an input partition comes from (records; -1 when unknown): the application's consumer. */
-    public synchronized void partitionLag(IntToLongFunction lag) {
-        this.partitionLag = lag;
+    /**
+     * Where the lag of each input partition on this instance comes from (records; a partition not in the map has an
+     * unknown lag): the application's consumers.
+     */
+    public synchronized void partitionLags(Supplier<Map<Integer, Long>> lags) {
+        this.partitionLags = lags;
     }
 
     /**
@@ -217,12 +220,18 @@ public final class CameraMeters {
     /** Judges every tracked camera against its rate; logs each camera that stalls or recovers, once. */
     public void check() {
         List<String> lines = new ArrayList<>();
+        Supplier<Map<Integer, Long>> source;
+        synchronized (this) {
+            source = partitionLags;
+        }
+        // read once per check and outside the lock: the consumers' metrics are many, and stream threads wait on it
+        Map<Integer, Long> lags = source.get();
         synchronized (this) {
             long now = nanoTime.getAsLong();
             forgetIdle(now);
             for (Camera c : cameras.values()) {
                 int partition = c.rate.partition();
-                CameraRate.Change change = c.rate.check(now, partition < 0 ? -1 : partitionLag.applyAsLong(partition));
+                CameraRate.Change change = c.rate.check(now, lags.getOrDefault(partition, -1L));
                 if (change == CameraRate.Change.STALLED) {
                     lines.add(String.format(Locale.ROOT, "camera %s is below its rate: %.1f frames/s in over the last "
                                     + "%.0f s against %.1f expected; input partition %d has %s: %s",

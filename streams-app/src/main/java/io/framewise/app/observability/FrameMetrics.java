@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntToLongFunction;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
 import io.framewise.app.config.FramewiseConfig;
@@ -162,11 +162,11 @@ public final class FrameMetrics implements AutoCloseable {
     }
 
     /**
-     * Starts judging the cameras against their rates once a second, with the lag of each input partition from
-     * {@code lag} (records; -1 when unknown). Stopped by {@link #close()}.
+     * Starts judging the cameras against their rates once a second, with the lag of each input partition on this
+     * instance from {@code lags} (records; read once per check). Stopped by {@link #close()}.
      */
-    public synchronized void startStallChecks(IntToLongFunction lag) {
-        cameras.partitionLag(lag);
+    public synchronized void startStallChecks(Supplier<Map<Integer, Long>> lags) {
+        cameras.partitionLags(lags);
         if (checks == null) {
             checks = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "framewise-camera-checks");

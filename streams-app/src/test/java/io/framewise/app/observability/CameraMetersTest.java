@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class CameraMetersTest {
     private static final long SECOND = 1_000_000_000L;
+    /** Lag 0 on every partition the cameras use: nothing waits. */
+    private static final Map<Integer, Long> NOTHING_WAITS = Map.of(0, 0L, 1, 0L, 2, 0L, 3, 0L);
     private final long[] now = {0};
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<String> reported = new ArrayList<>();
@@ -152,7 +154,7 @@ class CameraMetersTest {
     @Test
     void aCameraThatStopsIsReportedStalledWithinTheWindowOnceWhileTheOthersStayHealthy() {
         CameraMeters meters = stallMeters();
-        meters.partitionLag(p -> 0); // nothing waits on any partition: the pipeline keeps up
+        meters.partitionLags(() -> NOTHING_WAITS); // the pipeline keeps up
         run(meters, 10, null, 0, 0);
         assertThat(value("framewise_camera_expected_fps{camera=\"gate\"}")).isCloseTo(10.0, offset(0.01));
         assertThat(value("framewise_camera_input_fps{camera=\"gate\"}")).isCloseTo(10.0, offset(0.6));
@@ -187,7 +189,7 @@ class CameraMetersTest {
     void aCameraBelowItsRateWhileItsPartitionLagsIsBehindNotStalled() {
         CameraMeters meters = stallMeters();
         Map<Integer, Long> lag = new ConcurrentHashMap<>(Map.of(0, 0L, 1, 0L, 2, 0L));
-        meters.partitionLag(p -> lag.get(p));
+        meters.partitionLags(() -> lag);
         run(meters, 10, null, 0, 0);
         lag.put(1, 5_000L); // the stream thread of partition 1 is stuck: gate's frames wait there
         run(meters, 6, "gate", 0, 0);
@@ -199,7 +201,7 @@ class CameraMetersTest {
     @Test
     void aCameraDroppingBelowTheFractionOfItsRateIsReportedAndADeclaredRateWins() {
         CameraMeters meters = stallMeters();
-        meters.partitionLag(p -> 0);
+        meters.partitionLags(() -> NOTHING_WAITS);
         run(meters, 10, null, 0, 0);
         run(meters, 8, "dock", 0, 2.0); // dock at 2 fps instead of 10
         assertThat(value("framewise_camera_stalled{camera=\"dock\"}")).isOne();
@@ -214,7 +216,7 @@ class CameraMetersTest {
     @Test
     void aCameraWhosePartitionLeftThisInstanceIsNotReportedHere() {
         CameraMeters meters = stallMeters();
-        meters.partitionLag(p -> -1);
+        meters.partitionLags(Map::of); // no lag known for any partition
         run(meters, 10, null, 0, 0);
         meters.partitionClosed(1); // gate's partition moved to another instance: its frames stop arriving here
         run(meters, 8, "gate", 0, 0);

@@ -34,6 +34,7 @@ final class FrameRenderer implements AutoCloseable {
     private static final ImageEncoder JPEG = new ImageEncoder(Codec.JPEG, 85);
 
     private final long maxPixels;
+    private final ImageDecoder images;
     private final Map<Long, Picture> made = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Picture> eldest) {
@@ -48,6 +49,7 @@ final class FrameRenderer implements AutoCloseable {
 
     FrameRenderer(long maxPixels) {
         this.maxPixels = maxPixels;
+        this.images = new ImageDecoder(maxPixels);
     }
 
     /** @param units what {@link HeldFrames#toShow} gave for {@code sequence} */
@@ -86,7 +88,7 @@ final class FrameRenderer implements AutoCloseable {
         if (kept != null) {
             return kept;
         }
-        try (DecodedImage image = new ImageDecoder(maxPixels).decode(frame.codec(), ByteBuffer.wrap(frame.payload()),
+        try (DecodedImage image = images.decode(frame.codec(), ByteBuffer.wrap(frame.payload()),
                 frame.width(), frame.height())) {
             Picture p = new Picture(JPEG.encode(image.bgr()), "image/jpeg", null);
             made.put(frame.sequence(), p);
