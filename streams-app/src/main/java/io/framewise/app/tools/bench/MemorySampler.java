@@ -17,19 +17,23 @@ import java.util.function.Supplier;
  */
 public final class MemorySampler implements AutoCloseable {
     /**
-     * One sample; sizes in bytes: the resident set, the heap in use and the heap committed; {@code collected}: taken
-     * right after a GC (compare such samples only with each other).
+     * One sample; sizes in bytes: the resident set, the heap in use, the heap committed and the heap's resident pages
+     * (-1 when they cannot be read); {@code collected}: taken right after a GC (compare such samples only with each
+     * other).
      */
-    public record Sample(double atSeconds, long rssBytes, long heapBytes, long heapCommittedBytes, long frames,
-                         boolean collected) {
+    public record Sample(double atSeconds, long rssBytes, long heapBytes, long heapCommittedBytes, long heapResidentBytes,
+                         long frames, boolean collected) {
         /**
          * The resident memory outside the Java heap (natives, tensors, Mats, thread stacks, code): what a native leak
-         * grows. The heap's own pages count in the RSS as the JVM commits and first touches them, which it does, up
-         * to -Xmx, whenever the collector decides to grow the heap; that is not a leak, and over a short soak in a
-         * JVM shared with other work it is as large as the leak the soak looks for.
+         * grows. The heap's own pages count in the RSS as the JVM first touches them, which it does, up to -Xmx,
+         * whenever the collector decides to use more of the heap; that is not a leak, and over a short soak in a JVM
+         * shared with other work it is as large as the leak the soak looks for. The heap's resident pages are taken
+         * out, not its committed size: committed pages are resident only once touched, so a heap committed but not
+         * yet touched at warm-up read as growth outside the heap once it was (+30% in one run). Committed is the
+         * fallback where the heap's pages cannot be read.
          */
         public long outsideHeapBytes() {
-            return rssBytes - heapCommittedBytes;
+            return rssBytes - (heapResidentBytes >= 0 ? heapResidentBytes : heapCommittedBytes);
         }
     }
 
@@ -38,18 +42,22 @@ public final class MemorySampler implements AutoCloseable {
     private final long start = System.nanoTime();
     private final LongSupplier frames;
     private final LongSupplier residentBytes;
+    private final LongSupplier heapResidentBytes;
     private final Supplier<MemoryUsage> heapUsage;
     private volatile boolean running = true;
 
     /** Samples this process once a second until closed. */
     public MemorySampler(LongSupplier frames) {
-        this(frames, MemorySampler::rss, () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage(), true);
+        this(frames, MemorySampler::rss, JavaHeapPages.ofThisProcess()::residentBytes,
+                () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage(), true);
     }
 
     /** With the resident set and the heap from elsewhere (tests); {@code periodic}: sample once a second. */
-    MemorySampler(LongSupplier frames, LongSupplier residentBytes, Supplier<MemoryUsage> heapUsage, boolean periodic) {
+    MemorySampler(LongSupplier frames, LongSupplier residentBytes, LongSupplier heapResidentBytes,
+                  Supplier<MemoryUsage> heapUsage, boolean periodic) {
         this.frames = frames;
         this.residentBytes = residentBytes;
+        this.heapResidentBytes = heapResidentBytes;
         this.heapUsage = heapUsage;
         this.thread = new Thread(this::loop, "memory-sampler");
         this.thread.setDaemon(true);
@@ -76,7 +84,7 @@ public final class MemorySampler implements AutoCloseable {
         }
         MemoryUsage heap = heapUsage.get();
         Sample s = new Sample((System.nanoTime() - start) / 1e9, residentBytes.getAsLong(), heap.getUsed(), heap.getCommitted(),
-                frames.getAsLong(), collect);
+                heapResidentBytes.getAsLong(), frames.getAsLong(), collect);
         samples.add(s);
         return s;
     }

@@ -51,7 +51,7 @@ public final class SoakBenchRecipe {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "soak: %d frames (%s), %d dead letters, %s%n", result.published(),
                 result.byStatus(), result.deadLettered(), result.accounting()));
-        text.append("  seconds    frames    RSS MB   heap MB  (committed)  outside heap MB\n");
+        text.append("  seconds    frames    RSS MB   heap MB  (committed)  (resident)  outside heap MB\n");
         int step = Math.max(1, samples.size() / 12);
         for (int i = 0; i < samples.size(); i += step) {
             text.append(row(samples.get(i), ""));
@@ -78,7 +78,8 @@ public final class SoakBenchRecipe {
     }
 
     private static String row(MemorySampler.Sample x, String note) {
-        return String.format(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f %12.1f %16.1f%s%n", x.atSeconds(), x.frames(),
-                x.rssBytes() / 1e6, x.heapBytes() / 1e6, x.heapCommittedBytes() / 1e6, x.outsideHeapBytes() / 1e6, note);
+        return String.format(Locale.ROOT, "  %7.1f %9d %9.1f %9.1f %12.1f %11.1f %16.1f%s%n", x.atSeconds(),
+                x.frames(), x.rssBytes() / 1e6, x.heapBytes() / 1e6, x.heapCommittedBytes() / 1e6, x.heapResidentBytes() / 1e6,
+                x.outsideHeapBytes() / 1e6, note);
     }
 }
