@@ -63,6 +63,25 @@ public final class LatencyWindow {
     }
 
     /**
+     * The mean of the recent samples, each taken as at most {@code cap}; the prior when fewer than {@code minSamples}
+     * are recent and a prior is set; else of whatever few samples there are; 0 when there is nothing at all.
+     */
+    public synchronized long mean(long nowNanos, long cap) {
+        long sum = 0;
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            if (nowNanos - at[i] <= horizonNanos) {
+                sum += Math.min(values[i], cap);
+                n++;
+            }
+        }
+        if (n < minSamples && prior > 0) {
+            return prior;
+        }
+        return n == 0 ? 0 : sum / n;
+    }
+
+    /**
      * The {@code q}-quantile (nearest rank) of the recent samples; the prior when fewer than {@code minSamples} are
      * recent and a prior is set; else whatever few samples there are; 0 when there is nothing at all.
      */

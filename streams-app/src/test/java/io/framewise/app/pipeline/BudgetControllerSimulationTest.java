@@ -104,6 +104,39 @@ class BudgetControllerSimulationTest {
         assertThat(after).as("within two seconds of capacity coming back").isGreaterThanOrEqualTo(0.99 * fps);
     }
 
+    @ParameterizedTest(name = "budget {0} ms")
+    @ValueSource(longs = {200, 1000})
+    void aNeighbourTakingHalfTheMachineTwoSecondsInEveryFourIsFollowedWithoutCollapse(long budgetMs) {
+        // the sweep's --neighbour-cores 1: the model runs twice as slow for 2 s of every 4
+        LongToDoubleFunction onOff = t -> (t / (2_000 * MS)) % 2 == 1 ? 2.0 : 1.0;
+        double[] multiples = {0.5, 2, 3};
+        double[] got = new double[multiples.length];
+        double[] reference = new double[multiples.length];
+        double[] late = new double[multiples.length];
+        for (int i = 0; i < multiples.length; i++) {
+            double fps = multiples[i] * CAPACITY;
+            ControllerSimulation sim = halving(budgetMs, fps, onOff);
+            // the reference: each phase as well as a model that was always that fast, or always that slow, does
+            reference[i] = (goodput(halving(budgetMs, fps, t -> 1.0), 5, 57) + goodput(halving(budgetMs, fps, t -> 2.0), 5, 57)) / 2;
+            got[i] = goodput(sim, 5, 57);
+            List<Outcome> classified = sim.outcomes.stream().filter(o -> o.capturedNanos() >= 5e9 && o.classified()).toList();
+            late[i] = classified.stream().filter(o -> !o.inBudget()).count() / (double) Math.max(1, classified.size());
+            System.out.printf(Locale.ROOT, "neighbour 2 s of 4 (%d ms, %.1fx): goodput %.1f against %.1f for the phases apart, "
+                    + "%.2f%% of classified frames late%n", budgetMs, multiples[i], got[i], reference[i], 100 * late[i]);
+        }
+        // Frames already queued or running when the neighbour starts take twice as long as when they were admitted,
+        // and no estimate can know that in advance: under overload that is a budget's worth of queue every 4 s (more
+        // of it, relatively, at 200 ms, where batches of 8 fill half the budget). Estimates that learnt one batch
+        // size at a time (16 batches over 3 s) let 15% (1000 ms) and 23% (200 ms) of the classified frames miss here.
+        double allowedLate = budgetMs >= 1000 ? 0.06 : 0.08;
+        for (int i = 0; i < multiples.length; i++) {
+            assertThat(got[i]).as("goodput at %.1fx beside the neighbour, against its phases apart %.1f", multiples[i], reference[i])
+                    .isGreaterThanOrEqualTo(0.8 * reference[i]);
+            assertThat(late[i]).as("classified frames late at %.1fx", multiples[i])
+                    .isLessThanOrEqualTo(multiples[i] < 1 ? 0.01 : allowedLate);
+        }
+    }
+
     private static ControllerSimulation halving(long budgetMs, double fps, LongToDoubleFunction slowdown) {
         ControllerSimulation sim = new ControllerSimulation(THREADS, MAX_BATCH, budgetMs, 5, MODEL, 5 * MS, 0.15).warm();
         sim.slowdown = slowdown;

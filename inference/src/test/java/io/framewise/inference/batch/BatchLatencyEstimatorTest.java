@@ -1,0 +1,96 @@
+package io.framewise.inference.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.assertj.core.data.Percentage;
+import org.junit.jupiter.api.Test;
+
+class BatchLatencyEstimatorTest {
+    private static final long MS = 1_000_000L;
+    private long now = 1_000 * MS;
+    private final BatchLatencyEstimator estimator = new BatchLatencyEstimator(8, () -> now);
+
+    /** Warm-up's figures: 13 ms + 10.5 ms per image. */
+    private void warm() {
+        for (int n = 1; n <= 8; n++) {
+            estimator.prior(n, model(n));
+        }
+    }
+
+    private static long model(int n) {
+        return (long) ((13 + 10.5 * n) * MS);
+    }
+
+    /** Batches of {@code size} back to back on two instances for {@code millis}, each {@code slowdown} times typical. */
+    private void run(int size, double slowdown, long millis) {
+        long end = now + millis * MS;
+        while (now < end) {
+            long took = (long) (model(size) * slowdown);
+            now += took / 2;
+            estimator.record(size, took);
+        }
+    }
+
+    @Test
+    void beforeAnyBatchTheWarmUpsFiguresAreTheEstimates() {
+        warm();
+        assertThat(estimator.estimate(1)).isEqualTo(model(1));
+        assertThat(estimator.estimate(8)).isEqualTo(model(8));
+    }
+
+    @Test
+    void whenANeighbourHalvesCapacityEverySizeFollowsWithinASecondEvenSizesThatDidNotRun() {
+        warm();
+        run(8, 1.0, 5_000);
+        long start = now;
+        run(8, 2.0, 300); // only batches of 8 run while the neighbour is there
+        assertThat((now - start) / 1e6).isLessThan(400);
+        assertThat(estimator.estimate(8)).isCloseTo(2 * model(8), Percentage.withPercentage(5));
+        assertThat(estimator.estimate(1)).as("a size that did not run").isCloseTo(2 * model(1), Percentage.withPercentage(5));
+        assertThat(estimator.estimate(3)).isCloseTo(2 * model(3), Percentage.withPercentage(5));
+    }
+
+    @Test
+    void whenCapacityReturnsTheEstimatesComeBackWithinASecond() {
+        warm();
+        run(4, 2.0, 5_000);
+        assertThat(estimator.estimate(4)).isGreaterThan(model(4) * 3 / 2);
+        run(4, 1.0, 1_100);
+        assertThat(estimator.estimate(4)).isCloseTo(model(4), Percentage.withPercentage(10));
+        assertThat(estimator.estimate(8)).isCloseTo(model(8), Percentage.withPercentage(10));
+    }
+
+    @Test
+    void theShapeBetweenSizesLearnsSlowlySoOnePhaseDoesNotRewriteIt() {
+        warm();
+        // warm-up measured batch 8 at 97 ms, but it really takes 150 ms: over tens of seconds the shape learns it
+        long truth = 150 * MS;
+        for (int i = 0; i < 600; i++) {
+            now += truth / 2;
+            estimator.record(8, truth);
+            now += model(1) / 2;
+            estimator.record(1, model(1));
+        }
+        assertThat(estimator.estimate(8) / (double) estimator.estimate(1)).isCloseTo(truth / (double) model(1),
+                Percentage.withPercentage(10));
+    }
+
+    @Test
+    void oneStalledBatchDoesNotGateFramesAfterItAgesOut() {
+        warm();
+        run(2, 1.0, 3_000);
+        now += 2_000 * MS;
+        estimator.record(2, 2_000 * MS); // a batch held up by a two-second pause
+        run(2, 1.0, 1_100);
+        assertThat(estimator.estimate(2)).isCloseTo(model(2), Percentage.withPercentage(10));
+    }
+
+    @Test
+    void withoutWarmUpTheFirstBatchesAreTheEstimatesAndOtherSizesScaleFromThem() {
+        assertThat(estimator.estimate(4)).isZero();
+        estimator.record(2, 40 * MS);
+        assertThat(estimator.estimate(2)).isEqualTo(40 * MS);
+        assertThat(estimator.estimate(4)).isEqualTo(80 * MS);
+        assertThat(estimator.estimate(1)).isEqualTo(20 * MS);
+    }
+}
