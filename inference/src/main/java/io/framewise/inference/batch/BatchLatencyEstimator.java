@@ -37,12 +37,16 @@ public final class BatchLatencyEstimator {
     /** Slowdowns are kept as parts per million in a {@link LatencyWindow}. */
     private static final long ONE = 1_000_000L;
     private static final long NO_SAMPLE = Long.MIN_VALUE;
+    private static final long CACHE_NANOS = 20_000_000L;
 
     private final double[] typicalNanos;
     private final long[] typicalAt;
     private final LatencyWindow slowdownNow = new LatencyWindow(NOW_MILLIS * 1_000_000L, 128, MIN_SAMPLES);
     private final LatencyWindow slowdownLately = new LatencyWindow(LATELY_SECONDS * 1_000_000_000L, 64, MIN_SAMPLES);
     private final LongSupplier nanoTime;
+    /** The slowdown as last computed (planning a batch asks for many sizes at once); recomputed after a batch or 20 ms. */
+    private long cachedSlowdown;
+    private long cachedAt = NO_SAMPLE;
 
     public BatchLatencyEstimator(int maxBatch, LongSupplier nanoTime) {
         this.typicalNanos = new double[maxBatch + 1];
@@ -82,6 +86,7 @@ public final class BatchLatencyEstimator {
             typicalNanos[n] += weight * (Math.min(atTypicalSpeed, 4 * typicalNanos[n]) - typicalNanos[n]);
         }
         typicalAt[n] = now;
+        cachedAt = NO_SAMPLE;
     }
 
     /**
@@ -109,6 +114,15 @@ public final class BatchLatencyEstimator {
     }
 
     private long slowdown(long now) {
+        if (cachedAt != NO_SAMPLE && now - cachedAt >= 0 && now - cachedAt < CACHE_NANOS) {
+            return cachedSlowdown;
+        }
+        cachedSlowdown = computeSlowdown(now);
+        cachedAt = now;
+        return cachedSlowdown;
+    }
+
+    private long computeSlowdown(long now) {
         return slowdownNow.recent(now) >= MIN_SAMPLES ? slowdownNow.quantile(QUANTILE, now)
                 : slowdownLately.quantile(QUANTILE, now);
     }
