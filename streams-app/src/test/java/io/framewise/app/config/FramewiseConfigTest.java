@@ -91,6 +91,14 @@ class FramewiseConfigTest {
     }
 
     @Test
+    void tasksDoNotIdleForOtherPartitionsUnlessTold() {
+        // one input topic, one partition per task: nothing to wait for, and idling costs the stream thread CPU
+        assertThat(new FramewiseConfig(Map.of()).streamsProperties()).containsEntry("max.task.idle.ms", -1L);
+        assertThat(new FramewiseConfig(Map.of("max.task.idle.ms", "200")).streamsProperties())
+                .containsEntry("max.task.idle.ms", "200");
+    }
+
+    @Test
     void atLeastOnceCommitsEverySecondUnlessTold() {
         // a crash under at_least_once replays every frame since the last commit: Kafka Streams' 30 s there was 30 s
         // of every camera's frames answered twice
