@@ -8,7 +8,7 @@ package io.framewise.inference.serving;
  * @param runningForNanos how long the batch running now has been running (0 when none runs): a model that hangs
  *                        shows here
  * @param perFrameNanos   what each further frame adds at best: the larger of preparing one and its share of a
- *                        full batch (the rate a backlog drains at)
+ *                        full batch on all the model's instances (the rate a backlog drains at)
  */
 public record Outlook(long completionNanos, boolean probeDue, long runningForNanos, long perFrameNanos) {
     public Outlook(long completionNanos, boolean probeDue) {

@@ -128,7 +128,9 @@ public final class ServedModel implements AutoCloseable {
     public Outlook outlook(long nowNanos) {
         long prepareNanos = prepare.quantile(0.5, nowNanos);
         long completion = engine.predictCompletionNanos(nowNanos + prepareNanos, preparing.get());
-        long perFrame = Math.max(prepareNanos, engine.estimator().estimate(engine.maxBatch()) / engine.maxBatch());
+        // a backlog drains one full batch per instance at a time: with two instances each frame adds half a share
+        long perFrame = Math.max(prepareNanos,
+                engine.estimator().estimate(engine.maxBatch()) / engine.maxBatch() / engine.instances());
         return new Outlook(completion, nowNanos - lastFeedbackNanos > probeAfterNanos && !probeOut.get(),
                 engine.runningForNanos(nowNanos), perFrame);
     }

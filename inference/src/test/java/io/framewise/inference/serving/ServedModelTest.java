@@ -118,6 +118,20 @@ class ServedModelTest {
     }
 
     @Test
+    void aBacklogDrainsOnEveryInstanceAtOnce() {
+        // a batch of 4 takes 45 ms: 11.25 ms a frame on one instance, half that on two side by side
+        long[] perFrame = new long[3];
+        for (int instances = 1; instances <= 2; instances++) {
+            try (ServedModel model = FakeModels.tiny(1, 64, size -> 5 + 10L * size).maxBatch(4).instances(instances).start()) {
+                model.warmUp(List.of(this::image), 10_000);
+                perFrame[instances] = model.outlook(System.nanoTime()).perFrameNanos();
+            }
+        }
+        assertThat(perFrame[1]).as("one instance").isGreaterThanOrEqualTo(TimeUnit.MICROSECONDS.toNanos(11_250));
+        assertThat(perFrame[2]).as("two instances").isLessThan(perFrame[1] * 3 / 4);
+    }
+
+    @Test
     void warmUpMeasuresEveryBatchSizeSoThatTheFirstOutlookIsCalibrated() {
         try (ServedModel model = FakeModels.tiny(1, 64, size -> 5 + 5L * size).maxBatch(4).start()) {
             long before = model.outlook(System.nanoTime()).completionNanos() - System.nanoTime();
