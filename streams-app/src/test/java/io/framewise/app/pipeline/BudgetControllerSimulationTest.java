@@ -12,6 +12,7 @@ import java.util.function.LongToDoubleFunction;
 import io.framewise.app.pipeline.ControllerSimulation.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -31,9 +32,9 @@ class BudgetControllerSimulationTest {
     private record Point(double offered, double goodput, double p99Ms, double[] goodputPerSecond, double meanBatch) {
     }
 
-    private static Point run(double multiple, long budgetMs) {
-        ControllerSimulation sim = new ControllerSimulation(THREADS, MAX_BATCH, budgetMs, 5, MODEL, 5 * MS, 0.15).warm();
-        double fps = multiple * CAPACITY;
+    private static Point run(double multiple, long budgetMs, int instances) {
+        ControllerSimulation sim = new ControllerSimulation(THREADS, instances, MAX_BATCH, budgetMs, 5, MODEL, 5 * MS, 0.15).warm();
+        double fps = multiple * CAPACITY * instances;
         sim.offer(fps, 0, SECONDS);
         sim.runUntil((long) ((SECONDS + 10) * 1e9));
         assertThat(sim.outcomes).as("every frame has exactly one outcome").hasSize((int) (fps * SECONDS));
@@ -49,13 +50,19 @@ class BudgetControllerSimulationTest {
                 latencies.length == 0 ? 0 : latencies[(int) Math.ceil(0.99 * latencies.length) - 1], perSecond, meanBatch);
     }
 
-    @ParameterizedTest(name = "budget {0} ms")
-    @ValueSource(longs = {200, 1000})
-    void goodputHoldsItsPeakPastCapacityWithoutOscillatingAndClassifiedFramesStayInBudget(long budgetMs) {
+    // one instance, and two side by side as production runs on two cores (each as fast as the one)
+    @ParameterizedTest(name = "budget {0} ms, {1} instance(s)")
+    @CsvSource({"200, 1", "1000, 1", "200, 2", "1000, 2"})
+    void goodputHoldsItsPeakPastCapacityWithoutOscillatingAndClassifiedFramesStayInBudget(long budgetMs, int instances) {
+        double capacity = CAPACITY * instances;
         double[] multiples = {0.5, 1, 1.5, 2, 3};
-        Point[] points = Arrays.stream(multiples).mapToObj(m -> run(m, budgetMs)).toArray(Point[]::new);
+        Point[] points = Arrays.stream(multiples).mapToObj(m -> run(m, budgetMs, instances)).toArray(Point[]::new);
         double peak = Arrays.stream(points).mapToDouble(Point::goodput).max().orElseThrow();
-        assertThat(peak).as("peak goodput against capacity %.1f", CAPACITY).isGreaterThanOrEqualTo(0.85 * CAPACITY);
+        for (int i = 0; i < points.length; i++) {
+            System.out.printf(Locale.ROOT, "%d ms, %d instance(s), %.1fx: goodput %.1f of capacity %.1f, p99 %.0f ms, batch %.1f%n",
+                    budgetMs, instances, multiples[i], points[i].goodput(), capacity, points[i].p99Ms(), points[i].meanBatch());
+        }
+        assertThat(peak).as("peak goodput against capacity %.1f", capacity).isGreaterThanOrEqualTo(0.85 * capacity);
         for (int i = 0; i < points.length; i++) {
             Point p = points[i];
             assertThat(p.p99Ms()).as("p99 of classified frames at %.1fx", multiples[i]).isLessThanOrEqualTo(budgetMs);
@@ -66,7 +73,11 @@ class BudgetControllerSimulationTest {
                 double worst = Arrays.stream(p.goodputPerSecond()).min().orElseThrow();
                 assertThat(worst).as("worst second's goodput at %.1fx (mean %.1f)", multiples[i], p.goodput())
                         .isGreaterThanOrEqualTo(0.7 * p.goodput());
-                assertThat(p.meanBatch()).as("batches stay full under overload").isGreaterThan(0.8 * MAX_BATCH);
+                // With two instances a lane frees just after the other took what was waiting, so batches average 5
+                // of 8 under overload: each frame then costs 13.1 ms of a lane instead of 12.1 at 8, and goodput is
+                // 0.90 of capacity instead of 0.96 (the peak's 0.85 is asserted above).
+                assertThat(p.meanBatch()).as("batches stay full under overload")
+                        .isGreaterThan((instances == 1 ? 0.8 : 0.6) * MAX_BATCH);
                 // A backlog is served frame by frame while it can all make its deadlines, and superseded frames are
                 // skipped only when it cannot: under overload classified frames use the budget the user gave (p99
                 // within it, checked above) rather than be skipped early for freshness.
@@ -79,11 +90,12 @@ class BudgetControllerSimulationTest {
     @ParameterizedTest(name = "budget {0} ms")
     @ValueSource(longs = {200, 1000})
     void whenCapacityHalvesMidRunGoodputFollowsItAndRecoversWhenItReturns(long budgetMs) {
+        int instances = 1;
         // a neighbour takes half the machine from 20 s to 40 s: every batch takes twice as long as warm-up measured
         double fps = 0.75 * CAPACITY;
-        ControllerSimulation sim = halving(budgetMs, fps, t -> t >= 20_000 * MS && t < 40_000 * MS ? 2.0 : 1.0);
+        ControllerSimulation sim = halving(budgetMs, instances, fps, t -> t >= 20_000 * MS && t < 40_000 * MS ? 2.0 : 1.0);
         // the reference: the same load on a model that was always that slow (warm-up measured it fast all the same)
-        ControllerSimulation slow = halving(budgetMs, fps, t -> 2.0);
+        ControllerSimulation slow = halving(budgetMs, instances, fps, t -> 2.0);
         double before = goodput(sim, 10, 20);
         double halved = goodput(sim, 21, 40);
         double steadySlow = goodput(slow, 21, 40);
@@ -104,9 +116,9 @@ class BudgetControllerSimulationTest {
         assertThat(after).as("within two seconds of capacity coming back").isGreaterThanOrEqualTo(0.99 * fps);
     }
 
-    @ParameterizedTest(name = "budget {0} ms")
-    @ValueSource(longs = {200, 1000})
-    void aNeighbourTakingHalfTheMachineTwoSecondsInEveryFourIsFollowedWithoutCollapse(long budgetMs) {
+    @ParameterizedTest(name = "budget {0} ms, {1} instance(s)")
+    @CsvSource({"200, 1", "1000, 1", "200, 2", "1000, 2"})
+    void aNeighbourTakingHalfTheMachineTwoSecondsInEveryFourIsFollowedWithoutCollapse(long budgetMs, int instances) {
         // the sweep's --neighbour-cores 1: the model runs twice as slow for 2 s of every 4
         LongToDoubleFunction onOff = t -> (t / (2_000 * MS)) % 2 == 1 ? 2.0 : 1.0;
         double[] multiples = {0.5, 2, 3};
@@ -114,15 +126,16 @@ class BudgetControllerSimulationTest {
         double[] reference = new double[multiples.length];
         double[] late = new double[multiples.length];
         for (int i = 0; i < multiples.length; i++) {
-            double fps = multiples[i] * CAPACITY;
-            ControllerSimulation sim = halving(budgetMs, fps, onOff);
+            double fps = multiples[i] * CAPACITY * instances;
+            ControllerSimulation sim = halving(budgetMs, instances, fps, onOff);
             // the reference: each phase as well as a model that was always that fast, or always that slow, does
-            reference[i] = (goodput(halving(budgetMs, fps, t -> 1.0), 5, 57) + goodput(halving(budgetMs, fps, t -> 2.0), 5, 57)) / 2;
+            reference[i] = (goodput(halving(budgetMs, instances, fps, t -> 1.0), 5, 57)
+                    + goodput(halving(budgetMs, instances, fps, t -> 2.0), 5, 57)) / 2;
             got[i] = goodput(sim, 5, 57);
             List<Outcome> classified = sim.outcomes.stream().filter(o -> o.capturedNanos() >= 5e9 && o.classified()).toList();
             late[i] = classified.stream().filter(o -> !o.inBudget()).count() / (double) Math.max(1, classified.size());
-            System.out.printf(Locale.ROOT, "neighbour 2 s of 4 (%d ms, %.1fx): goodput %.1f against %.1f for the phases apart, "
-                    + "%.2f%% of classified frames late%n", budgetMs, multiples[i], got[i], reference[i], 100 * late[i]);
+            System.out.printf(Locale.ROOT, "neighbour 2 s of 4 (%d ms, %d instance(s), %.1fx): goodput %.1f against %.1f for the phases apart, "
+                    + "%.2f%% of classified frames late%n", budgetMs, instances, multiples[i], got[i], reference[i], 100 * late[i]);
         }
         // Frames already queued or running when the neighbour starts take twice as long as when they were admitted,
         // and no estimate can know that in advance: under overload that is a budget's worth of queue every 4 s (more
@@ -137,8 +150,8 @@ class BudgetControllerSimulationTest {
         }
     }
 
-    private static ControllerSimulation halving(long budgetMs, double fps, LongToDoubleFunction slowdown) {
-        ControllerSimulation sim = new ControllerSimulation(THREADS, MAX_BATCH, budgetMs, 5, MODEL, 5 * MS, 0.15).warm();
+    private static ControllerSimulation halving(long budgetMs, int instances, double fps, LongToDoubleFunction slowdown) {
+        ControllerSimulation sim = new ControllerSimulation(THREADS, instances, MAX_BATCH, budgetMs, 5, MODEL, 5 * MS, 0.15).warm();
         sim.slowdown = slowdown;
         sim.offer(fps, 0, 60);
         sim.runUntil(70_000 * MS);

@@ -86,8 +86,9 @@ final class ControllerSimulation {
     private final boolean[] busy;
     private final long[] preparingCapture;
     private final List<Waiting> waiting = new ArrayList<>();
-    private List<Waiting> running = List.of();
-    private long runningSince;
+    /** Per instance (lane), the batch it runs (empty: free) and since when. */
+    private final List<List<Waiting>> running = new ArrayList<>();
+    private final long[] runningSince;
     private double recentBatchSize = 1;
     private boolean kickScheduled;
     private int preparing;
@@ -103,7 +104,20 @@ final class ControllerSimulation {
 
     ControllerSimulation(int threads, int maxBatch, long budgetMs, long maxWaitMs, IntToLongFunction batchLatency,
                          long prepareNanos, double noise) {
+        this(threads, 1, maxBatch, budgetMs, maxWaitMs, batchLatency, prepareNanos, noise);
+    }
+
+    /**
+     * @param instances model instances running batches side by side (production's framewise.inference.instances),
+     *                  each taking {@code batchLatency} for a batch
+     */
+    ControllerSimulation(int threads, int instances, int maxBatch, long budgetMs, long maxWaitMs, IntToLongFunction batchLatency,
+                         long prepareNanos, double noise) {
         this.threads = threads;
+        this.runningSince = new long[instances];
+        for (int i = 0; i < instances; i++) {
+            running.add(List.of());
+        }
         this.maxBatch = maxBatch;
         this.budgetNanos = budgetMs * MS;
         this.maxWaitNanos = maxWaitMs * MS;
@@ -149,7 +163,7 @@ final class ControllerSimulation {
                 }
                 case THREAD_NEXT -> next(e.index);
                 case PREPARED -> prepared(e.index);
-                case BATCH_DONE -> batchDone();
+                case BATCH_DONE -> batchDone(e.index);
                 case ENGINE_KICK -> {
                     kickScheduled = false;
                     kick();
@@ -169,10 +183,11 @@ final class ControllerSimulation {
         long deadline = captured + budgetNanos;
         long interval = cadence.observe(String.valueOf(thread), captured);
         int newer = freshness ? CameraCadence.newerWaiting(now - captured, interval) : 0;
+        int[] sizes = running.stream().mapToInt(List::size).toArray();
         long completion = CompletionForecast.completionNanos(now + prepare.quantile(0.5, now), waiting.size() + preparing,
-                running.size(), runningSince, recentBatchSize, estimator);
+                sizes, runningSince.clone(), recentBatchSize, estimator);
         boolean probeDue = now - lastFeedback > ServedModel.PROBE_AFTER_NANOS && !probeOut;
-        long perFrame = Math.max(prepare.quantile(0.5, now), estimator.estimate(maxBatch) / maxBatch);
+        long perFrame = Math.max(prepare.quantile(0.5, now), estimator.estimate(maxBatch) / maxBatch / running.size());
         Admission.Decision v = Admission.decide(now, new Admission.Request(deadline, false, newer, interval, BudgetPolicy.SKIP),
                 new Outlook(completion, probeDue, 0, perFrame), null);
         if (!v.admitted()) {
@@ -205,7 +220,8 @@ final class ControllerSimulation {
     }
 
     private void kick() {
-        if (!running.isEmpty() || waiting.isEmpty()) {
+        int lane = running.indexOf(List.of());
+        if (lane < 0 || waiting.isEmpty()) {
             return;
         }
         BatchPlanner.Plan plan = BatchPlanner.plan(waiting, now, estimator::estimate, maxBatch);
@@ -235,23 +251,25 @@ final class ControllerSimulation {
         if (batch.isEmpty()) {
             return;
         }
-        running = batch;
-        runningSince = now;
+        running.set(lane, batch);
+        runningSince[lane] = now;
         long latency = (long) (batchLatency.applyAsLong(batch.size()) * slowdown.applyAsDouble(now)
                 * (1 + noise * (random.nextDouble() - 0.3)));
-        schedule(now + latency, BATCH_DONE, batch.size());
+        schedule(now + latency, BATCH_DONE, lane);
+        kick(); // another instance may be free for what is left
     }
 
-    private void batchDone() {
-        int n = running.size();
-        estimator.record(n, now - runningSince);
+    private void batchDone(int lane) {
+        List<Waiting> done = running.get(lane);
+        int n = done.size();
+        estimator.record(n, now - runningSince[lane]);
         recentBatchSize += 0.2 * (n - recentBatchSize);
         lastFeedback = now;
-        for (Waiting w : running) {
+        for (Waiting w : done) {
             outcomes.add(new Outcome(w.captured, now, true, now <= w.deadline, n));
             schedule(now, THREAD_NEXT, w.thread);
         }
-        running = List.of();
+        running.set(lane, List.of());
         kick();
     }
 
