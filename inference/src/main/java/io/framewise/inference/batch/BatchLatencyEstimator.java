@@ -73,7 +73,7 @@ public final class BatchLatencyEstimator {
         // The shape learns what the slowdown does not explain: the batch's latency at the moment's mean slowdown.
         // The mean, not the median: with two sizes each off by its own factor, the median of their slowdowns sits on
         // one or the other, and neither size's shape ever moves.
-        long level = slowdownNow.recent(now) >= MIN_SAMPLES ? slowdownNow.mean(now, 4 * ONE) : slowdownLately.mean(now, 4 * ONE);
+        long level = slowdowns(now).mean(now, 4 * ONE);
         double atTypicalSpeed = elapsedNanos * (double) ONE / Math.max(1, level);
         if (typicalNanos[n] <= 0) {
             typicalNanos[n] = atTypicalSpeed;
@@ -108,23 +108,19 @@ public final class BatchLatencyEstimator {
         return (long) (typical * slowdown(nanoTime.getAsLong()) / ONE);
     }
 
-    /** How much slower than typical batches run now (its 90th percentile), in parts per million (1,000,000: as typical). */
-    synchronized long slowdown() {
-        return slowdown(nanoTime.getAsLong());
-    }
-
+    /** How much slower than typical batches run now (their 90th percentile), in parts per million (1,000,000: as typical). */
     private long slowdown(long now) {
         if (cachedAt != NO_SAMPLE && now - cachedAt >= 0 && now - cachedAt < CACHE_NANOS) {
             return cachedSlowdown;
         }
-        cachedSlowdown = computeSlowdown(now);
+        cachedSlowdown = slowdowns(now).quantile(QUANTILE, now);
         cachedAt = now;
         return cachedSlowdown;
     }
 
-    private long computeSlowdown(long now) {
-        return slowdownNow.recent(now) >= MIN_SAMPLES ? slowdownNow.quantile(QUANTILE, now)
-                : slowdownLately.quantile(QUANTILE, now);
+    /** The slowdowns that speak for now: the last second's when enough batches ran in it, else the last 10 s's. */
+    private LatencyWindow slowdowns(long now) {
+        return slowdownNow.recent(now) >= MIN_SAMPLES ? slowdownNow : slowdownLately;
     }
 
     /** The size's typical latency, or interpolated between the nearest sizes that have one; 0 when none has. */
