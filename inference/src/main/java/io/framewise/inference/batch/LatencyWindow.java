@@ -53,13 +53,7 @@ public final class LatencyWindow {
 
     /** How many samples are within the horizon at {@code nowNanos}. */
     public synchronized int recent(long nowNanos) {
-        int n = 0;
-        for (int i = 0; i < size; i++) {
-            if (nowNanos - at[i] <= horizonNanos) {
-                n++;
-            }
-        }
-        return n;
+        return recentValues(nowNanos).length;
     }
 
     /**
@@ -67,18 +61,18 @@ public final class LatencyWindow {
      * are recent and a prior is set; else of whatever few samples there are; 0 when there is nothing at all.
      */
     public synchronized long mean(long nowNanos, long cap) {
-        long sum = 0;
-        int n = 0;
-        for (int i = 0; i < size; i++) {
-            if (nowNanos - at[i] <= horizonNanos) {
-                sum += Math.min(values[i], cap);
-                n++;
-            }
-        }
-        if (n < minSamples && prior > 0) {
+        long[] recent = recentValues(nowNanos);
+        if (recent.length < minSamples && prior > 0) {
             return prior;
         }
-        return n == 0 ? 0 : sum / n;
+        if (recent.length == 0) {
+            return 0;
+        }
+        long sum = 0;
+        for (long v : recent) {
+            sum += Math.min(v, cap);
+        }
+        return sum / recent.length;
     }
 
     /**
@@ -86,6 +80,21 @@ public final class LatencyWindow {
      * recent and a prior is set; else whatever few samples there are; 0 when there is nothing at all.
      */
     public synchronized long quantile(double q, long nowNanos) {
+        long[] recent = recentValues(nowNanos);
+        int n = recent.length;
+        if (n < minSamples && prior > 0) {
+            return prior;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        Arrays.sort(recent);
+        int rank = (int) Math.ceil(q * n);
+        return recent[Math.max(0, Math.min(n - 1, rank - 1))];
+    }
+
+    /** The values of the samples within the horizon at {@code nowNanos}, in no particular order. */
+    private long[] recentValues(long nowNanos) {
         long[] recent = new long[size];
         int n = 0;
         for (int i = 0; i < size; i++) {
@@ -93,14 +102,6 @@ public final class LatencyWindow {
                 recent[n++] = values[i];
             }
         }
-        if (n < minSamples && prior > 0) {
-            return prior;
-        }
-        if (n == 0) {
-            return 0;
-        }
-        Arrays.sort(recent, 0, n);
-        int rank = (int) Math.ceil(q * n);
-        return recent[Math.max(0, Math.min(n - 1, rank - 1))];
+        return n == size ? recent : Arrays.copyOf(recent, n);
     }
 }
