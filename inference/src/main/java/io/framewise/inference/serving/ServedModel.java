@@ -129,8 +129,7 @@ public final class ServedModel implements AutoCloseable {
         long prepareNanos = prepare.quantile(0.5, nowNanos);
         long completion = engine.predictCompletionNanos(nowNanos + prepareNanos, preparing.get());
         // a backlog drains one full batch per instance at a time: with two instances each frame adds half a share
-        long perFrame = Math.max(prepareNanos,
-                engine.estimator().estimate(engine.maxBatch()) / engine.maxBatch() / engine.instances());
+        long perFrame = Math.max(prepareNanos, batchShareNanos() / engine.instances());
         return new Outlook(completion, nowNanos - lastFeedbackNanos > probeAfterNanos && !probeOut.get(),
                 engine.runningForNanos(nowNanos), perFrame);
     }
@@ -143,8 +142,12 @@ public final class ServedModel implements AutoCloseable {
     }
 
     public FrameCost frameCost(long nowNanos) {
-        return new FrameCost(engine.estimator().estimate(engine.maxBatch()) / engine.maxBatch(),
-                prepare.quantile(0.5, nowNanos));
+        return new FrameCost(batchShareNanos(), prepare.quantile(0.5, nowNanos));
+    }
+
+    /** One frame's share of a full batch's run on one instance, as estimated now. */
+    private long batchShareNanos() {
+        return engine.estimator().estimate(engine.maxBatch()) / engine.maxBatch();
     }
 
     /** Admitted frames still being prepared (decoded, preprocessed). */
