@@ -11,11 +11,21 @@ import java.util.function.LongSupplier;
  * <li><b>Typical latency per size</b>: the warm-up's measurement, then an average of that size's batches, each divided
  * by the mean slowdown of its moment, that forgets with a time constant of {@value #TYPICAL_SECONDS} s. It is the
  * shape (what batch 8 costs against batch 1), which changes slowly and is not moved by a neighbour; a size without
- * one is interpolated linearly between the nearest sizes that have one (or extrapolated per image).
+ * one is interpolated linearly between the nearest sizes that have one (or extrapolated per image). It learns only
+ * from batches whose moment's slowdown is measured (at least {@value #MIN_SAMPLES} batches in the last
+ * {@value #NOW_MILLIS} ms): from a batch now and then, a slow batch and a slow moment cannot be told apart.
  * <li><b>Slowdown</b>: each batch's latency divided by its size's typical latency, pooled over all sizes and
  * instances; its 90th percentile over the last {@value #NOW_MILLIS} ms (at least {@value #MIN_SAMPLES} batches), or
- * over the last {@value #LATELY_SECONDS} s when fewer ran, or 1.
+ * of the last {@value #MIN_SAMPLES} batches when fewer ran in it (within {@value #LATELY_SECONDS} s), or 1.
  * </ul>
+ *
+ * <p>Why only the last few batches when few run: when the estimates say no frame can make it, only a probe a second
+ * runs. Measured at a cold start (200 ms budget, 16 cameras at half load): the first two batches after joining took
+ * 370 and 400 ms, the probes after them 45-110 ms, yet a 90th percentile over 10 s kept the first two for 10 s, and
+ * the shape, learning from probes against that level, pushed the batch-1 estimate from 200 to 620 ms: one frame a
+ * second was classified for the first 10 s. The last few batches are what the model does now; with fewer than
+ * {@value #MIN_SAMPLES} of them (a cold batch or two), nothing is known yet and frames are admitted, which measures
+ * it.
  *
  * <p>Why the split: when a neighbour takes a core, every size slows at once, but only the sizes that run are
  * measured. Per-size windows (this class's earlier form, 16 batches over 3 s) learnt the change one size at a time
@@ -34,6 +44,12 @@ public final class BatchLatencyEstimator {
     static final long LATELY_SECONDS = 10;
     static final int MIN_SAMPLES = 3;
     static final double QUANTILE = 0.9;
+    /**
+     * In the mean slowdown the shape learns against, a batch counts as at most this many times typical: one batch
+     * stalled by a pause does not make its neighbours' batches look fast, while a machine 8 times slower (a cold start)
+     * is still read as slow, not as a different shape.
+     */
+    static final long LEVEL_CAP = 16;
     /** Slowdowns are kept as parts per million in a {@link LatencyWindow}. */
     private static final long ONE = 1_000_000L;
     private static final long NO_SAMPLE = Long.MIN_VALUE;
@@ -42,7 +58,8 @@ public final class BatchLatencyEstimator {
     private final double[] typicalNanos;
     private final long[] typicalAt;
     private final LatencyWindow slowdownNow = new LatencyWindow(NOW_MILLIS * 1_000_000L, 128, MIN_SAMPLES);
-    private final LatencyWindow slowdownLately = new LatencyWindow(LATELY_SECONDS * 1_000_000_000L, 64, MIN_SAMPLES);
+    /** The last few batches, however long ago (up to 10 s): a window as long as it has samples. */
+    private final LatencyWindow slowdownLately = new LatencyWindow(LATELY_SECONDS * 1_000_000_000L, MIN_SAMPLES, MIN_SAMPLES);
     private final LongSupplier nanoTime;
     /** The slowdown as last computed (planning a batch asks for many sizes at once); recomputed after a batch or 20 ms. */
     private long cachedSlowdown;
@@ -73,19 +90,20 @@ public final class BatchLatencyEstimator {
         // The shape learns what the slowdown does not explain: the batch's latency at the moment's mean slowdown.
         // The mean, not the median: with two sizes each off by its own factor, the median of their slowdowns sits on
         // one or the other, and neither size's shape ever moves.
-        long level = slowdowns(now).mean(now, 4 * ONE);
+        long level = slowdowns(now).mean(now, LEVEL_CAP * ONE);
         double atTypicalSpeed = elapsedNanos * (double) ONE / Math.max(1, level);
         if (typicalNanos[n] <= 0) {
             typicalNanos[n] = atTypicalSpeed;
-        } else {
+            typicalAt[n] = now;
+        } else if (slowdownNow.recent(now) >= MIN_SAMPLES) {
             // forgets with a time constant, not per batch: at 40 batches a second a per-batch weight would follow
             // every phase of a neighbour, and the shape must not
             long since = typicalAt[n] == NO_SAMPLE ? Long.MAX_VALUE : Math.max(0, now - typicalAt[n]);
             double weight = 1 - Math.exp(-since / (TYPICAL_SECONDS * 1e9));
             // one batch stalled by a pause moves the shape by at most four times its typical latency
             typicalNanos[n] += weight * (Math.min(atTypicalSpeed, 4 * typicalNanos[n]) - typicalNanos[n]);
+            typicalAt[n] = now;
         }
-        typicalAt[n] = now;
         cachedAt = NO_SAMPLE;
     }
 
@@ -118,7 +136,7 @@ public final class BatchLatencyEstimator {
         return cachedSlowdown;
     }
 
-    /** The slowdowns that speak for now: the last second's when enough batches ran in it, else the last 10 s's. */
+    /** The slowdowns that speak for now: the last second's when enough batches ran in it, else the last few batches. */
     private LatencyWindow slowdowns(long now) {
         return slowdownNow.recent(now) >= MIN_SAMPLES ? slowdownNow : slowdownLately;
     }

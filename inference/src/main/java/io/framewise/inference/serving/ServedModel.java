@@ -40,8 +40,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServedModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
-    /** A model that gave no feedback for this long gets a probe frame. */
-    public static final long PROBE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * A model that gave no feedback for this long gets a probe frame. Probes run only while the estimates keep every
+     * frame out (any admitted batch is feedback), so one costs a frame's inference on an idle model; the estimates
+     * need a few of them to believe the model is fast again (BatchLatencyEstimator), so a second apart cost seconds
+     * of skipping after a few slow batches at a cold start.
+     */
+    public static final long PROBE_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long PREPARE_HORIZON_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Warm-up repeats a batch size until two rounds agree this closely (or gives up after MAX_ROUNDS). */
     private static final double SETTLED = 0.15;

@@ -86,6 +86,36 @@ class BatchLatencyEstimatorTest {
     }
 
     @Test
+    void slowBatchesAtAColdStartStopCountingOnceAFewFastOnesFollowEvenWhenOnlyProbesRun() {
+        warm();
+        now += 5_000 * MS; // joining the group after warm-up
+        for (int i = 0; i < 3; i++) {
+            estimator.record(1, 8 * model(1)); // the first batches after joining, on a machine busy compiling
+        }
+        assertThat(estimator.estimate(1)).isCloseTo(8 * model(1), Percentage.withPercentage(5));
+        // the estimates now skip every frame but a probe a second, and the probes run at the model's speed
+        long worst = 0;
+        for (int probe = 0; probe < 3; probe++) {
+            now += 1_050 * MS; // a probe is due a second after the last answer, and goes with the next frame
+            estimator.record(1, model(1));
+            worst = Math.max(worst, estimator.estimate(1));
+        }
+        assertThat(worst).as("never above what any batch took").isLessThanOrEqualTo(8 * model(1) * 21 / 20);
+        assertThat(estimator.estimate(1)).as("after three probes").isCloseTo(model(1), Percentage.withPercentage(5));
+        assertThat(estimator.estimate(8)).isCloseTo(model(8), Percentage.withPercentage(5));
+    }
+
+    @Test
+    void oneOrTwoSlowBatchesAloneDoNotCloseTheDoorTheyAreTooFewToSpeakForNow() {
+        warm();
+        now += 5_000 * MS;
+        estimator.record(1, 8 * model(1));
+        estimator.record(1, 8 * model(1));
+        now += 1_000 * MS;
+        assertThat(estimator.estimate(1)).isEqualTo(model(1));
+    }
+
+    @Test
     void withoutWarmUpTheFirstBatchesAreTheEstimatesAndOtherSizesScaleFromThem() {
         assertThat(estimator.estimate(4)).isZero();
         estimator.record(2, 40 * MS);
