@@ -16,16 +16,16 @@ import java.util.function.LongSupplier;
  * {@value #NOW_MILLIS} ms): from a batch now and then, a slow batch and a slow moment cannot be told apart.
  * <li><b>Slowdown</b>: each batch's latency divided by its size's typical latency, pooled over all sizes and
  * instances; its 90th percentile over the last {@value #NOW_MILLIS} ms (at least {@value #MIN_SAMPLES} batches), or
- * of the last {@value #MIN_SAMPLES} batches when fewer ran in it (within {@value #LATELY_SECONDS} s), or 1.
+ * the median of the last {@value #MIN_SAMPLES} batches when fewer ran in it (within {@value #LATELY_SECONDS} s), or 1.
  * </ul>
  *
  * <p>Why only the last few batches when few run: when the estimates say no frame can make it, only a probe a second
  * runs. Measured at a cold start (200 ms budget, 16 cameras at half load): the first two batches after joining took
  * 370 and 400 ms, the probes after them 45-110 ms, yet a 90th percentile over 10 s kept the first two for 10 s, and
  * the shape, learning from probes against that level, pushed the batch-1 estimate from 200 to 620 ms: one frame a
- * second was classified for the first 10 s. The last few batches are what the model does now; with fewer than
- * {@value #MIN_SAMPLES} of them (a cold batch or two), nothing is known yet and frames are admitted, which measures
- * it.
+ * second was classified for the first 10 s. The last few batches are what the model does now; their median, so that
+ * one cold batch beside warm-up's last ones does not speak for the model; with fewer than {@value #MIN_SAMPLES} of
+ * them, nothing is known yet and frames are admitted, which measures it.
  *
  * <p>Why the split: when a neighbour takes a core, every size slows at once, but only the sizes that run are
  * measured. Per-size windows (this class's earlier form, 16 batches over 3 s) learnt the change one size at a time
@@ -131,7 +131,10 @@ public final class BatchLatencyEstimator {
         if (cachedAt != NO_SAMPLE && now - cachedAt >= 0 && now - cachedAt < CACHE_NANOS) {
             return cachedSlowdown;
         }
-        cachedSlowdown = slowdowns(now).quantile(QUANTILE, now);
+        // Over the last second, the 90th percentile; of the last few batches, the median: with three, the 90th
+        // percentile is the slowest, and one cold batch after warm-up's would close the door on its own.
+        boolean lastSecond = slowdownNow.recent(now) >= MIN_SAMPLES;
+        cachedSlowdown = lastSecond ? slowdownNow.quantile(QUANTILE, now) : slowdownLately.quantile(0.5, now);
         cachedAt = now;
         return cachedSlowdown;
     }

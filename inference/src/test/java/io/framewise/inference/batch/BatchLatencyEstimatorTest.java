@@ -106,6 +106,18 @@ class BatchLatencyEstimatorTest {
     }
 
     @Test
+    void oneColdBatchAfterWarmUpsLastBatchesDoesNotCloseTheDoorTwoInARowDo() {
+        warm();
+        run(8, 1.0, 100); // warm-up's last rounds go through the engine too
+        now += 3_000 * MS; // joining the group
+        estimator.record(1, 8 * model(1));
+        assertThat(estimator.estimate(1)).isEqualTo(model(1));
+        now += 100 * MS;
+        estimator.record(1, 8 * model(1));
+        assertThat(estimator.estimate(1)).isCloseTo(8 * model(1), Percentage.withPercentage(5));
+    }
+
+    @Test
     void oneOrTwoSlowBatchesAloneDoNotCloseTheDoorTheyAreTooFewToSpeakForNow() {
         warm();
         now += 5_000 * MS;
