@@ -56,7 +56,8 @@ public final class SweepMeasurement {
     public record PointResult(Point point, long published, long missing, long duplicates, long deadLettered,
                               Map<Status, Long> steadyByStatus, double goodputFps, double classifiedFps, double skipRate,
                               double p50Ms, double p99Ms, double maxMs, double meanBatch, List<Second> series,
-                              Map<String, double[]> profileMeanP99, Map<String, Long> skipReasons) {
+                              Map<String, double[]> profileMeanP99, Map<String, Long> skipReasons,
+                              Map<ProcessCpu.Role, Double> cpuCores) {
         public boolean accounted() {
             return missing == 0 && duplicates == 0;
         }
@@ -96,6 +97,7 @@ public final class SweepMeasurement {
         FrameLedger ledger = new FrameLedger();
         long[] sequence = new long[cameras.count()];
         List<PointResult> results = new ArrayList<>();
+        ProcessCpu cpu = new ProcessCpu(config.applicationId());
         try (ServedModels models = ModelLoader.load(config, model);
              FramewiseApplication app = FramewiseApplication.start(config, models, Clock.systemUTC(), Duration.ofSeconds(120));
              FramePublisher publisher = new FramePublisher(client, config.inputTopic(), Clock.systemUTC()).withLedger(ledger)) {
@@ -114,11 +116,13 @@ public final class SweepMeasurement {
                         neighbour.active(p.neighbour());
                     }
                     double startSeconds = Duration.between(origin, Instant.now()).toNanos() / 1e9;
+                    ProcessCpu.Snapshot before = cpu.snapshot();
                     List<String> keys = publish(publisher, payloads, sequence, p);
                     publisher.flush();
                     collector.await(() -> keys.stream().allMatch(k -> ledger.outcomes(k) > 0), Duration.ofSeconds(60),
                             () -> !app.isAlive());
-                    results.add(summarise(p, startSeconds, keys, outcomes, ledger, budgetMs));
+                    Map<ProcessCpu.Role, Double> cores = cpu.between(before, cpu.snapshot());
+                    results.add(summarise(p, startSeconds, keys, outcomes, ledger, budgetMs, cores));
                     Thread.sleep(1000); // let the queues empty between points
                 }
             } finally {
@@ -185,7 +189,7 @@ public final class SweepMeasurement {
     }
 
     private static PointResult summarise(Point p, double startSeconds, List<String> keys, Map<String, Seen> outcomes,
-                                         FrameLedger ledger, long budgetMs) {
+                                         FrameLedger ledger, long budgetMs, Map<ProcessCpu.Role, Double> cpuCores) {
         long duplicates = keys.stream().mapToLong(k -> Math.max(0, ledger.outcomes(k) - 1)).sum();
         long deadLettered = keys.stream().map(outcomes::get).filter(s -> s != null && s.status() == null).count();
         double steadyFrom = startSeconds + p.warmupSeconds();
@@ -267,6 +271,7 @@ public final class SweepMeasurement {
                 sorted.length == 0 ? Double.NaN : Percentiles.nearestRank(sorted, 0.5),
                 sorted.length == 0 ? Double.NaN : Percentiles.nearestRank(sorted, 0.99),
                 sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1],
-                latencies.isEmpty() ? Double.NaN : batchSum / (double) latencies.size(), series, profile, skipReasons);
+                latencies.isEmpty() ? Double.NaN : batchSum / (double) latencies.size(), series, profile, skipReasons,
+                cpuCores);
     }
 }

@@ -57,6 +57,26 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
             p.profileMeanP99().values().forEach(v -> s.append(String.format(Locale.ROOT, " %9.1f /%8.1f", v[0], v[1])));
             s.append('\n');
         }
+        if (all.stream().anyMatch(p -> !p.cpuCores().isEmpty())) {
+            s.append("where the CPU goes, cores (the whole point, this process; model: TensorFlow's threads and the lanes):\n");
+            s.append(String.format(Locale.ROOT, "%-8s", "point"));
+            for (ProcessCpu.Role r : ProcessCpu.Role.values()) {
+                s.append(String.format(Locale.ROOT, " %" + Math.max(6, r.label().length()) + "s", r.label()));
+            }
+            s.append(String.format(Locale.ROOT, " %6s%n", "total"));
+            for (PointResult p : all) {
+                if (p.cpuCores().isEmpty()) {
+                    continue;
+                }
+                s.append(String.format(Locale.ROOT, "%-8s", p.point().name()));
+                for (ProcessCpu.Role r : ProcessCpu.Role.values()) {
+                    s.append(String.format(Locale.ROOT, " %" + Math.max(6, r.label().length()) + ".2f",
+                            p.cpuCores().getOrDefault(r, 0.0)));
+                }
+                s.append(String.format(Locale.ROOT, " %6.2f%n",
+                        p.cpuCores().values().stream().mapToDouble(Double::doubleValue).sum()));
+            }
+        }
         s.append("skips by reason (steady state; the cold phase in full):\n");
         for (PointResult p : all) {
             if (!p.skipReasons().isEmpty()) {
