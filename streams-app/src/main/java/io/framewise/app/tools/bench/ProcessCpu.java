@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * <p>Java threads are timed by the JVM's per-thread CPU clock and named in full (Linux keeps only 15 characters of a
  * thread's name); the JIT compiler and GC threads, which the JVM does not list, by {@code /proc/self/task}; what the
  * process used beyond both is its native threads', which in framewise are TensorFlow's (OpenCV and FFmpeg decode on
- * the stream threads), so it counts as the model's.
+ * the stream threads), so it counts as the model's. Beside them, from {@code /proc/stat}: the machine's other
+ * processes, the CPU its hypervisor gave to other guests (steal: these machines are shared), and idle.
  */
 public final class ProcessCpu {
     private static final Path TASKS = Path.of("/proc/self/task");
@@ -36,22 +37,54 @@ public final class ProcessCpu {
         GC("GC and VM"),
         BENCHMARK("benchmark's clients"),
         NEIGHBOUR("neighbour"),
-        OTHER("other (broker, ...)");
+        OTHER("other (broker, ...)"),
+        /** Not this process: the machine's other processes, CPU the hypervisor gave to other guests, and idle. */
+        OTHER_PROCESSES("other processes", false),
+        STEAL("host steal", false),
+        IDLE("idle", false);
 
         private final String label;
+        private final boolean inProcess;
 
         Role(String label) {
+            this(label, true);
+        }
+
+        Role(String label, boolean inProcess) {
             this.label = label;
+            this.inProcess = inProcess;
         }
 
         public String label() {
             return label;
         }
+
+        /** False for the machine's CPU outside this process. */
+        public boolean inProcess() {
+            return inProcess;
+        }
     }
 
     /** CPU times so far: per Java thread (by id, with its name), the JIT's, GC's and the whole process's. */
     public record Snapshot(long atNanos, Map<Long, String> javaNames, Map<Long, Long> javaCpuNanos, long jitNanos,
-                           long gcNanos, long processNanos) {
+                           long gcNanos, long processNanos, Machine machine) {
+    }
+
+    /** The whole machine's CPU time so far, from {@code /proc/stat}, in nanoseconds (-1: unknown). */
+    public record Machine(long busyNanos, long stealNanos, long idleNanos) {
+        static final Machine UNKNOWN = new Machine(-1, -1, -1);
+
+        /** From the {@code cpu} line of {@code /proc/stat}: user nice system idle iowait irq softirq steal ... */
+        static Machine parse(String procStat) {
+            String line = procStat.lines().filter(l -> l.startsWith("cpu ")).findFirst().orElseThrow();
+            String[] f = line.substring(4).trim().split(" +");
+            long[] t = new long[8];
+            for (int i = 0; i < 8; i++) {
+                t[i] = Long.parseLong(f[i]);
+            }
+            return new Machine((t[0] + t[1] + t[2] + t[5] + t[6]) * NANOS_PER_TICK, t[7] * NANOS_PER_TICK,
+                    (t[3] + t[4]) * NANOS_PER_TICK);
+        }
     }
 
     private final String applicationId;
@@ -94,7 +127,7 @@ public final class ProcessCpu {
                 }
             }
         } catch (IOException | RuntimeException noProc) {
-            return new Snapshot(System.nanoTime(), names, cpu, -1, -1, -1);
+            return new Snapshot(System.nanoTime(), names, cpu, -1, -1, -1, Machine.UNKNOWN);
         }
         long process;
         try {
@@ -102,7 +135,13 @@ public final class ProcessCpu {
         } catch (IOException | RuntimeException noProc) {
             process = -1;
         }
-        return new Snapshot(System.nanoTime(), names, cpu, jit, gc, process);
+        Machine machine;
+        try {
+            machine = Machine.parse(Files.readString(Path.of("/proc/stat")));
+        } catch (IOException | RuntimeException noProc) {
+            machine = Machine.UNKNOWN;
+        }
+        return new Snapshot(System.nanoTime(), names, cpu, jit, gc, process, machine);
     }
 
     /**
@@ -117,7 +156,9 @@ public final class ProcessCpu {
             return cores;
         }
         for (Role r : Role.values()) {
-            cores.put(r, 0.0);
+            if (r.inProcess()) {
+                cores.put(r, 0.0);
+            }
         }
         long java = 0;
         for (Map.Entry<Long, Long> t : to.javaCpuNanos().entrySet()) {
@@ -131,6 +172,12 @@ public final class ProcessCpu {
         cores.merge(Role.JIT, jit / wall, Double::sum);
         cores.merge(Role.GC, gc / wall, Double::sum);
         cores.merge(Role.MODEL, Math.max(0, process - java - jit - gc) / wall, Double::sum);
+        if (from.machine().busyNanos() >= 0 && to.machine().busyNanos() >= 0) {
+            long busy = to.machine().busyNanos() - from.machine().busyNanos();
+            cores.put(Role.OTHER_PROCESSES, Math.max(0, busy - process) / wall);
+            cores.put(Role.STEAL, Math.max(0, to.machine().stealNanos() - from.machine().stealNanos()) / wall);
+            cores.put(Role.IDLE, Math.max(0, to.machine().idleNanos() - from.machine().idleNanos()) / wall);
+        }
         return cores;
     }
 

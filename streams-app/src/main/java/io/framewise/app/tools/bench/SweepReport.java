@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.framewise.app.tools.bench.SweepMeasurement.PointResult;
 import io.framewise.schema.Status;
@@ -58,23 +59,32 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
             s.append('\n');
         }
         if (all.stream().anyMatch(p -> !p.cpuCores().isEmpty())) {
-            s.append("where the CPU goes, cores (the whole point, this process; model: TensorFlow's threads and the lanes):\n");
+            s.append("where the CPU goes, cores (the whole point; model: TensorFlow's threads and the lanes; then the "
+                    + "process's total, and the rest of the machine):\n");
             s.append(String.format(Locale.ROOT, "%-8s", "point"));
             for (ProcessCpu.Role r : ProcessCpu.Role.values()) {
                 s.append(String.format(Locale.ROOT, " %" + Math.max(6, r.label().length()) + "s", r.label()));
+                if (r == ProcessCpu.Role.OTHER) {
+                    s.append(String.format(Locale.ROOT, " %7s", "process"));
+                }
             }
-            s.append(String.format(Locale.ROOT, " %6s%n", "total"));
+            s.append('\n');
             for (PointResult p : all) {
                 if (p.cpuCores().isEmpty()) {
                     continue;
                 }
                 s.append(String.format(Locale.ROOT, "%-8s", p.point().name()));
                 for (ProcessCpu.Role r : ProcessCpu.Role.values()) {
-                    s.append(String.format(Locale.ROOT, " %" + Math.max(6, r.label().length()) + ".2f",
-                            p.cpuCores().getOrDefault(r, 0.0)));
+                    Double v = p.cpuCores().get(r);
+                    String width = "%" + Math.max(6, r.label().length());
+                    s.append(v == null ? String.format(Locale.ROOT, " " + width + "s", "?")
+                            : String.format(Locale.ROOT, " " + width + ".2f", v));
+                    if (r == ProcessCpu.Role.OTHER) {
+                        s.append(String.format(Locale.ROOT, " %7.2f", p.cpuCores().entrySet().stream()
+                                .filter(e -> e.getKey().inProcess()).mapToDouble(Map.Entry::getValue).sum()));
+                    }
                 }
-                s.append(String.format(Locale.ROOT, " %6.2f%n",
-                        p.cpuCores().values().stream().mapToDouble(Double::doubleValue).sum()));
+                s.append('\n');
             }
         }
         s.append("skips by reason (steady state; the cold phase in full):\n");

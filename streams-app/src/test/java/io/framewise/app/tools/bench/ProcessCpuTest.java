@@ -1,8 +1,11 @@
 package io.framewise.app.tools.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,15 @@ class ProcessCpuTest {
     void readsUserAndSystemTicksAfterTheCommandEvenWithSpacesAndParenthesesInIt() {
         String stat = "4242 (kafka-producer) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 31 0 0 20 0 1 0 100 0 0";
         assertThat(ProcessCpu.ticks(stat)).isEqualTo(281);
+    }
+
+    @Test
+    void readsTheMachinesBusyStealAndIdleTimeFromProcStat() {
+        String stat = "cpu  100 5 20 1000 7 1 2 30 0 0\ncpu0 50 2 10 500 3 0 1 15 0 0\nintr 1 2 3\n";
+        ProcessCpu.Machine m = ProcessCpu.Machine.parse(stat);
+        assertThat(m.busyNanos()).isEqualTo((100 + 5 + 20 + 1 + 2) * 10_000_000L);
+        assertThat(m.stealNanos()).isEqualTo(30 * 10_000_000L);
+        assertThat(m.idleNanos()).isEqualTo((1000 + 7) * 10_000_000L);
     }
 
     @Test
@@ -78,8 +90,12 @@ class ProcessCpuTest {
         double wallSeconds = (after.atNanos() - before.atNanos()) / 1e9;
         double neighbourSeconds = cores.get(Role.NEIGHBOUR) * wallSeconds;
         assertThat(neighbourSeconds).as("CPU seconds of the spinning thread").isBetween(0.39, 0.5);
-        double total = cores.values().stream().mapToDouble(Double::doubleValue).sum() * wallSeconds;
+        double total = cores.entrySet().stream().filter(e -> e.getKey().inProcess()).mapToDouble(Map.Entry::getValue).sum()
+                * wallSeconds;
         // the process total is in 10 ms ticks; it covers the spin and whatever else ran
         assertThat(total).as("the process's CPU seconds").isGreaterThanOrEqualTo(0.37);
+        double machine = (cores.get(Role.OTHER_PROCESSES) + cores.get(Role.STEAL) + cores.get(Role.IDLE)) * wallSeconds + total;
+        long cpus = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.matches("cpu[0-9]+ .*")).count();
+        assertThat(machine / wallSeconds).as("cores of the whole machine, accounted").isCloseTo(cpus, within(0.5));
     }
 }
