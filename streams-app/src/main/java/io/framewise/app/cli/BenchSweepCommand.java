@@ -42,6 +42,11 @@ final class BenchSweepCommand implements Callable<Integer> {
             description = "Half load from the moment the instance is RUNNING, reported apart; 0 to leave out (default ${DEFAULT-VALUE}).")
     double coldSeconds;
 
+    @Option(names = "--jit-seconds", defaultValue = "60",
+            description = "After the cold phase, the highest load for this long, so that the JIT has compiled what overload "
+                    + "runs before the points are measured; reported apart; 0 to leave out (default ${DEFAULT-VALUE}).")
+    double jitSeconds;
+
     @Option(names = "--budget-ms", defaultValue = "1000", description = "Latency budget (default ${DEFAULT-VALUE}).")
     long budgetMs;
 
@@ -88,7 +93,8 @@ final class BenchSweepCommand implements Callable<Integer> {
                             + " cores of this machine");
         }
         var setup = load.setup(model.directory(), model.threads);
-        var plan = new SweepBenchRecipe.Plan(multiples, seconds, warmupSeconds, coldSeconds, neighbourCores, compared(setup));
+        var plan = new SweepBenchRecipe.Plan(multiples, seconds, warmupSeconds, coldSeconds, neighbourCores, compared(setup),
+                jitSeconds);
         return report.finish(SweepBenchRecipe.run(setup, plan, budgetMs, output.err()), plot.file, output);
     }
 }

@@ -94,7 +94,7 @@ class BenchIT {
         Path json = temp.resolve("sweep.json");
         Path png = temp.resolve("sweep.png");
         var run = CommandLineIT.framewise("bench", "sweep", "--model", model.toString(), "--cameras", "2",
-                "--size", "320x240", "--seconds", "3", "--warmup-seconds", "1", "--cold-seconds", "2",
+                "--size", "320x240", "--seconds", "3", "--warmup-seconds", "1", "--cold-seconds", "2", "--jit-seconds", "2",
                 "--multiples", "0.25,2", "--set", "framewise.inference.max.batch.size=4", "--json", json.toString(),
                 "--plot", png.toString(), "--neighbour-cores", "1");
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -114,6 +114,13 @@ class BenchIT {
                             Percentage.withPercentage(0.1));
         }
         assertThat(report.get("cold").get("published").asLong()).isPositive();
+        // the JIT's phase at the highest load, between the cold phase and the points, accounted for as they are
+        assertThat(run.out()).contains("the JIT's warm-up at the highest load").contains("where the CPU goes");
+        JsonNode jit = report.get("jit");
+        assertThat(jit.get("point").get("multiple").asDouble()).isEqualTo(2.0);
+        assertThat(jit.get("published").asLong()).isPositive();
+        assertThat(jit.get("missing").asLong()).isZero();
+        assertThat(jit.get("duplicates").asLong()).isZero();
         // the same points again, in the same run, beside the neighbour: every frame accounted for there too
         JsonNode beside = new ObjectMapper().readTree(json.toFile()).get("besideNeighbour").get("points");
         assertThat(beside).hasSize(2);

@@ -164,7 +164,7 @@ class CliHelpTest {
                 Arguments.of("model", List.of("--batch-sizes", "--precision", "--json"), List.of("--cameras", "--rate", "--multiples")),
                 Arguments.of("pipeline", List.of("--cameras", "--rate", "--plot", "--set"), List.of("--multiple", "--frames", "--batch-sizes")),
                 Arguments.of("overload", List.of("--multiple", "--budget-ms"), List.of("--rate", "--multiples", "--frames")),
-                Arguments.of("sweep", List.of("--multiples", "--cold-seconds", "--warmup-seconds"), List.of("--rate", "--frames")),
+                Arguments.of("sweep", List.of("--multiples", "--cold-seconds", "--warmup-seconds", "--jit-seconds"), List.of("--rate", "--frames")),
                 Arguments.of("soak", List.of("--frames", "--max-rss-growth"), List.of("--multiples", "--plot", "--budget-ms")),
                 Arguments.of("preprocess", List.of("--frames", "--json"), List.of("--model", "--cameras", "--set")));
     }

@@ -25,9 +25,9 @@ public final class SweepBenchRecipe {
      *                       point is offered a second time, in the same run
      */
     public record Plan(List<Double> multiples, double secondsPerPoint, double warmupSeconds, double coldSeconds,
-                       int neighbourCores, SyntheticCameras compare) {
+                       int neighbourCores, SyntheticCameras compare, double jitSeconds) {
         public Plan(List<Double> multiples, double secondsPerPoint, double warmupSeconds, double coldSeconds, int neighbourCores) {
-            this(multiples, secondsPerPoint, warmupSeconds, coldSeconds, neighbourCores, null);
+            this(multiples, secondsPerPoint, warmupSeconds, coldSeconds, neighbourCores, null, 0);
         }
     }
 
@@ -55,6 +55,16 @@ public final class SweepBenchRecipe {
         }
         SweepMeasurement.Point cold = plan.coldSeconds() <= 0 ? null
                 : new SweepMeasurement.Point("cold", 0.5, 0.5 * best, plan.coldSeconds(), 0, false);
+        // After the cold phase and before the points, the highest load: the JIT compiles what overload runs (shedding,
+        // a skip event per frame, the broker's busier paths) before it is measured, not during it. Measured on 2
+        // cores, the compiler took 0.6-0.7 of a core through the first 1.5 minutes of load, and three 3x points in a
+        // row went 5.8, 11.1 and 21.4 frames/s of goodput as it finished (the model's share 0.34, 0.57, 1.07 cores).
+        double highest = plan.multiples().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+        SweepMeasurement.Point jit = plan.jitSeconds() <= 0 ? null
+                : new SweepMeasurement.Point("jit", highest, highest * best, plan.jitSeconds(), 0, false);
+        if (jit != null) {
+            points.add(0, jit);
+        }
 
         List<SweepMeasurement.PointResult> results;
         List<SweepMeasurement.PointResult> compared = List.of();
@@ -69,21 +79,28 @@ public final class SweepBenchRecipe {
             progress.finish();
             if (plan.compare() != null) {
                 // the quiet points again, other cameras, a fresh instance with the same settings, in the same run
-                ProgressBar again = new ProgressBar(log, "sweep " + plan.compare(), quiet.size() + (cold == null ? 0 : 1));
-                // with its own cold phase (reported by neither table), so that both are measured warm
+                ProgressBar again = new ProgressBar(log, "sweep " + plan.compare(),
+                        quiet.size() + (cold == null ? 0 : 1) + (jit == null ? 0 : 1));
+                // with its own cold and JIT phases (reported by neither table), so that both are measured warm
+                List<SweepMeasurement.Point> comparedPoints = new ArrayList<>(points(plan, best, false));
+                if (jit != null) {
+                    comparedPoints.add(0, jit);
+                }
                 List<SweepMeasurement.PointResult> all = new SweepMeasurement(setup.settings("sweep-compare", cluster, budgetMs),
-                        setup.model(), plan.compare()).run(cold, points(plan, best, false), null, again);
-                compared = all.subList(cold == null ? 0 : 1, all.size());
+                        setup.model(), plan.compare()).run(cold, comparedPoints, null, again);
+                compared = all.subList((cold == null ? 0 : 1) + (jit == null ? 0 : 1), all.size());
                 again.finish();
             }
         }
         SweepMeasurement.PointResult coldResult = cold == null ? null : results.get(0);
         int first = cold == null ? 0 : 1;
+        SweepMeasurement.PointResult jitResult = jit == null ? null : results.get(first);
+        first += jit == null ? 0 : 1;
         List<SweepMeasurement.PointResult> pointResults = results.subList(first, first + quiet.size());
         List<SweepMeasurement.PointResult> besideNeighbour = results.subList(first + quiet.size(), results.size());
         String policy = new FramewiseConfig(settings).budgetPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-');
         SweepReport report = new SweepReport(budgetMs, policy, best, modelOnly.bestImagesPerSecondWithin(budgetMs),
-                modelOnly.firstP50Ms(), coldResult, pointResults);
+                modelOnly.firstP50Ms(), coldResult, jitResult, pointResults);
 
         StringBuilder text = new StringBuilder(modelOnly.table());
         text.append(String.format(Locale.ROOT, "sweep: %s, %.0f s per point (first %.0f s excluded), open loop%n",
@@ -94,7 +111,7 @@ public final class SweepBenchRecipe {
         if (!besideNeighbour.isEmpty()) {
             // the same points again beside the neighbour; its verdicts judge them against the peak measured under it
             neighbourReport = new SweepReport(budgetMs, policy, best, modelOnly.bestImagesPerSecondWithin(budgetMs),
-                    modelOnly.firstP50Ms(), null, besideNeighbour);
+                    modelOnly.firstP50Ms(), null, null, besideNeighbour);
             text.append(String.format(Locale.ROOT, "the same points beside a noisy neighbour taking %d core(s) %d s of every %d s "
                     + "(same run, same instance):%n", plan.neighbourCores(), NEIGHBOUR_ON_MS / 1000, NEIGHBOUR_PERIOD_MS / 1000));
             text.append(neighbourReport.table());
@@ -103,7 +120,7 @@ public final class SweepBenchRecipe {
         SweepReport comparedReport = null;
         if (!compared.isEmpty()) {
             comparedReport = new SweepReport(budgetMs, policy, best, modelOnly.bestImagesPerSecondWithin(budgetMs),
-                    modelOnly.firstP50Ms(), null, compared);
+                    modelOnly.firstP50Ms(), null, null, compared);
             text.append(String.format(Locale.ROOT, "the same points with %s (same run, a fresh instance):%n", plan.compare()));
             text.append(comparedReport.table());
             comparedReport.verdicts().forEach(v -> text.append("  ").append(v).append('\n'));

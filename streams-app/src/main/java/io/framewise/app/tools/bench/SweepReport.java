@@ -23,10 +23,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * @param modelFittingFps    best model-only throughput of a batch size whose p99 batch latency fits the budget
  * @param modelBatch1P50Ms   model-only batch-1 latency, p50
  * @param cold               the cold-start phase, or null
+ * @param jit                the phase at the highest load that lets the JIT compile before the points, or null
  * @param points             the load points, in offered order
  */
 public record SweepReport(long budgetMs, String policy, double modelBestFps, double modelFittingFps, double modelBatch1P50Ms,
-                          PointResult cold, List<PointResult> points) {
+                          PointResult cold, PointResult jit, List<PointResult> points) {
 
     public double peakGoodput() {
         return points.stream().mapToDouble(PointResult::goodputFps).max().orElse(0);
@@ -41,6 +42,9 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
         if (cold != null) {
             s.append(row(cold)).append("   (cold start, nothing excluded)\n");
         }
+        if (jit != null) {
+            s.append(row(jit)).append("   (the JIT's warm-up at the highest load: not in the verdicts)\n");
+        }
         for (PointResult p : points) {
             s.append(row(p)).append('\n');
         }
@@ -51,6 +55,9 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
         List<PointResult> all = new ArrayList<>();
         if (cold != null) {
             all.add(cold);
+        }
+        if (jit != null) {
+            all.add(jit);
         }
         all.addAll(points);
         for (PointResult p : all) {
@@ -134,7 +141,8 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
                     String.format(Locale.ROOT, "cold start: %.2f%% skipped over the first %.0f s at half load (target <= 1%%)",
                             100 * cold.skipRate(), cold.point().seconds())));
         }
-        boolean accounted = points.stream().allMatch(PointResult::accounted) && (cold == null || cold.accounted());
+        boolean accounted = points.stream().allMatch(PointResult::accounted) && (cold == null || cold.accounted())
+                && (jit == null || jit.accounted());
         v.add(verdict(accounted, "every published frame matched to exactly one event or dead letter"));
         return v;
     }
