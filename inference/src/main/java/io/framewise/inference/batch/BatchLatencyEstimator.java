@@ -19,8 +19,8 @@ import java.util.function.LongSupplier;
  * the median of the last {@value #MIN_SAMPLES} batches when fewer ran in it (within {@value #LATELY_SECONDS} s), or 1.
  * </ul>
  *
- * <p>Why only the last few batches when few run: when the estimates say no frame can make it, only a probe a second
- * runs. Measured at a cold start (200 ms budget, 16 cameras at half load): the first two batches after joining took
+ * <p>Why only the last few batches when few run: when the estimates say no frame can make it, only probes run (a
+ * frame after {@code ServedModel.PROBE_AFTER_NANOS} without an answer). Measured at a cold start (200 ms budget, 16 cameras at half load): the first two batches after joining took
  * 370 and 400 ms, the probes after them 45-110 ms, yet a 90th percentile over 10 s kept the first two for 10 s, and
  * the shape, learning from probes against that level, pushed the batch-1 estimate from 200 to 620 ms: one frame a
  * second was classified for the first 10 s. The last few batches are what the model does now; their median, so that
@@ -133,8 +133,8 @@ public final class BatchLatencyEstimator {
         }
         // Over the last second, the 90th percentile; of the last few batches, the median: with three, the 90th
         // percentile is the slowest, and one cold batch after warm-up's would close the door on its own.
-        boolean lastSecond = slowdownNow.recent(now) >= MIN_SAMPLES;
-        cachedSlowdown = lastSecond ? slowdownNow.quantile(QUANTILE, now) : slowdownLately.quantile(0.5, now);
+        LatencyWindow slowdowns = slowdowns(now);
+        cachedSlowdown = slowdowns.quantile(slowdowns == slowdownNow ? QUANTILE : 0.5, now);
         cachedAt = now;
         return cachedSlowdown;
     }

