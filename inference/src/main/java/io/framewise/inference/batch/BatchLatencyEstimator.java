@@ -20,10 +20,11 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <p>Why only the last few batches when few run: when the estimates say no frame can make it, only probes run (a
- * frame after {@code ServedModel.PROBE_AFTER_NANOS} without an answer). Measured at a cold start (200 ms budget, 16 cameras at half load): the first two batches after joining took
- * 370 and 400 ms, the probes after them 45-110 ms, yet a 90th percentile over 10 s kept the first two for 10 s, and
- * the shape, learning from probes against that level, pushed the batch-1 estimate from 200 to 620 ms: one frame a
- * second was classified for the first 10 s. The last few batches are what the model does now; their median, so that
+ * frame after {@code ServedModel.PROBE_AFTER_NANOS} without an answer). Measured at a cold start (200 ms budget, 16
+ * cameras at half load): the first two batches after joining took 370 and 400 ms, the probes after them 45-110 ms,
+ * yet a 90th percentile over 10 s kept the first two for 10 s, and the shape, learning from probes against that
+ * level, pushed the batch-1 estimate from 200 to 620 ms: one frame a second was classified for the first 10 s. The
+ * last few batches are what the model does now; their median, so that
  * one cold batch beside warm-up's last ones does not speak for the model; with fewer than {@value #MIN_SAMPLES} of
  * them, nothing is known yet and frames are admitted, which measures it.
  *
@@ -90,12 +91,13 @@ public final class BatchLatencyEstimator {
         // The shape learns what the slowdown does not explain: the batch's latency at the moment's mean slowdown.
         // The mean, not the median: with two sizes each off by its own factor, the median of their slowdowns sits on
         // one or the other, and neither size's shape ever moves.
-        long level = slowdowns(now).mean(now, LEVEL_CAP * ONE);
+        LatencyWindow slowdowns = slowdowns(now);
+        long level = slowdowns.mean(now, LEVEL_CAP * ONE);
         double atTypicalSpeed = elapsedNanos * (double) ONE / Math.max(1, level);
         if (typicalNanos[n] <= 0) {
             typicalNanos[n] = atTypicalSpeed;
             typicalAt[n] = now;
-        } else if (slowdownNow.recent(now) >= MIN_SAMPLES) {
+        } else if (slowdowns == slowdownNow) { // the moment's slowdown is measured
             // forgets with a time constant, not per batch: at 40 batches a second a per-batch weight would follow
             // every phase of a neighbour, and the shape must not
             long since = typicalAt[n] == NO_SAMPLE ? Long.MAX_VALUE : Math.max(0, now - typicalAt[n]);
