@@ -14,4 +14,15 @@ public record Outlook(long completionNanos, boolean probeDue, long runningForNan
     public Outlook(long completionNanos, boolean probeDue) {
         this(completionNanos, probeDue, 0, 0);
     }
+
+    /**
+     * What each further frame of a backlog adds: preparing it, or its share of a full batch divided among the
+     * instances, which drain the backlog side by side, whichever is larger. The one rule of the serving path and the
+     * controller simulation (when the simulation gained instances, a copy of it here would have had to follow).
+     *
+     * @param batchShareNanos one frame's share of a full batch's run on one instance
+     */
+    public static long perFrameNanos(long prepareNanos, long batchShareNanos, int instances) {
+        return Math.max(prepareNanos, batchShareNanos / instances);
+    }
 }

@@ -133,10 +133,8 @@ public final class ServedModel implements AutoCloseable {
     public Outlook outlook(long nowNanos) {
         long prepareNanos = prepare.quantile(0.5, nowNanos);
         long completion = engine.predictCompletionNanos(nowNanos + prepareNanos, preparing.get());
-        // a backlog drains one full batch per instance at a time: with two instances each frame adds half a share
-        long perFrame = Math.max(prepareNanos, batchShareNanos() / engine.instances());
         return new Outlook(completion, nowNanos - lastFeedbackNanos > probeAfterNanos && !probeOut.get(),
-                engine.runningForNanos(nowNanos), perFrame);
+                engine.runningForNanos(nowNanos), Outlook.perFrameNanos(prepareNanos, batchShareNanos(), engine.instances()));
     }
 
     /**

@@ -187,7 +187,7 @@ final class ControllerSimulation {
         long completion = CompletionForecast.completionNanos(now + prepare.quantile(0.5, now), waiting.size() + preparing,
                 sizes, runningSince.clone(), recentBatchSize, estimator);
         boolean probeDue = now - lastFeedback > ServedModel.PROBE_AFTER_NANOS && !probeOut;
-        long perFrame = Math.max(prepare.quantile(0.5, now), estimator.estimate(maxBatch) / maxBatch / running.size());
+        long perFrame = Outlook.perFrameNanos(prepare.quantile(0.5, now), estimator.estimate(maxBatch) / maxBatch, running.size());
         Admission.Decision v = Admission.decide(now, new Admission.Request(deadline, false, newer, interval, BudgetPolicy.SKIP),
                 new Outlook(completion, probeDue, 0, perFrame), null);
         if (!v.admitted()) {
