@@ -65,13 +65,15 @@ public final class SweepBenchRecipe {
         if (jit != null) {
             points.add(0, jit);
         }
+        // the phases before the points in a measurement's results: the cold phase, then the JIT's
+        int phases = (cold == null ? 0 : 1) + (jit == null ? 0 : 1);
 
         List<SweepMeasurement.PointResult> results;
         List<SweepMeasurement.PointResult> compared = List.of();
         Map<String, Object> settings;
         try (BenchCluster cluster = BenchCluster.open(setup.bootstrapServers(), "sweep")) {
             settings = setup.settings("sweep", cluster, budgetMs);
-            ProgressBar progress = new ProgressBar(log, "sweep", points.size() + (cold == null ? 0 : 1));
+            ProgressBar progress = new ProgressBar(log, "sweep", points.size() + (cold == null ? 0 : 1)); // jit is in points
             try (Neighbour neighbour = plan.neighbourCores() > 0
                     ? new Neighbour(plan.neighbourCores(), NEIGHBOUR_ON_MS, NEIGHBOUR_PERIOD_MS) : null) {
                 results = new SweepMeasurement(settings, setup.model(), setup.cameras()).run(cold, points, neighbour, progress);
@@ -79,8 +81,7 @@ public final class SweepBenchRecipe {
             progress.finish();
             if (plan.compare() != null) {
                 // the quiet points again, other cameras, a fresh instance with the same settings, in the same run
-                ProgressBar again = new ProgressBar(log, "sweep " + plan.compare(),
-                        quiet.size() + (cold == null ? 0 : 1) + (jit == null ? 0 : 1));
+                ProgressBar again = new ProgressBar(log, "sweep " + plan.compare(), quiet.size() + phases);
                 // with its own cold and JIT phases (reported by neither table), so that both are measured warm
                 List<SweepMeasurement.Point> comparedPoints = new ArrayList<>(points(plan, best, false));
                 if (jit != null) {
@@ -88,16 +89,14 @@ public final class SweepBenchRecipe {
                 }
                 List<SweepMeasurement.PointResult> all = new SweepMeasurement(setup.settings("sweep-compare", cluster, budgetMs),
                         setup.model(), plan.compare()).run(cold, comparedPoints, null, again);
-                compared = all.subList((cold == null ? 0 : 1) + (jit == null ? 0 : 1), all.size());
+                compared = all.subList(phases, all.size());
                 again.finish();
             }
         }
         SweepMeasurement.PointResult coldResult = cold == null ? null : results.get(0);
-        int first = cold == null ? 0 : 1;
-        SweepMeasurement.PointResult jitResult = jit == null ? null : results.get(first);
-        first += jit == null ? 0 : 1;
-        List<SweepMeasurement.PointResult> pointResults = results.subList(first, first + quiet.size());
-        List<SweepMeasurement.PointResult> besideNeighbour = results.subList(first + quiet.size(), results.size());
+        SweepMeasurement.PointResult jitResult = jit == null ? null : results.get(phases - 1);
+        List<SweepMeasurement.PointResult> pointResults = results.subList(phases, phases + quiet.size());
+        List<SweepMeasurement.PointResult> besideNeighbour = results.subList(phases + quiet.size(), results.size());
         String policy = new FramewiseConfig(settings).budgetPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-');
         SweepReport report = new SweepReport(budgetMs, policy, best, modelOnly.bestImagesPerSecondWithin(budgetMs),
                 modelOnly.firstP50Ms(), coldResult, jitResult, pointResults);

@@ -52,14 +52,7 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
         s.append(String.format(Locale.ROOT, "%-8s", "point"));
         SweepMeasurement.STAGES.forEach(x -> s.append(String.format(Locale.ROOT, " %19s", x)));
         s.append('\n');
-        List<PointResult> all = new ArrayList<>();
-        if (cold != null) {
-            all.add(cold);
-        }
-        if (jit != null) {
-            all.add(jit);
-        }
-        all.addAll(points);
+        List<PointResult> all = phasesAndPoints();
         for (PointResult p : all) {
             s.append(String.format(Locale.ROOT, "%-8s", p.point().name()));
             p.profileMeanP99().values().forEach(v -> s.append(String.format(Locale.ROOT, " %9.1f /%8.1f", v[0], v[1])));
@@ -70,7 +63,7 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
                     + "process's total, and the rest of the machine):\n");
             s.append(String.format(Locale.ROOT, "%-8s", "point"));
             for (ProcessCpu.Role r : ProcessCpu.Role.values()) {
-                s.append(String.format(Locale.ROOT, " %" + Math.max(6, r.label().length()) + "s", r.label()));
+                s.append(String.format(Locale.ROOT, " " + cell(r) + "s", r.label()));
                 if (r == ProcessCpu.Role.OTHER) {
                     s.append(String.format(Locale.ROOT, " %7s", "process"));
                 }
@@ -83,9 +76,8 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
                 s.append(String.format(Locale.ROOT, "%-8s", p.point().name()));
                 for (ProcessCpu.Role r : ProcessCpu.Role.values()) {
                     Double v = p.cpuCores().get(r);
-                    String width = "%" + Math.max(6, r.label().length());
-                    s.append(v == null ? String.format(Locale.ROOT, " " + width + "s", "?")
-                            : String.format(Locale.ROOT, " " + width + ".2f", v));
+                    s.append(v == null ? String.format(Locale.ROOT, " " + cell(r) + "s", "?")
+                            : String.format(Locale.ROOT, " " + cell(r) + ".2f", v));
                     if (r == ProcessCpu.Role.OTHER) {
                         s.append(String.format(Locale.ROOT, " %7.2f", p.cpuCores().entrySet().stream()
                                 .filter(e -> e.getKey().inProcess()).mapToDouble(Map.Entry::getValue).sum()));
@@ -101,6 +93,24 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
             }
         }
         return s.toString();
+    }
+
+    /** The format width of a role's column in the CPU table: as wide as its label. */
+    private static String cell(ProcessCpu.Role r) {
+        return "%" + Math.max(6, r.label().length());
+    }
+
+    /** The cold and JIT phases (those there are), then the points: every frame the report accounts for. */
+    private List<PointResult> phasesAndPoints() {
+        List<PointResult> all = new ArrayList<>();
+        if (cold != null) {
+            all.add(cold);
+        }
+        if (jit != null) {
+            all.add(jit);
+        }
+        all.addAll(points);
+        return all;
     }
 
     private static String row(PointResult p) {
@@ -141,8 +151,7 @@ public record SweepReport(long budgetMs, String policy, double modelBestFps, dou
                     String.format(Locale.ROOT, "cold start: %.2f%% skipped over the first %.0f s at half load (target <= 1%%)",
                             100 * cold.skipRate(), cold.point().seconds())));
         }
-        boolean accounted = points.stream().allMatch(PointResult::accounted) && (cold == null || cold.accounted())
-                && (jit == null || jit.accounted());
+        boolean accounted = phasesAndPoints().stream().allMatch(PointResult::accounted);
         v.add(verdict(accounted, "every published frame matched to exactly one event or dead letter"));
         return v;
     }
