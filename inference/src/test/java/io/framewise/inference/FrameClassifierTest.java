@@ -10,9 +10,14 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.framewise.inference.tiny.TinyConvNet;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,6 +101,34 @@ class FrameClassifierTest {
             assertThat(together[1]).containsExactly(alone[0], within(1e-5f));
             assertThat(together[0]).isNotEqualTo(together[1]);
         }
+    }
+
+    @Test
+    void operationsRunOnTheCallersThreadsGiveTheSameAnswersCalledFromSeveralThreadsAtOnce() throws Exception {
+        float[][] expected;
+        try (FrameClassifier pooled = FrameClassifier.load(model, InferenceOptions.defaults())) {
+            expected = pooled.run(batch(4, 9), 4);
+        }
+        // one engine instance per thread, as the batching engine calls it: the same session from several threads
+        try (FrameClassifier inline = FrameClassifier.load(model, new InferenceOptions(1, InferenceOptions.CALLER_THREAD))) {
+            ExecutorService callers = Executors.newFixedThreadPool(3);
+            try {
+                List<Future<float[][]>> answers = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    answers.add(callers.submit(() -> inline.run(batch(4, 9), 4)));
+                }
+                for (Future<float[][]> answer : answers) {
+                    float[][] got = answer.get(60, TimeUnit.SECONDS);
+                    for (int row = 0; row < expected.length; row++) {
+                        assertThat(got[row]).containsExactly(expected[row], within(1e-5f));
+                    }
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+        }
+        assertThatThrownBy(() -> new InferenceOptions(1, -2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("inter-op -2");
     }
 
     @Test

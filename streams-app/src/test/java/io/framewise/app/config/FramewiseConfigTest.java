@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.framewise.inference.InferenceOptions;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -157,7 +158,8 @@ class FramewiseConfigTest {
         FramewiseConfig two = new FramewiseConfig(Map.of(FramewiseConfig.INSTANCES_CONFIG, 2));
         assertThat(two.inferenceInstances()).isEqualTo(2);
         assertThat(two.effectiveIntraOpThreads()).isEqualTo(1);
-        assertThat(two.effectiveInterOpThreads()).as("room for both batches at once").isEqualTo(2);
+        assertThat(two.effectiveInterOpThreads()).as("each instance runs its batch's operations itself")
+                .isEqualTo(InferenceOptions.CALLER_THREAD);
         FramewiseConfig one = new FramewiseConfig(Map.of(FramewiseConfig.INSTANCES_CONFIG, 1));
         assertThat(one.effectiveIntraOpThreads()).as("TensorFlow's own choice, as before").isZero();
         assertThat(one.effectiveInterOpThreads()).isZero();

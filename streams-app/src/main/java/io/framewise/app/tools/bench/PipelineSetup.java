@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.inference.InferenceOptions;
 
 /**
  * What the pipeline benchmarks (pipeline, overload, soak, sweep) share: the model, the cameras offering load, the
@@ -67,8 +68,9 @@ public record PipelineSetup(Path model, SyntheticCameras cameras, String bootstr
         }
         log.println("framewise bench: model-only throughput first (same model, same process), batch sizes " + sizes);
         log.println("framewise bench: TensorFlow threads as the instance sets them: " + c.inferenceInstances()
-                + " batch(es) side by side, intra-op " + c.effectiveIntraOpThreads() + ", inter-op " + c.effectiveInterOpThreads()
-                + " (0: TensorFlow's choice)");
+                + " batch(es) side by side, intra-op " + c.effectiveIntraOpThreads() + ", inter-op "
+                + (c.effectiveInterOpThreads() == InferenceOptions.CALLER_THREAD ? "none (each batch on its caller's thread)"
+                        : c.effectiveInterOpThreads()) + " (0: TensorFlow's choice)");
         return new ModelMeasurement(model, sizes, List.of(c.precision()), 2, c.effectiveIntraOpThreads(),
                 c.effectiveInterOpThreads(), c.inferenceInstances())
                 .run(new ProgressBar(log, "model only", sizes.size() + 1));
