@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * Forms inference batches dynamically from images submitted by many threads. One dispatcher thread owns the images
  * waiting; whenever the model is free it asks the {@link BatchPlanner} for the next batch: images that would finish
  * past their deadline even if started now are shed (their futures complete with {@link Result#shed()} true, without
- * inference), and the batch is the oldest of the rest, up to {@code maxBatch}. A batch smaller than the maximum waits
- * for more images at most {@code maxWait} after its oldest image arrived, and never past the moment its most urgent
- * image would miss its deadline. Each submitter gets its own row back through its future; a failing batch is retried
+ * inference), and the batch is the oldest of the rest, up to the largest size that pays
+ * ({@link BatchLatencyEstimator#efficientBatch()}: at most {@code maxBatch}, and 1 where batching buys no throughput). A
+ * batch smaller than that waits for more images at most {@code maxWait} after its oldest image arrived, and never past
+ * the moment its most urgent image would miss its deadline. Each submitter gets its own row back through its future; a failing batch is retried
  * image by image, so that only the image that fails fails.
  *
  * <p>With several instances (Triton's instance groups), up to that many batches run side by side, each on a worker
@@ -207,10 +208,12 @@ public final class BatchingEngine implements AutoCloseable {
             }
             incoming.drainTo(held);
             long now = nanoTime.getAsLong();
-            BatchPlanner.Plan plan = BatchPlanner.plan(held, now, estimator::estimate, maxBatch);
+            // no larger than pays: past the efficient size a batch adds latency, not throughput
+            int limit = estimator.efficientBatch();
+            BatchPlanner.Plan plan = BatchPlanner.plan(held, now, estimator::estimate, limit);
             List<Request> batch = new ArrayList<>(plan.batch().size());
             plan.batch().forEach(i -> batch.add(held.get(i)));
-            if (!batch.isEmpty() && batch.size() < maxBatch && !closing && waitForMore(batch, held, now)) {
+            if (!batch.isEmpty() && batch.size() < limit && !closing && waitForMore(batch, held, now)) {
                 freeLanes.add(lane);
                 continue; // another image arrived in time: plan again with it
             }

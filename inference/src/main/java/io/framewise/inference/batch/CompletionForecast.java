@@ -2,7 +2,8 @@ package io.framewise.inference.batch;
 
 /**
  * When an image queued now would have its answer, from the engine's state: the rest of the running batch, the full
- * batches ahead of it, and the batch it would join: while a batch runs, the next one fills up behind the image, so
+ * batches ahead of it (full: {@link BatchLatencyEstimator#efficientBatch()}, the largest the engine forms), and the
+ * batch it would join: while a batch runs, the next one fills up behind the image, so
  * it is taken at the size recent batches have had; an idle engine runs the image with those ahead of it at once.
  *
  * <p>A pure function: the engine applies it in real time, the controller simulation in virtual time.
@@ -20,15 +21,15 @@ public final class CompletionForecast {
      */
     public static long completionNanos(long atNanos, int queued, int runningSize, long runningSinceNanos,
                                        double recentBatchSize, BatchLatencyEstimator estimator) {
-        int maxBatch = estimator.maxBatch();
+        int full = estimator.efficientBatch(); // the size queued images are taken at
         long remainingOfRunning = runningSize > 0
                 ? Math.max(0, runningSinceNanos + estimator.estimate(runningSize) - atNanos) : 0;
-        int batchesAhead = queued / maxBatch;
+        int batchesAhead = queued / full;
         // An idle engine runs what is there (after at most maxWait): the image's own batch is the images ahead of it.
         // A busy one fills the next batch while the current one runs: it will be about as large as recent ones.
-        int ahead = queued % maxBatch + 1;
-        int ownBatch = runningSize == 0 ? ahead : Math.min(maxBatch, Math.max(ahead, (int) Math.round(recentBatchSize)));
-        return atNanos + remainingOfRunning + batchesAhead * estimator.estimate(maxBatch) + estimator.estimate(ownBatch);
+        int ahead = queued % full + 1;
+        int ownBatch = runningSize == 0 ? ahead : Math.min(full, Math.max(ahead, (int) Math.round(recentBatchSize)));
+        return atNanos + remainingOfRunning + batchesAhead * estimator.estimate(full) + estimator.estimate(ownBatch);
     }
 
     /**
@@ -44,7 +45,7 @@ public final class CompletionForecast {
         if (lanes == 1) {
             return completionNanos(atNanos, queued, runningSizes[0], runningSinceNanos[0], recentBatchSize, estimator);
         }
-        int maxBatch = estimator.maxBatch();
+        int fullSize = estimator.efficientBatch();
         long[] free = new long[lanes];
         boolean anyFree = false;
         for (int i = 0; i < lanes; i++) {
@@ -52,12 +53,12 @@ public final class CompletionForecast {
             free[i] = size > 0 ? Math.max(atNanos, runningSinceNanos[i] + estimator.estimate(size)) : atNanos;
             anyFree |= size == 0;
         }
-        long full = estimator.estimate(maxBatch);
-        for (int b = queued / maxBatch; b > 0; b--) {
+        long full = estimator.estimate(fullSize);
+        for (int b = queued / fullSize; b > 0; b--) {
             free[earliest(free)] += full;
         }
-        int ahead = queued % maxBatch + 1;
-        int ownBatch = anyFree ? ahead : Math.min(maxBatch, Math.max(ahead, (int) Math.round(recentBatchSize)));
+        int ahead = queued % fullSize + 1;
+        int ownBatch = anyFree ? ahead : Math.min(fullSize, Math.max(ahead, (int) Math.round(recentBatchSize)));
         return free[earliest(free)] + estimator.estimate(ownBatch);
     }
 

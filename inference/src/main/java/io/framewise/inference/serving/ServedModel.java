@@ -148,9 +148,9 @@ public final class ServedModel implements AutoCloseable {
         return new FrameCost(batchShareNanos(), prepare.quantile(0.5, nowNanos));
     }
 
-    /** One frame's share of a full batch's run on one instance, as estimated now. */
+    /** One frame's share of a full batch's run on one instance (full: the largest that pays), as estimated now. */
     private long batchShareNanos() {
-        return engine.estimator().estimate(engine.maxBatch()) / engine.maxBatch();
+        return engine.estimator().fullBatchShareNanos();
     }
 
     /** Admitted frames still being prepared (decoded, preprocessed). */
@@ -282,9 +282,11 @@ public final class ServedModel implements AutoCloseable {
         }
         long[] p = prepareSamples.stream().mapToLong(Long::longValue).sorted().toArray();
         prepare.prior(p[p.length / 2]);
-        LOG.info("warm-up of {}: {} rounds in {} ms; batch 1 {} ms, batch {} {} ms; decode + preprocess {} ms",
-                metadata.name(), rounds, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-                ms(first), engine.maxBatch(), ms(last), ms(p[p.length / 2]));
+        int efficient = engine.estimator().efficientBatch();
+        LOG.info("warm-up of {}: {} rounds in {} ms; batch 1 {} ms, batch {} {} ms; decode + preprocess {} ms; batches of "
+                + "up to {}{}", metadata.name(), rounds, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                ms(first), engine.maxBatch(), ms(last), ms(p[p.length / 2]), efficient,
+                efficient < engine.maxBatch() ? " (larger ones buy no throughput on this machine)" : "");
     }
 
     /**

@@ -9,6 +9,8 @@ class BatchLatencyEstimatorTest {
     private static final long MS = 1_000_000L;
     private long now = 1_000 * MS;
     private final BatchLatencyEstimator estimator = new BatchLatencyEstimator(8, () -> now);
+    /** Milliseconds per batch size on this machine's CPU, one thread per instance: batch 1 the fastest per image. */
+    private static final long[] CPU = {0, 43, 94, 142, 190, 240, 290, 345, 441};
 
     /** Warm-up's figures: 13 ms + 10.5 ms per image. */
     private void warm() {
@@ -28,6 +30,53 @@ class BatchLatencyEstimatorTest {
             long took = (long) (model(size) * slowdown);
             now += took / 2;
             estimator.record(size, took);
+        }
+    }
+
+    @Test
+    void batchesGrowOnlyAsFarAsTheyPayTheSmallestSizeWithinTwoPercentOfTheBestThroughput() {
+        warm(); // 13 + 10.5 n ms: batch 8 runs 8 / 97 images per ms, batch 7 7 / 86.5 (1.9% fewer), batch 6 4.3% fewer
+        assertThat(estimator.efficientBatch()).isEqualTo(7);
+        assertThat(estimator.fullBatchShareNanos()).isEqualTo(model(7) / 7);
+        for (int n = 1; n <= 8; n++) {
+            estimator.prior(n, CPU[n] * MS);
+        }
+        assertThat(estimator.efficientBatch()).isEqualTo(1);
+        assertThat(estimator.fullBatchShareNanos()).isEqualTo(43 * MS);
+        for (int n = 1; n <= 8; n++) {
+            estimator.prior(n, 40 * n * MS); // no size better than another: the smallest, for its latency
+        }
+        assertThat(estimator.efficientBatch()).isEqualTo(1);
+    }
+
+    @Test
+    void sizesAboveTheLargestMeasuredStayAllowedWhileThroughputStillGrowsUpToIt() {
+        assertThat(estimator.efficientBatch()).as("nothing measured").isEqualTo(8);
+        estimator.record(1, 40 * MS);
+        assertThat(estimator.efficientBatch()).as("a live batch: the shape is warm-up's to measure").isEqualTo(8);
+        estimator.prior(1, 40 * MS);
+        assertThat(estimator.efficientBatch()).as("only batch 1 measured").isEqualTo(8);
+        estimator.prior(2, 50 * MS);
+        estimator.prior(3, 60 * MS);
+        assertThat(estimator.efficientBatch()).as("still growing at 3").isEqualTo(8);
+        estimator.prior(4, 200 * MS);
+        assertThat(estimator.efficientBatch()).as("3 is better than 4: the peak is known").isEqualTo(3);
+    }
+
+    @Test
+    void aNeighbourDoesNotMoveTheLimitItSlowsEverySizeAlike() {
+        for (int n = 1; n <= 8; n++) {
+            estimator.prior(n, CPU[n] * MS);
+        }
+        for (double slowdown : new double[] {1.0, 2.5, 1.0}) {
+            long end = now + 3_000 * MS;
+            while (now < end) { // batches of 1 on two instances, the only size that runs
+                long took = (long) (CPU[1] * MS * slowdown);
+                now += took / 2;
+                estimator.record(1, took);
+            }
+            assertThat(estimator.estimate(1)).isCloseTo((long) (slowdown * CPU[1] * MS), Percentage.withPercentage(10));
+            assertThat(estimator.efficientBatch()).isEqualTo(1);
         }
     }
 

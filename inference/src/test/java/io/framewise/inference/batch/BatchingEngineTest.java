@@ -100,6 +100,28 @@ class BatchingEngineTest {
     }
 
     @Test
+    void whereBatchingBuysNoThroughputImagesRunOneByOneWithoutWaitingForOthers() throws Exception {
+        RecordingRunner runner = new RecordingRunner();
+        runner.sleepMs = 30;
+        try (BatchingEngine engine = new BatchingEngine("t", runner, 4, 2_000 * MS, System::nanoTime)) {
+            for (int size = 1; size <= 4; size++) {
+                engine.estimator().prior(size, (30 + 35L * (size - 1)) * MS); // each image more costs more than the first
+            }
+            assertThat(engine.estimator().efficientBatch()).isEqualTo(1);
+            List<CompletableFuture<BatchingEngine.Result>> futures = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                futures.add(engine.submit(image(i), far()));
+            }
+            for (CompletableFuture<BatchingEngine.Result> f : futures) {
+                BatchingEngine.Result r = f.get(5, TimeUnit.SECONDS);
+                assertThat(r.batchSize()).isEqualTo(1);
+            }
+            assertThat(futures.get(0).get().queueNanos()).as("not held for the 2 s max wait").isLessThan(500 * MS);
+            assertThat(runner.batches).hasSize(4);
+        }
+    }
+
+    @Test
     void anUrgentImageIsDispatchedEarlyEnoughForItsDeadline() throws Exception {
         RecordingRunner runner = new RecordingRunner();
         try (BatchingEngine engine = new BatchingEngine("t", runner, 8, 5_000 * MS, System::nanoTime)) {

@@ -187,7 +187,7 @@ final class ControllerSimulation {
         long completion = CompletionForecast.completionNanos(now + prepare.quantile(0.5, now), waiting.size() + preparing,
                 sizes, runningSince.clone(), recentBatchSize, estimator);
         boolean probeDue = now - lastFeedback > ServedModel.PROBE_AFTER_NANOS && !probeOut;
-        long perFrame = Outlook.perFrameNanos(prepare.quantile(0.5, now), estimator.estimate(maxBatch) / maxBatch, running.size());
+        long perFrame = Outlook.perFrameNanos(prepare.quantile(0.5, now), estimator.fullBatchShareNanos(), running.size());
         Admission.Decision v = Admission.decide(now, new Admission.Request(deadline, false, newer, interval, BudgetPolicy.SKIP),
                 new Outlook(completion, probeDue, 0, perFrame), null);
         if (!v.admitted()) {
@@ -224,10 +224,11 @@ final class ControllerSimulation {
         if (lane < 0 || waiting.isEmpty()) {
             return;
         }
-        BatchPlanner.Plan plan = BatchPlanner.plan(waiting, now, estimator::estimate, maxBatch);
+        int limit = estimator.efficientBatch(); // as the engine: no larger than pays
+        BatchPlanner.Plan plan = BatchPlanner.plan(waiting, now, estimator::estimate, limit);
         List<Waiting> batch = new ArrayList<>();
         plan.batch().forEach(i -> batch.add(waiting.get(i)));
-        if (!batch.isEmpty() && batch.size() < maxBatch) {
+        if (!batch.isEmpty() && batch.size() < limit) {
             long oldest = batch.stream().mapToLong(w -> w.enqueued).min().orElseThrow();
             long earliest = batch.stream().mapToLong(w -> w.deadline).min().orElseThrow();
             long until = Math.min(oldest + maxWaitNanos, earliest - estimator.estimate(batch.size() + 1));
