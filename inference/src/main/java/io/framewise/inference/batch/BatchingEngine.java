@@ -122,7 +122,12 @@ public final class BatchingEngine implements AutoCloseable {
         return runningSize.length();
     }
 
-    /** Submits an image that must run whatever its deadline (best effort). */
+    /** Images submitted and not yet started in a batch or shed. */
+    public int queued() {
+        return waiting.get();
+    }
+
+        /** Submits an image that must run whatever its deadline (best effort). */
     public CompletableFuture<Result> submit(FloatBuffer image, long deadlineNanos) {
         return submit(image, deadlineNanos, false);
     }

@@ -10,8 +10,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 
 import io.framewise.decoder.DecodedImage;
@@ -146,6 +148,34 @@ class ServedModelTest {
             assertThat(before).as("nothing measured yet").isLessThan(TimeUnit.MILLISECONDS.toNanos(5));
             assertThat(after).as("a batch of one takes 10 ms here").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(10));
             assertThat(ServedModel.warmUpSizes(40)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 32, 40);
+        }
+    }
+
+    @Test
+    void warmUpMeasuresEverySizeOnEveryInstanceAtOnceLargestFirstAndLimitsBatchesToTheSizeThatPays() {
+        // a model where each image more costs more than the first: batch 1 is the most efficient
+        BatchRunner slow = FakeModels.tinyRunner(1, 64, size -> 10 + 14L * (size - 1));
+        AtomicInteger running = new AtomicInteger();
+        List<int[]> seen = new CopyOnWriteArrayList<>(); // {size, batches running at its start, including itself}
+        BatchRunner watched = images -> {
+            seen.add(new int[] {images.size(), running.incrementAndGet()});
+            try {
+                return slow.run(images);
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+        try (ServedModel model = FakeModels.tiny(1, 64, size -> 0).runner(watched).maxBatch(4).instances(2).start()) {
+            model.warmUp(List.of(this::image), 10_000);
+            assertThat(seen.get(0)[0]).as("the first batch ever run is the largest").isEqualTo(4);
+            for (int size = 1; size <= 4; size++) {
+                int s = size;
+                assertThat(seen.stream().filter(b -> b[0] == s).mapToInt(b -> b[1]).max().orElse(0))
+                        .as("batches of %d side by side on both instances", size).isEqualTo(2);
+            }
+            assertThat(model.frameCost(System.nanoTime()).batchShareNanos()).as("a full batch is one frame here")
+                    .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(10) * 6 / 10)
+                    .isLessThan(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 }
