@@ -152,6 +152,20 @@ public final class BatchingEngine implements AutoCloseable {
         return future;
     }
 
+    /**
+     * Queues images together, as {@link #submit(FloatBuffer, long, boolean)} each: the dispatcher sees all of them or
+     * none, so that they can form one batch (warm-up measures batch sizes with it).
+     */
+    public List<CompletableFuture<Result>> submitAll(List<FloatBuffer> images, long deadlineNanos, boolean sheddable) {
+        synchronized (submitLock) {
+            List<CompletableFuture<Result>> futures = new ArrayList<>(images.size());
+            for (FloatBuffer image : images) {
+                futures.add(submit(image, deadlineNanos, sheddable));
+            }
+            return futures;
+        }
+    }
+
     /** When an image submitted at {@code atNanos} would have its answer ({@link CompletionForecast}). */
     public long predictCompletionNanos(long atNanos) {
         return predictCompletionNanos(atNanos, 0);
@@ -211,7 +225,9 @@ public final class BatchingEngine implements AutoCloseable {
             if (lane == null) {
                 continue; // every instance is busy: plan once one is free, with whatever has arrived by then
             }
-            incoming.drainTo(held);
+            synchronized (submitLock) { // images submitted together (submitAll) are drained together
+                incoming.drainTo(held);
+            }
             long now = nanoTime.getAsLong();
             // no larger than pays: past the efficient size a batch adds latency, not throughput
             int limit = estimator.efficientBatch();

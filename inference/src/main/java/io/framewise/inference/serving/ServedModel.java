@@ -52,9 +52,8 @@ public final class ServedModel implements AutoCloseable {
      */
     public static final long PROBE_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long PREPARE_HORIZON_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** Warm-up repeats a batch size until two rounds agree this closely (or gives up after MAX_ROUNDS). */
-    private static final double SETTLED = 0.15;
-    private static final int MAX_ROUNDS = 8;
+    /** Warm-up measures every batch size this many times, in turns, and keeps each size's fastest. */
+    private static final int WARM_UP_CYCLES = 3;
 
     /**
      * One frame's answer.
@@ -258,19 +257,18 @@ public final class ServedModel implements AutoCloseable {
 
     /**
      * Runs the real path (decode, preprocess, batch, inference) on {@code samples} at every batch size
-     * ({@link #warmUpSizes}), repeating each size until two rounds agree, and records what it measured as the
-     * estimates' priors: the first real frames then meet warm kernels, a warm decoder and calibrated estimates
-     * instead of being skipped for the cost of a cold start. Each sample decodes one image (the decoder is warmed and
-     * timed too).
+     * ({@link #warmUpSizes}) and records what it measured as the estimates' priors: the first real frames then meet
+     * warm kernels, a warm decoder and calibrated estimates instead of being skipped for the cost of a cold start. Each
+     * sample decodes one image (the decoder is warmed and timed too).
      *
      * <p>Measured as under load, where the batch size matters: every instance runs a batch of the size at once (on 2
-     * cores, two batches of 8 side by side each took 1.6 times as long as one alone; two of 1 hardly longer), and the
-     * largest size first, so that the first batches ever run (cold kernels and memory: batch 1 measured first read 54
-     * ms against 43 ms warm) are not batch 1's. Each size's fastest round is kept: a neighbour or the compiler only
-     * ever adds time, and the last round alone put batch 1 at 44 ms in one run and 56 ms in the next (the largest
-     * size that pays came out 2, then 4; 1 by the model-only measurement of both). The priors are set together at the
-     * end: the largest size worth forming is read from them, and set one by one they would limit warm-up's own
-     * batches.
+     * cores, two batches of 8 side by side each took 1.6 times as long as one alone; two of 1 hardly longer). The sizes
+     * are measured in turns, largest first, {@value #WARM_UP_CYCLES} times over, and each size's fastest round is kept:
+     * the compiler and the rest of start-up take a varying share of the cores throughout, and a neighbour only ever
+     * adds time. Measured size after size instead (each until two rounds agreed, batch 1 first, then last), batch 1 read
+     * 44 to 56 ms against 43 ms model-only, and the largest size worth forming came out 2 to 5 where it is 1. The
+     * priors are set together at the end: the largest size worth forming is read from them, and set one by one they
+     * would limit warm-up's own batches.
      */
     public void warmUp(List<Supplier<DecodedImage>> samples, long timeoutMs) {
         long start = System.nanoTime();
@@ -279,19 +277,11 @@ public final class ServedModel implements AutoCloseable {
         List<Integer> sizes = new ArrayList<>(warmUpSizes(engine.maxBatch()));
         Collections.reverse(sizes);
         Map<Integer, Long> measured = new TreeMap<>();
-        for (int size : sizes) {
-            long previous = -1;
-            long fastest = Long.MAX_VALUE;
-            for (int round = 0; round < MAX_ROUNDS; round++) {
+        for (int cycle = 0; cycle < WARM_UP_CYCLES; cycle++) {
+            for (int size : sizes) {
                 rounds++;
-                long took = warmUpRound(samples, size, prepareSamples, timeoutMs);
-                fastest = Math.min(fastest, took);
-                if (previous > 0 && Math.abs(took - previous) <= SETTLED * previous) {
-                    break;
-                }
-                previous = took;
+                measured.merge(size, warmUpRound(samples, size, prepareSamples, timeoutMs), Math::min);
             }
-            measured.put(size, fastest);
         }
         measured.forEach((size, took) -> engine.estimator().prior(size, took));
         long[] p = prepareSamples.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -341,10 +331,7 @@ public final class ServedModel implements AutoCloseable {
             for (int b = 0; b < batches; b++) {
                 // Due now and not sheddable: the batch runs as soon as it is queued, instead of waiting max.wait.ms for
                 // images that will not come.
-                long due = System.nanoTime();
-                for (int i = b * size; i < (b + 1) * size; i++) {
-                    futures.add(engine.submit(inputs.get(i), due, false));
-                }
+                futures.addAll(engine.submitAll(inputs.subList(b * size, (b + 1) * size), System.nanoTime(), false));
                 while (engine.queued() > 0 && System.nanoTime() < until) {
                     LockSupport.parkNanos(100_000); // until an instance has taken this batch, so the next is its own
                 }
