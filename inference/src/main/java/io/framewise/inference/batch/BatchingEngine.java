@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * waiting; whenever the model is free it asks the {@link BatchPlanner} for the next batch: images that would finish
  * past their deadline even if started now are shed (their futures complete with {@link Result#shed()} true, without
  * inference), and the batch is the oldest of the rest, up to the largest size that pays
- * ({@link BatchLatencyEstimator#efficientBatch()}: at most {@code maxBatch}, and 1 where batching buys no throughput). A
+ * ({@link BatchLatencyEstimator#batchLimit()}: at most {@code maxBatch}, and 1 where batching buys no throughput). A
  * batch smaller than that waits for more images at most {@code maxWait} after its oldest image arrived, and never past
  * the moment its most urgent image would miss its deadline. Each submitter gets its own row back through its future; a failing batch is retried
  * image by image, so that only the image that fails fails.
@@ -230,7 +230,7 @@ public final class BatchingEngine implements AutoCloseable {
             }
             long now = nanoTime.getAsLong();
             // no larger than pays: past the efficient size a batch adds latency, not throughput
-            int limit = estimator.efficientBatch();
+            int limit = estimator.batchLimit();
             BatchPlanner.Plan plan = BatchPlanner.plan(held, now, estimator::estimate, limit);
             List<Request> batch = new ArrayList<>(plan.batch().size());
             plan.batch().forEach(i -> batch.add(held.get(i)));

@@ -2,7 +2,7 @@ package io.framewise.inference.batch;
 
 /**
  * When an image queued now would have its answer, from the engine's state: the rest of the running batch, the full
- * batches ahead of it (full: {@link BatchLatencyEstimator#efficientBatch()}, the largest the engine forms), and the
+ * batches ahead of it (full: {@link BatchLatencyEstimator#batchLimit()}, the largest the engine forms), and the
  * batch it would join: while a batch runs, the next one fills up behind the image, so
  * it is taken at the size recent batches have had; an idle engine runs the image with those ahead of it at once.
  *
@@ -21,7 +21,7 @@ public final class CompletionForecast {
      */
     public static long completionNanos(long atNanos, int queued, int runningSize, long runningSinceNanos,
                                        double recentBatchSize, BatchLatencyEstimator estimator) {
-        int full = estimator.efficientBatch(); // the size queued images are taken at
+        int full = estimator.batchLimit(); // the size queued images are taken at
         long remainingOfRunning = runningSize > 0
                 ? Math.max(0, runningSinceNanos + estimator.estimate(runningSize) - atNanos) : 0;
         int batchesAhead = queued / full;
@@ -45,7 +45,7 @@ public final class CompletionForecast {
         if (lanes == 1) {
             return completionNanos(atNanos, queued, runningSizes[0], runningSinceNanos[0], recentBatchSize, estimator);
         }
-        int fullSize = estimator.efficientBatch();
+        int fullSize = estimator.batchLimit();
         long[] free = new long[lanes];
         boolean anyFree = false;
         for (int i = 0; i < lanes; i++) {

@@ -224,7 +224,7 @@ final class ControllerSimulation {
         if (lane < 0 || waiting.isEmpty()) {
             return;
         }
-        int limit = estimator.efficientBatch(); // as the engine: no larger than pays
+        int limit = estimator.batchLimit(); // as the engine: no larger than pays
         BatchPlanner.Plan plan = BatchPlanner.plan(waiting, now, estimator::estimate, limit);
         List<Waiting> batch = new ArrayList<>();
         plan.batch().forEach(i -> batch.add(waiting.get(i)));
