@@ -137,19 +137,12 @@ public final class BatchLatencyEstimator {
      * thread per instance: 45 images/s at batch 1, 41 at 2 and 4, 34 at 8) that is batch 1, and a queue of frames is
      * better served one by one on every instance.
      *
-     * <p>From warm-up's measurement ({@link #prior}), which runs every size on an idle engine, not from live batches:
-     * live, only the sizes that run are measured, and when one size runs alone its shape cannot be told from a
-     * slowdown, so an error in it stays. Learnt live, the limit locked at 2 after capacity halved and returned in the
-     * controller simulation (where 7 pays), and goodput stayed 7% below the load. Sizes above the largest one measured
-     * are unknown: while throughput still grows up to it, every size up to the maximum stays allowed; with no
-     * measurement at all, so does every size.
-     *
-     * <p>{@link #batchLimit()}: while batches run more than {@value #CONTENDED} times slower than warm-up measured (a cold start, a neighbour,
-     * a host short of memory bandwidth), the shape warm-up measured does not describe the machine, and every size up to
-     * the maximum is allowed: then batches grow with the queue, as they did before this limit. Measured on 2 cores:
-     * the model alone ran best at batch 1 when batch 1 took 42 ms, and at batch 8 (28% more images/s) in a run where
-     * it took 75 ms, where every image streams the weights again; and held to batch 1, a 25 fps camera lost 25 of its
-     * first 92 frames at a cold start that, batching, lost none.
+     * <p>From warm-up's measurement ({@link #prior}), which runs every size, not from live batches: live, only the
+     * sizes that run are measured, and when one size runs alone its shape cannot be told from a slowdown, so an error
+     * in it stays. Learnt live, the limit locked at 2 after capacity halved and returned in the controller simulation
+     * (where 7 pays), and goodput stayed 7% below the load. Sizes above the largest one measured are unknown: while
+     * throughput still grows up to it, every size up to the maximum stays allowed; with no measurement at all, so does
+     * every size. The limit in force is {@link #batchLimit()}.
      */
     public synchronized int efficientBatch() {
         if (efficientBatch == 0) {
@@ -158,7 +151,14 @@ public final class BatchLatencyEstimator {
         return efficientBatch;
     }
 
-    /** The largest batch to form now: {@link #efficientBatch()}, or every size while the machine is contended. */
+    /**
+     * The largest batch to form now: {@link #efficientBatch()}, or every size up to the maximum while batches run more
+     * than {@value #CONTENDED} times slower than warm-up measured (a cold start, a neighbour, a host short of memory
+     * bandwidth): warm-up's shape does not describe that machine, and batches grow with the queue as they did before
+     * the limit. Measured on 2 cores: the model alone ran best at batch 1 when batch 1 took 42 ms, and at batch 8 (28%
+     * more images/s) in a run where it took 75 ms, where every image streams the weights again; and held to batch 1,
+     * a 25 fps camera lost 25 of its first 92 frames at a cold start.
+     */
     public synchronized int batchLimit() {
         int efficient = efficientBatch();
         return efficient < maxBatch() && slowdown(nanoTime.getAsLong()) > CONTENDED * ONE ? maxBatch() : efficient;

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * inference), and the batch is the oldest of the rest, up to the largest size that pays
  * ({@link BatchLatencyEstimator#batchLimit()}: at most {@code maxBatch}, and 1 where batching buys no throughput). A
  * batch smaller than that waits for more images at most {@code maxWait} after its oldest image arrived, and never past
- * the moment its most urgent image would miss its deadline. Each submitter gets its own row back through its future; a failing batch is retried
- * image by image, so that only the image that fails fails.
+ * the moment its most urgent image would miss its deadline. Each submitter gets its own row back through its future;
+ * a failing batch is retried image by image, so that only the image that fails fails.
  *
  * <p>With several instances (Triton's instance groups), up to that many batches run side by side, each on a worker
  * thread of its own: with one TensorFlow intra-op thread per run, a batch does not wait at every operation for a thread
@@ -127,7 +127,7 @@ public final class BatchingEngine implements AutoCloseable {
         return waiting.get();
     }
 
-        /** Submits an image that must run whatever its deadline (best effort). */
+    /** Submits an image that must run whatever its deadline (best effort). */
     public CompletableFuture<Result> submit(FloatBuffer image, long deadlineNanos) {
         return submit(image, deadlineNanos, false);
     }

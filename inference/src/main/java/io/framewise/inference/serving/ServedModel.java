@@ -273,13 +273,11 @@ public final class ServedModel implements AutoCloseable {
     public void warmUp(List<Supplier<DecodedImage>> samples, long timeoutMs) {
         long start = System.nanoTime();
         List<Long> prepareSamples = new ArrayList<>();
-        int rounds = 0;
         List<Integer> sizes = new ArrayList<>(warmUpSizes(engine.maxBatch()));
         Collections.reverse(sizes);
         Map<Integer, Long> measured = new TreeMap<>();
         for (int cycle = 0; cycle < WARM_UP_CYCLES; cycle++) {
             for (int size : sizes) {
-                rounds++;
                 measured.merge(size, warmUpRound(samples, size, prepareSamples, timeoutMs), Math::min);
             }
         }
@@ -288,7 +286,7 @@ public final class ServedModel implements AutoCloseable {
         prepare.prior(p[p.length / 2]);
         int efficient = engine.estimator().efficientBatch();
         LOG.info("warm-up of {}: {} rounds in {} ms, {} batch(es) side by side; batch 1 {} ms, batch {} {} ms; decode + "
-                + "preprocess {} ms; batches of up to {}{}", metadata.name(), rounds,
+                + "preprocess {} ms; batches of up to {}{}", metadata.name(), WARM_UP_CYCLES * sizes.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), engine.instances(), ms(measured.get(1)),
                 engine.maxBatch(), ms(measured.get(engine.maxBatch())), ms(p[p.length / 2]), efficient,
                 efficient < engine.maxBatch() ? " (larger ones buy no throughput on this machine)" : "");
