@@ -73,6 +73,8 @@ public final class BatchLatencyEstimator {
     private long cachedAt = NO_SAMPLE;
     /** {@link #efficientBatch()} as last computed; 0 after the shape changed. */
     private int efficientBatch;
+    /** The batch size the user chose ({@link #prefer}); 0: the limit is measured. */
+    private int preferredBatch;
 
     public BatchLatencyEstimator(int maxBatch, LongSupplier nanoTime) {
         this.typicalNanos = new double[maxBatch + 1];
@@ -152,7 +154,25 @@ public final class BatchLatencyEstimator {
     }
 
     /**
-     * The largest batch to form now: {@link #efficientBatch()}, or every size up to the maximum while batches run more
+     * Forms batches of up to {@code size} whatever warm-up measured (Triton's preferred batch size): for a user who
+     * knows the model's best size on this hardware, or wants batches held as long as {@code maxWait} allows to fill
+     * it. 0: measured ({@link #batchLimit()}).
+     */
+    public synchronized void prefer(int size) {
+        if (size < 0 || size > maxBatch()) {
+            throw new IllegalArgumentException("preferred batch size " + size + " is not between 0 and " + maxBatch());
+        }
+        preferredBatch = size;
+    }
+
+    /** The size {@link #prefer} set; 0 when the limit is measured. */
+    public synchronized int preferredBatch() {
+        return preferredBatch;
+    }
+
+    /**
+     * The largest batch to form now: the size the user {@linkplain #prefer preferred}, if any; else
+     * {@link #efficientBatch()}, or every size up to the maximum while batches run more
      * than {@value #CONTENDED} times slower than warm-up measured (a cold start, a neighbour, a host short of memory
      * bandwidth): warm-up's shape does not describe that machine, and batches grow with the queue as they did before
      * the limit. Measured on 2 cores: the model alone ran best at batch 1 when batch 1 took 42 ms, and at batch 8 (28%
@@ -160,6 +180,9 @@ public final class BatchLatencyEstimator {
      * a 25 fps camera lost 25 of its first 92 frames at a cold start.
      */
     public synchronized int batchLimit() {
+        if (preferredBatch > 0) {
+            return preferredBatch;
+        }
         int efficient = efficientBatch();
         return efficient < maxBatch() && slowdown(nanoTime.getAsLong()) > CONTENDED * ONE ? maxBatch() : efficient;
     }

@@ -22,6 +22,7 @@ import io.framewise.inference.FrameClassifier;
 import io.framewise.inference.ModelMetadata;
 import io.framewise.inference.PostProcessor;
 import io.framewise.inference.Prediction;
+import io.framewise.inference.batch.BatchLatencyEstimator;
 import io.framewise.inference.batch.BatchRunner;
 import io.framewise.inference.batch.BatchingEngine;
 import io.framewise.inference.batch.BufferPool;
@@ -99,6 +100,7 @@ public final class ServedModel implements AutoCloseable {
         this.probeAfterNanos = b.probeAfterNanos;
         this.engine = new BatchingEngine(b.metadata.name(), b.runner, b.maxBatch, TimeUnit.MILLISECONDS.toNanos(b.maxWaitMs),
                 b.instances, System::nanoTime);
+        this.engine.estimator().prefer(b.preferredBatch);
     }
 
     /** A classifier served: its runner, metadata, labels and precision; closing the served model closes it. */
@@ -273,7 +275,10 @@ public final class ServedModel implements AutoCloseable {
     public void warmUp(List<Supplier<DecodedImage>> samples, long timeoutMs) {
         long start = System.nanoTime();
         List<Long> prepareSamples = new ArrayList<>();
-        List<Integer> sizes = new ArrayList<>(warmUpSizes(engine.maxBatch()));
+        // sizes above a preferred one are never formed: neither measured (nor could they be, batches stop at it)
+        int preferred = engine.estimator().preferredBatch();
+        int largest = preferred > 0 ? preferred : engine.maxBatch();
+        List<Integer> sizes = new ArrayList<>(warmUpSizes(largest));
         Collections.reverse(sizes);
         Map<Integer, Long> measured = new TreeMap<>();
         for (int cycle = 0; cycle < WARM_UP_CYCLES; cycle++) {
@@ -285,11 +290,11 @@ public final class ServedModel implements AutoCloseable {
         long[] p = prepareSamples.stream().mapToLong(Long::longValue).sorted().toArray();
         prepare.prior(p[p.length / 2]);
         int efficient = engine.estimator().efficientBatch();
+        String why = preferred > 0 ? " (preferred)" : efficient < largest ? " (larger ones buy no throughput on this machine)" : "";
         LOG.info("warm-up of {}: {} rounds in {} ms, {} batch(es) side by side; batch 1 {} ms, batch {} {} ms; decode + "
                 + "preprocess {} ms; batches of up to {}{}", metadata.name(), WARM_UP_CYCLES * sizes.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), engine.instances(), ms(measured.get(1)),
-                engine.maxBatch(), ms(measured.get(engine.maxBatch())), ms(p[p.length / 2]), efficient,
-                efficient < engine.maxBatch() ? " (larger ones buy no throughput on this machine)" : "");
+                largest, ms(measured.get(largest)), ms(p[p.length / 2]), preferred > 0 ? preferred : efficient, why);
     }
 
     /**
@@ -385,6 +390,7 @@ public final class ServedModel implements AutoCloseable {
         private long probeAfterNanos = PROBE_AFTER_NANOS;
         private int topK = 5;
         private int instances = 1;
+        private int preferredBatch;
         private AutoCloseable onClose;
 
         private Builder(ModelMetadata metadata, List<String> labels, BatchRunner runner) {
@@ -406,6 +412,12 @@ public final class ServedModel implements AutoCloseable {
 
         public Builder maxWaitMs(long maxWaitMs) {
             this.maxWaitMs = maxWaitMs;
+            return this;
+        }
+
+        /** Batches of up to this size whatever warm-up measures (see {@link BatchLatencyEstimator#prefer}); 0: measured. */
+        public Builder preferredBatch(int preferredBatch) {
+            this.preferredBatch = preferredBatch;
             return this;
         }
 

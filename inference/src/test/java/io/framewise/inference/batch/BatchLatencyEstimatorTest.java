@@ -1,6 +1,7 @@
 package io.framewise.inference.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,24 @@ class BatchLatencyEstimatorTest {
             estimator.prior(n, 40 * n * MS); // no size better than another: the smallest, for its latency
         }
         assertThat(estimator.efficientBatch()).isEqualTo(1);
+    }
+
+    @Test
+    void aPreferredSizeIsTheLimitWhateverWarmUpMeasuredOrTheMachineIsDoing() {
+        for (int n = 1; n <= 8; n++) {
+            estimator.prior(n, CPU[n] * MS);
+        }
+        assertThat(estimator.batchLimit()).as("measured").isEqualTo(1);
+        estimator.prefer(5);
+        assertThat(estimator.batchLimit()).isEqualTo(5);
+        assertThat(estimator.fullBatchShareNanos()).isEqualTo(estimator.estimate(5) / 5);
+        for (long end = now + 1_000 * MS; now < end; now += 100 * MS) {
+            estimator.record(1, 3 * CPU[1] * MS); // contended: the measured limit would allow every size
+        }
+        assertThat(estimator.batchLimit()).isEqualTo(5);
+        estimator.prefer(0);
+        assertThat(estimator.batchLimit()).as("measured again, under contention").isEqualTo(8);
+        assertThatThrownBy(() -> estimator.prefer(9)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("9");
     }
 
     @Test

@@ -122,6 +122,31 @@ class BatchingEngineTest {
     }
 
     @Test
+    void aPreferredBatchSizeHoldsImagesUntilItIsFullWhereWarmUpWouldRunThemOneByOne() throws Exception {
+        RecordingRunner runner = new RecordingRunner();
+        try (BatchingEngine engine = new BatchingEngine("t", runner, 8, 2_000 * MS, System::nanoTime)) {
+            for (int size = 1; size <= 8; size++) {
+                engine.estimator().prior(size, (30 + 35L * (size - 1)) * MS); // batching buys nothing: measured limit 1
+            }
+            engine.estimator().prefer(4);
+            assertThat(engine.estimator().batchLimit()).isEqualTo(4);
+            List<CompletableFuture<BatchingEngine.Result>> futures = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                futures.add(engine.submit(image(i), far()));
+                Thread.sleep(20); // arriving one by one: each batch has to wait for its others
+            }
+            for (int i = 0; i < 4; i++) {
+                assertThat(futures.get(i).get(5, TimeUnit.SECONDS).batchSize()).as("image %d", i).isEqualTo(4);
+            }
+            // the last two are never joined by a fourth: they go when the first of them has waited 2 s
+            BatchingEngine.Result last = futures.get(5).get(5, TimeUnit.SECONDS);
+            assertThat(last.batchSize()).isEqualTo(2);
+            assertThat(futures.get(4).get().queueNanos()).isGreaterThanOrEqualTo(1_900 * MS);
+            assertThat(runner.batches).hasSize(2);
+        }
+    }
+
+    @Test
     void anUrgentImageIsDispatchedEarlyEnoughForItsDeadline() throws Exception {
         RecordingRunner runner = new RecordingRunner();
         try (BatchingEngine engine = new BatchingEngine("t", runner, 8, 5_000 * MS, System::nanoTime)) {

@@ -178,4 +178,22 @@ class ServedModelTest {
                     .isLessThan(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
+
+    @Test
+    void withAPreferredSizeWarmUpMeasuresSizesUpToItOnlyAndFullBatchesAreThatSize() {
+        BatchRunner slow = FakeModels.tinyRunner(1, 64, size -> 10 + 14L * (size - 1)); // measured, the limit would be 1
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        BatchRunner watched = images -> {
+            sizes.add(images.size());
+            return slow.run(images);
+        };
+        try (ServedModel model = FakeModels.tiny(1, 64, size -> 0).runner(watched).maxBatch(8).preferredBatch(3).start()) {
+            model.warmUp(List.of(this::image), 10_000);
+            assertThat(sizes).as("every batch warm-up ran").isNotEmpty().allSatisfy(n -> assertThat(n).isBetween(1, 3))
+                    .contains(1, 2, 3);
+            assertThat(model.frameCost(System.nanoTime()).batchShareNanos()).as("a full batch is three frames")
+                    .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(38) / 3 * 6 / 10)
+                    .isLessThan(TimeUnit.MILLISECONDS.toNanos(38) / 3 * 2);
+        }
+    }
 }

@@ -131,6 +131,13 @@ public final class FramewiseConfig extends AbstractConfig {
     private static final String MAX_WAIT_MS_DOC = "Longest time the first frame of a batch waits for others to join. "
             + "A batch is dispatched earlier when its most urgent frame would otherwise miss its deadline.";
 
+    public static final String PREFERRED_BATCH_SIZE_CONFIG = "framewise.inference.preferred.batch.size";
+    private static final String PREFERRED_BATCH_SIZE_DOC = "Batch size to form when frames are waiting (Triton's preferred "
+            + "batch size): a batch smaller than it waits up to " + MAX_WAIT_MS_CONFIG + " for more. 0: the size warm-up "
+            + "measured as the smallest with the best throughput on this machine (larger ones add latency, not "
+            + "throughput), every size while batches run much slower than warm-up measured. At most "
+            + MAX_BATCH_SIZE_CONFIG + ".";
+
     public static final String PRECISION_CONFIG = "framewise.inference.precision";
     private static final String PRECISION_DOC = "Compute precision: " + describe(Precision.values(),
             p -> p.name().toLowerCase(Locale.ROOT), Precision::description) + ".";
@@ -199,6 +206,7 @@ public final class FramewiseConfig extends AbstractConfig {
                     LATENCY_BUDGET_MS_DOC)
             .define(MAX_BATCH_SIZE_CONFIG, Type.INT, 8, Range.between(1, 256), Importance.HIGH, MAX_BATCH_SIZE_DOC)
             .define(MAX_WAIT_MS_CONFIG, Type.LONG, 5L, Range.between(0, 10_000), Importance.HIGH, MAX_WAIT_MS_DOC)
+            .define(PREFERRED_BATCH_SIZE_CONFIG, Type.INT, 0, Range.between(0, 256), Importance.LOW, PREFERRED_BATCH_SIZE_DOC)
             .define(PIPELINE_DEPTH_CONFIG, Type.INT, 4, Range.between(1, 64), Importance.HIGH, PIPELINE_DEPTH_DOC)
             .define(BUDGET_POLICY_CONFIG, Type.STRING, BudgetPolicy.SKIP.configValue(), CaseInsensitiveValidString.in(configValues(BudgetPolicy.values(), BudgetPolicy::configValue)),
                     Importance.HIGH, BUDGET_POLICY_DOC)
@@ -319,6 +327,10 @@ public final class FramewiseConfig extends AbstractConfig {
         if (getLong(INFERENCE_TIMEOUT_MS_CONFIG) >= Long.parseLong(pollInterval.toString().trim())) {
             throw new ConfigException(INFERENCE_TIMEOUT_MS_CONFIG, getLong(INFERENCE_TIMEOUT_MS_CONFIG),
                     "must be below max.poll.interval.ms (" + pollInterval + "): a thread waiting that long would leave the group");
+        }
+        if (preferredBatchSize() > maxBatchSize()) {
+            throw new ConfigException(PREFERRED_BATCH_SIZE_CONFIG, preferredBatchSize(),
+                    "must be at most " + MAX_BATCH_SIZE_CONFIG + " (" + maxBatchSize() + ")");
         }
         for (String key : properties.keySet()) {
             if (key.startsWith(PREFIX) && !CONFIG.names().contains(key)) {
@@ -492,6 +504,11 @@ public final class FramewiseConfig extends AbstractConfig {
 
     public long maxWaitMs() {
         return getLong(MAX_WAIT_MS_CONFIG);
+    }
+
+    /** The batch size the user prefers; 0: measured by warm-up. */
+    public int preferredBatchSize() {
+        return getInt(PREFERRED_BATCH_SIZE_CONFIG);
     }
 
     public Precision precision() {

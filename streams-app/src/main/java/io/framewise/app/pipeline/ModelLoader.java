@@ -24,7 +24,8 @@ public final class ModelLoader {
                     "the fallback policy needs " + FramewiseConfig.FALLBACK_MODEL_DIR_CONFIG);
         }
         return ServedModels.load(modelDir, fallbackDir.isBlank() ? null : Path.of(fallbackDir), options,
-                b -> b.maxBatch(config.maxBatchSize()).maxWaitMs(config.maxWaitMs()).topK(config.topK())
+                b -> b.maxBatch(config.maxBatchSize()).maxWaitMs(config.maxWaitMs()).preferredBatch(config.preferredBatchSize())
+                        .topK(config.topK())
                         .instances(config.inferenceInstances()));
     }
 }

@@ -55,6 +55,11 @@ class FramewiseConfigTest {
         assertThatThrownBy(() -> new FramewiseConfig(Map.of("framewise.latency.budget", "5")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("unknown framewise setting")
                 .hasMessageContaining("framewise.latency.budget.ms");
+        assertThatThrownBy(() -> new FramewiseConfig(Map.of("framewise.inference.preferred.batch.size", "16")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("framewise.inference.preferred.batch.size")
+                .hasMessageContaining("at most framewise.inference.max.batch.size (8)");
+        assertThat(new FramewiseConfig(Map.of("framewise.inference.preferred.batch.size", "16",
+                "framewise.inference.max.batch.size", "16")).preferredBatchSize()).isEqualTo(16);
     }
 
     @Test
