@@ -97,6 +97,8 @@ class HelmChartTest {
         assertThat(config.applicationId()).isEqualTo("framewise");
         assertThat(config.httpPort()).isEqualTo(9400);
         assertThat(config.modelDir()).isEqualTo("/models/current");
+        assertThat(one(objects, "ConfigMap").at("/data/framewise.properties").asText())
+                .as("stream threads left to framewise: one per core the container may use").doesNotContain("num.stream.threads");
     }
 
     @Test
@@ -130,7 +132,7 @@ class HelmChartTest {
         assertThat(config.pipelineDepth()).isEqualTo(8);
         assertThat(config.streamsProperties()).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("ssl.truststore.location", "/etc/framewise/tls/truststore.p12")
-                .containsEntry("commit.interval.ms", "200");
+                .containsEntry("commit.interval.ms", "200").containsEntry("num.stream.threads", "2");
     }
 
     @Test

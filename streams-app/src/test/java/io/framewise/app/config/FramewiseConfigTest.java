@@ -105,6 +105,18 @@ class FramewiseConfigTest {
     }
 
     @Test
+    void streamThreadsAreOnePerCoreAtMostFourUnlessTold() {
+        // each thread wakes every poll.ms whether frames come or not: 16 of them took a tenth of a core more than 2
+        assertThat(FramewiseConfig.defaultStreamThreads(1)).isEqualTo(1);
+        assertThat(FramewiseConfig.defaultStreamThreads(2)).isEqualTo(2);
+        assertThat(FramewiseConfig.defaultStreamThreads(64)).isEqualTo(4);
+        assertThat(new FramewiseConfig(Map.of()).streamsProperties()).containsEntry("num.stream.threads",
+                FramewiseConfig.defaultStreamThreads(Runtime.getRuntime().availableProcessors()));
+        assertThat(new FramewiseConfig(Map.of("num.stream.threads", "16")).streamsProperties())
+                .containsEntry("num.stream.threads", "16");
+    }
+
+    @Test
     void atLeastOnceCommitsEverySecondUnlessTold() {
         // a crash under at_least_once replays every frame since the last commit: Kafka Streams' 30 s there was 30 s
         // of every camera's frames answered twice
