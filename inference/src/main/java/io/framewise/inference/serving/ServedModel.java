@@ -289,12 +289,12 @@ public final class ServedModel implements AutoCloseable {
         measured.forEach((size, took) -> engine.estimator().prior(size, took));
         long[] p = prepareSamples.stream().mapToLong(Long::longValue).sorted().toArray();
         prepare.prior(p[p.length / 2]);
-        int efficient = engine.estimator().efficientBatch();
-        String why = preferred > 0 ? " (preferred)" : efficient < largest ? " (larger ones buy no throughput on this machine)" : "";
+        int limit = preferred > 0 ? preferred : engine.estimator().efficientBatch();
+        String why = preferred > 0 ? " (preferred)" : limit < largest ? " (larger ones buy no throughput on this machine)" : "";
         LOG.info("warm-up of {}: {} rounds in {} ms, {} batch(es) side by side; batch 1 {} ms, batch {} {} ms; decode + "
                 + "preprocess {} ms; batches of up to {}{}", metadata.name(), WARM_UP_CYCLES * sizes.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), engine.instances(), ms(measured.get(1)),
-                largest, ms(measured.get(largest)), ms(p[p.length / 2]), preferred > 0 ? preferred : efficient, why);
+                largest, ms(measured.get(largest)), ms(p[p.length / 2]), limit, why);
     }
 
     /**
