@@ -1,7 +1,16 @@
 package io.framewise.decoder;
 
-import java.nio.ByteBuffer;
+import static org.bytedeco.opencv.global.opencv_core.CV_32S;
+import static org.bytedeco.opencv.global.opencv_core.CV_32SC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.transpose;
+
 import java.util.Arrays;
+
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
  * Resizing as Pillow's {@code Image.resize} does it for 8-bit images ({@code ImagingResample} in Pillow's
@@ -17,6 +26,12 @@ import java.util.Arrays;
  */
 public final class PillowResample {
     private static final int PRECISION_BITS = 32 - 8 - 2;
+    /**
+     * Source rows transposed at a time: each source column of a band is one line of 384 values, long enough for the
+     * vectorised loop, and a band of a 1080p frame's columns (~1 MB) stays in cache. 640x480 to a 224x224 crop,
+     * against Pillow's loop in place (2.6 ms): 2.9 ms in bands of 16, 1.7 of 64, 1.55 of 128, 1.7 of 256.
+     */
+    private static final int BAND = 128;
 
     /** Pillow's filters and their supports. */
     public enum Filter {
@@ -94,71 +109,41 @@ public final class PillowResample {
     }
 
     /**
-     * Resizes interleaved 3-channel 8-bit pixels from {@code srcWidth x srcHeight} to {@code outWidth x outHeight} and
-     * returns the window {@code [x0, x0 + width) x [y0, y0 + height)} of the result, interleaved as the source.
+     * Resizes 3-channel 8-bit pixels from the image's size to {@code outWidth x outHeight} and returns the window
+     * {@code [x0, x0 + width) x [y0, y0 + height)} of the result, channels interleaved as in the image.
      *
-     * @param src the pixels from index 0, rows contiguous (e.g. a continuous Mat's memory: read in place, not copied)
+     * @param image {@code CV_8UC3}, read in place (a submatrix is fine)
      */
-    public static byte[] resize(ByteBuffer src, int srcWidth, int srcHeight, int outWidth, int outHeight, int x0, int y0,
-                                int width, int height, Filter filter) {
-        if (x0 < 0 || y0 < 0 || x0 + width > outWidth || y0 + height > outHeight) {
+    public static byte[] resize(Mat image, int outWidth, int outHeight, int x0, int y0, int width, int height,
+                                Filter filter) {
+        if (image.type() != CV_8UC3) {
+            throw new IllegalArgumentException("expected 8-bit 3-channel pixels, got OpenCV type " + image.type());
+        }
+        if (x0 < 0 || y0 < 0 || width < 1 || height < 1 || x0 + width > outWidth || y0 + height > outHeight) {
             throw new IllegalArgumentException("window outside the resized image");
         }
-        boolean horizontal = outWidth != srcWidth;
+        int srcWidth = image.cols();
+        int srcHeight = image.rows();
         boolean vertical = outHeight != srcHeight;
         Coefficients v = vertical ? coefficients(srcHeight, outHeight, filter) : null;
         // source rows the window's output rows read
         int rowFirst = vertical ? v.first()[y0] : y0;
         int rowEnd = vertical ? v.first()[y0 + height - 1] + v.count()[y0 + height - 1] : y0 + height;
         int rows = rowEnd - rowFirst;
-
-        // horizontal pass: rows [rowFirst, rowEnd) of the source, output columns [x0, x0 + width)
         int rowStride = width * 3;
+
+        // rows [rowFirst, rowEnd) of the source, output columns [x0, x0 + width), each value 0..255
         int[] temp = new int[rows * rowStride];
-        int half = 1 << (PRECISION_BITS - 1);
-        if (horizontal) {
-            Coefficients h = coefficients(srcWidth, outWidth, filter);
-            // the source columns the window reads, copied row by row into an array the JIT compiles tight loops over
-            int colFirst = h.first()[x0];
-            int colEnd = h.first()[x0 + width - 1] + h.count()[x0 + width - 1];
-            byte[] row = new byte[(colEnd - colFirst) * 3];
-            int[] first = h.first();
-            int[] count = h.count();
-            int[] weights = h.weights();
-            int ksize = h.ksize();
-            for (int r = 0; r < rows; r++) {
-                src.get(((rowFirst + r) * srcWidth + colFirst) * 3, row, 0, row.length);
-                int t = r * rowStride;
-                for (int xx = 0; xx < width; xx++) {
-                    int out = x0 + xx;
-                    int n = count[out];
-                    int k = out * ksize;
-                    int p = (first[out] - colFirst) * 3;
-                    int s0 = half;
-                    int s1 = half;
-                    int s2 = half;
-                    for (int x = 0; x < n; x++, p += 3) {
-                        int w = weights[k + x];
-                        s0 += (row[p] & 0xff) * w;
-                        s1 += (row[p + 1] & 0xff) * w;
-                        s2 += (row[p + 2] & 0xff) * w;
-                    }
-                    temp[t++] = clip8(s0);
-                    temp[t++] = clip8(s1);
-                    temp[t++] = clip8(s2);
-                }
-            }
-        } else {
-            byte[] row = new byte[rowStride];
-            for (int r = 0; r < rows; r++) {
-                src.get(((rowFirst + r) * srcWidth + x0) * 3, row, 0, rowStride);
-                for (int i = 0; i < rowStride; i++) {
-                    temp[r * rowStride + i] = row[i] & 0xff;
-                }
+        try (PointerScope scope = new PointerScope()) {
+            if (outWidth != srcWidth) {
+                horizontalPass(image, rowFirst, rows, coefficients(srcWidth, outWidth, filter), x0, width, temp);
+            } else {
+                Mat window = new Mat(image, new Rect(x0, rowFirst, width, rows));
+                Mat values = new Mat();
+                window.convertTo(values, CV_32S);
+                new IntPointer(values.data()).capacity(temp.length).get(temp);
             }
         }
-
-        // vertical pass, a whole output row at a time: each tap adds a weighted source row (a loop C2 vectorises)
         byte[] out = new byte[rowStride * height];
         if (!vertical) {
             for (int i = 0; i < out.length; i++) {
@@ -166,27 +151,81 @@ public final class PillowResample {
             }
             return out;
         }
-        int[] acc = new int[rowStride];
-        int[] first = v.first();
-        int[] count = v.count();
-        int[] weights = v.weights();
-        for (int yy = 0; yy < height; yy++) {
-            int row = y0 + yy;
-            int base = (first[row] - rowFirst) * rowStride;
-            int k = row * v.ksize();
-            Arrays.fill(acc, half);
-            for (int y = 0; y < count[row]; y++) {
-                int w = weights[k + y];
-                int p = base + y * rowStride;
-                for (int i = 0; i < rowStride; i++) {
-                    acc[i] += temp[p + i] * w;
-                }
-            }
-            int o = yy * rowStride;
-            for (int i = 0; i < rowStride; i++) {
-                out[o + i] = (byte) clip8(acc[i]);
-            }
+        int[] resampled = new int[rowStride * height];
+        weightedLines(temp, rowStride, v, y0, height, rowFirst, resampled);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) resampled[i];
         }
         return out;
+    }
+
+    /**
+     * The horizontal pass, done as a vertical one on the transposed window: each output column is then a weighted sum
+     * of whole source columns, a loop over contiguous memory that the JIT vectorises, where summing each output
+     * pixel's taps in place (Pillow's loop) reads three bytes at a time and is not vectorised. OpenCV transposes and
+     * widens (SIMD), a band of rows at a time; the sums are Java's. Measured (JDK 17, 2-core AMD EPYC, the whole
+     * resize to a 224x224 crop, mean of 5 rounds of 100 in one run): 640x480 2.57 ms in place, 1.55 transposed;
+     * 1280x720 4.89 and 2.83; 1920x1080 9.35 and 5.60. The same bits.
+     *
+     * @param temp receives rows {@code [rowFirst, rowFirst + rows)}, columns {@code [x0, x0 + width)} of the pass
+     */
+    private static void horizontalPass(Mat image, int rowFirst, int rows, Coefficients h, int x0, int width, int[] temp) {
+        // the source columns the window reads, each becoming one line per band: the band's rows, channels interleaved
+        int colFirst = h.first()[x0];
+        int cols = h.first()[x0 + width - 1] + h.count()[x0 + width - 1] - colFirst;
+        int rowStride = width * 3;
+        int[] lines = new int[cols * BAND * 3];
+        int[] resampled = new int[width * BAND * 3];
+        Mat transposed = new Mat();
+        Mat columns = new Mat();
+        Mat outputRows = new Mat();
+        for (int b0 = 0; b0 < rows; b0 += BAND) {
+            int n = Math.min(BAND, rows - b0);
+            transpose(new Mat(image, new Rect(colFirst, rowFirst + b0, cols, n)), transposed);
+            transposed.convertTo(columns, CV_32S);
+            new IntPointer(columns.data()).capacity(cols * n * 3).get(lines, 0, cols * n * 3);
+            weightedLines(lines, n * 3, h, x0, width, colFirst, resampled);
+            Mat outputColumns = new Mat(width, n, CV_32SC3);
+            new IntPointer(outputColumns.data()).capacity(width * n * 3).put(resampled, 0, width * n * 3);
+            transpose(outputColumns, outputRows);
+            new IntPointer(outputRows.data()).capacity(n * rowStride).get(temp, b0 * rowStride, n * rowStride);
+        }
+    }
+
+    /**
+     * One pass of the filter along whole lines: output line {@code o} of {@code [first, first + count)} is the sum of
+     * input lines {@code k.first()[o] ...} (numbered from {@code inFirst}), each {@code stride} values long, times
+     * their weights, rounded and clipped to 8 bits as Pillow does.
+     *
+     * <p>Each tap's line is copied to a buffer before it is added: a loop reading {@code in[p + i]} and writing
+     * {@code acc[i]}, two {@code int[]} an unknown distance apart, is one the JIT (C2 in JDK 17) cannot prove free of
+     * overlap and leaves scalar; with both at index {@code i} it vectorises. Measured (JDK 17, AVX2): 0.53 ns per
+     * value in place, 0.15 with the copy.
+     */
+    private static void weightedLines(int[] in, int stride, Coefficients k, int first, int count, int inFirst, int[] out) {
+        int[] starts = k.first();
+        int[] taps = k.count();
+        int[] weights = k.weights();
+        int ksize = k.ksize();
+        int[] acc = new int[stride];
+        int[] line = new int[stride];
+        int half = 1 << (PRECISION_BITS - 1);
+        for (int o = 0; o < count; o++) {
+            int index = first + o;
+            int base = (starts[index] - inFirst) * stride;
+            int w0 = index * ksize;
+            Arrays.fill(acc, half);
+            for (int t = 0; t < taps[index]; t++) {
+                System.arraycopy(in, base + t * stride, line, 0, stride);
+                int w = weights[w0 + t];
+                for (int i = 0; i < stride; i++) {
+                    acc[i] += line[i] * w;
+                }
+            }
+            int d = o * stride;
+            for (int i = 0; i < stride; i++) {
+                out[d + i] = clip8(acc[i]);
+            }
+        }
     }
 }

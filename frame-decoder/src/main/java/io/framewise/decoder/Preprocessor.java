@@ -9,7 +9,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_CUBIC;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 import org.bytedeco.javacpp.FloatPointer;
@@ -59,10 +58,8 @@ public final class Preprocessor {
             Mat cropped;
             PillowResample.Filter filter = pillowFilter();
             if (filter != null) {
-                Mat continuous = src.isContinuous() ? src : src.clone();
-                ByteBuffer pixels = continuous.data().capacity(continuous.total() * 3).asByteBuffer();
-                byte[] window = PillowResample.resize(pixels, src.cols(), src.rows(), target.width(), target.height(),
-                        crop.x(), crop.y(), crop.width(), crop.height(), filter);
+                byte[] window = PillowResample.resize(src, target.width(), target.height(), crop.x(), crop.y(),
+                        crop.width(), crop.height(), filter);
                 cropped = new Mat(crop.height(), crop.width(), CV_8UC3);
                 cropped.data().put(window);
             } else {
