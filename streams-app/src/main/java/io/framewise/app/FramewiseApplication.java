@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.framewise.app.config.FramewiseConfig;
+import io.framewise.app.observability.CompilerPriority;
 import io.framewise.app.observability.FrameMetrics;
 import io.framewise.app.observability.InstanceHealth;
 import io.framewise.app.observability.Observability;
@@ -106,6 +107,11 @@ public final class FramewiseApplication implements AutoCloseable {
         if (models.fallback() != null) {
             observability.frames().model(models.fallback().tag());
         }
+        CompilerPriority.ofThisProcess().ifPresent(nice -> LOG.info("JIT compiler threads at nice {}{}", nice, nice > 0
+                ? ": start-up compilation runs on what the model leaves (a JVM warning that -XX:ThreadPriorityPolicy=1 "
+                + "may require permission concerns raising priorities, not needed here)"
+                : ", as the model's threads: start with -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10, as "
+                + "./framewise and the image do, for fewer frames skipped at a cold start"));
         health.phase(InstanceHealth.Phase.WARMING_UP);
         analyzer.warmUp();
         // Kafka Streams' exception handlers count each record they refuse for its camera (the record key)

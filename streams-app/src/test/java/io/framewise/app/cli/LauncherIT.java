@@ -2,19 +2,24 @@ package io.framewise.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import io.framewise.app.observability.CompilerPriority;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.inference.tiny.TinyConvNet;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./framewise}, the launcher a user runs (on the jar this build packaged): TensorFlow's native start-up lines,
- * which no environment variable silences, are not shown unless asked for; everything else the command says is.
+ * which no environment variable silences, are not shown unless asked for; everything else the command says is; and
+ * the JIT compiler runs at a lower priority than the rest of the process.
  */
 class LauncherIT {
     private static final Path LAUNCHER = Path.of("..", "framewise").toAbsolutePath().normalize();
@@ -70,6 +76,40 @@ class LauncherIT {
         Result r = launch(Map.of(), "model", "predict", model.toString(), "--image", temp.resolve("missing.jpg").toString());
         assertThat(r.exitCode()).isEqualTo(FramewiseCli.EXIT_USAGE);
         assertThat(r.err()).contains("framewise model predict: error: cannot read").contains("no such file");
+    }
+
+    @Test
+    void theJitCompilerRunsBelowEverythingElse() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "broker", "--port", "0",
+                "--data-dir", temp.resolve("broker").toString());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("FRAMEWISE_JAVA_OPTS");
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = out.readLine();
+            } while (line != null && !line.startsWith("Kafka broker ready"));
+            assertThat(line).as("the broker started").isNotNull();
+            // exec: the launcher's process is the JVM's
+            Path tasks = Path.of("/proc", String.valueOf(p.pid()), "task");
+            assertThat(CompilerPriority.of(tasks)).isEqualTo(OptionalInt.of(10));
+            try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+                for (Path thread : threads) {
+                    String comm = Files.readString(thread.resolve("comm")).strip();
+                    if (comm.startsWith("kafka-") || comm.equals("java") || comm.startsWith("broker-")) {
+                        String stat = Files.readString(thread.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                        assertThat(fields[19 - 3]).as("nice of %s", comm).isEqualTo("0");
+                    }
+                }
+            }
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     private static Result launch(Map<String, String> environment, String... args) throws Exception {
