@@ -14,9 +14,6 @@ import java.util.OptionalInt;
  * flags (lowering a priority needs no permission, only raising one would) sees what took effect.
  */
 public final class CompilerPriority {
-    /** HotSpot's compiler threads ("C1 CompilerThread0", "C2 CompilerThread1", ...; comm keeps 15 characters). */
-    private static final String NAME_PREFIX = "CompilerThre";
-
     private CompilerPriority() {
     }
 
@@ -50,21 +47,12 @@ public final class CompilerPriority {
     private static OptionalInt compilerThreadNice(Path thread) {
         try {
             String comm = Files.readString(thread.resolve("comm"), StandardCharsets.US_ASCII).strip();
-            if (!comm.matches("C\\d " + NAME_PREFIX + ".*")) {
+            if (!ThreadStat.isJitCompiler(comm)) {
                 return OptionalInt.empty();
             }
-            return OptionalInt.of(niceField(Files.readString(thread.resolve("stat"), StandardCharsets.US_ASCII)));
+            return OptionalInt.of((int) ThreadStat.field(Files.readString(thread.resolve("stat"), StandardCharsets.US_ASCII), 19));
         } catch (IOException | RuntimeException e) {
             return OptionalInt.empty(); // a thread that ended while read, or a stat line not as proc(5) has it
         }
-    }
-
-    /**
-     * Field 19 of a {@code stat} line (proc(5)): counted after the command name's closing parenthesis, since the name
-     * itself may hold spaces and parentheses.
-     */
-    static int niceField(String stat) {
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        return Integer.parseInt(fields[19 - 3]);
     }
 }

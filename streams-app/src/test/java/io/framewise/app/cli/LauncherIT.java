@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import io.framewise.app.observability.CompilerPriority;
+import io.framewise.app.observability.ThreadStat;
 import io.framewise.app.testing.TestFrames;
 import io.framewise.inference.tiny.TinyConvNet;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,9 +101,8 @@ class LauncherIT {
                 for (Path thread : threads) {
                     String comm = Files.readString(thread.resolve("comm")).strip();
                     if (comm.startsWith("kafka-") || comm.equals("java") || comm.startsWith("broker-")) {
-                        String stat = Files.readString(thread.resolve("stat"));
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-                        assertThat(fields[19 - 3]).as("nice of %s", comm).isEqualTo("0");
+                        assertThat(ThreadStat.field(Files.readString(thread.resolve("stat")), 19)).as("nice of %s", comm)
+                                .isZero();
                     }
                 }
             }

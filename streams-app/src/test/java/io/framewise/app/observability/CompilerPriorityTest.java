@@ -31,12 +31,6 @@ class CompilerPriorityTest {
     }
 
     @Test
-    void theNiceFieldIsCountedAfterTheCommandNameWhateverItHolds() {
-        String stat = "4242 (C2 Compiler) Thre) S 1 4242 4242 0 -1 4194368 12 0 0 0 5 1 0 0 30 10 20 0 123 0 0";
-        assertThat(CompilerPriority.niceField(stat)).isEqualTo(10);
-    }
-
-    @Test
     void findsThisJvmsCompilerThreadsInProc() {
         // surefire's JVM starts without the launcher's flags: its compiler runs at the default priority
         assertThat(CompilerPriority.ofThisProcess()).isEqualTo(OptionalInt.of(0));

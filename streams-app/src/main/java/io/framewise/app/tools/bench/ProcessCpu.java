@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.framewise.app.observability.ThreadStat;
+
 /**
  * Where this process's CPU goes, by role, between two snapshots: the profile a sweep point prints beside its latency
  * stages, so that a point's figures come with what took the machine (on 2 cores the model shares it with the
@@ -120,7 +122,7 @@ public final class ProcessCpu {
                 } catch (IOException | RuntimeException ended) {
                     continue; // the thread ended while listed
                 }
-                if (isJit(comm)) {
+                if (ThreadStat.isJitCompiler(comm)) {
                     jit += ticks * NANOS_PER_TICK;
                 } else if (isGcOrVm(comm)) {
                     gc += ticks * NANOS_PER_TICK;
@@ -207,18 +209,13 @@ public final class ProcessCpu {
         return Role.OTHER;
     }
 
-    static boolean isJit(String comm) {
-        return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
-    }
-
     static boolean isGcOrVm(String comm) {
         return comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Thread")
                 || comm.startsWith("VM Periodic");
     }
 
-    /** utime + stime of a {@code stat} line (fields 14 and 15, counted after the command's closing parenthesis). */
+    /** utime + stime of a {@code stat} line (fields 14 and 15). */
     static long ticks(String stat) {
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ThreadStat.field(stat, 14) + ThreadStat.field(stat, 15);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.framewise.app.observability.ThreadStat;
 import io.framewise.app.tools.bench.ProcessCpu.Role;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class ProcessCpuTest {
         assertThat(cpu.role("bench-neighbour-0")).isEqualTo(Role.NEIGHBOUR);
         assertThat(cpu.role("data-plane-kafka-request-handler-1")).isEqualTo(Role.OTHER);
         assertThat(cpu.role("another-app-StreamThread-1")).as("another application's").isEqualTo(Role.OTHER);
-        assertThat(ProcessCpu.isJit("C2 CompilerThre")).isTrue();
+        assertThat(ThreadStat.isJitCompiler("C2 CompilerThre")).isTrue();
         assertThat(ProcessCpu.isGcOrVm("G1 Conc#0")).isTrue();
         assertThat(ProcessCpu.isGcOrVm("java")).isFalse();
     }
