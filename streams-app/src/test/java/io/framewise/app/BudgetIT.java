@@ -50,6 +50,7 @@ class BudgetIT {
     private static final long SLOW_MS = 1_200;
     private static final long LATE_REMAINING_MS = 600;
     private static final int TIMELY = 8;
+    private static final long STEADY_INTERVAL_MS = 100;
     private static final int LATE = 6;
 
     @RegisterExtension
@@ -104,7 +105,7 @@ class BudgetIT {
 
     /**
      * One instance serving the slow model (and the fast one as its fallback if asked), with the clock fixed at T0;
-     * {@value #TIMELY} frames of camera "steady" captured just before T0, and {@value #LATE} frames with
+     * {@value #TIMELY} frames of camera "steady" captured {@value #STEADY_INTERVAL_MS} ms apart up to T0, and {@value #LATE} frames with
      * {@value #LATE_REMAINING_MS} ms of budget left, each from its own camera (so that none is superseded by another).
      * Returns every outcome, which must all be events.
      */
@@ -127,7 +128,11 @@ class BudgetIT {
             Instant lateCapture = T0.minusMillis(BUDGET_MS - LATE_REMAINING_MS);
             for (int i = 0; i < Math.max(TIMELY, LATE); i++) {
                 if (i < TIMELY) {
-                    publish(publisher, "steady", i, T0.minusMillis(100 - i), jpeg);
+                    // a 10 fps camera: the frames behind one are estimated from its age and its camera's interval,
+                    // and frames 1 ms apart read as a 1000 fps camera with a hundred frames behind each, which a
+                    // model of 1.2 s a batch cannot all make (on a machine where the batches took 1.4-2.0 s, instead
+                    // of the 1.2 s that had passed, every run failed so)
+                    publish(publisher, "steady", i, T0.minusMillis(STEADY_INTERVAL_MS * (TIMELY - i)), jpeg);
                 }
                 if (i < LATE) {
                     publish(publisher, "late-" + i, 0, lateCapture, jpeg);
