@@ -144,19 +144,21 @@ public final class PillowResample {
                 new IntPointer(values.data()).capacity(temp.length).get(temp);
             }
         }
-        byte[] out = new byte[rowStride * height];
         if (!vertical) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (byte) temp[i];
-            }
-            return out;
+            return toBytes(temp, rowStride * height);
         }
         int[] resampled = new int[rowStride * height];
         weightedLines(temp, rowStride, v, y0, height, rowFirst, resampled);
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) resampled[i];
+        return toBytes(resampled, resampled.length);
+    }
+
+    /** The first {@code length} values, each 0..255, as bytes. */
+    private static byte[] toBytes(int[] values, int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) values[i];
         }
-        return out;
+        return bytes;
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.OptionalInt;
 /**
  * The nice value the JIT compiler's threads run at, read from Linux's {@code /proc}: the launcher and the image start
  * the JVM with {@code -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10}, so that start-up compilation runs on
- * what the model leaves (README, "Cold start"). Logged at start, so that whoever reads the JVM's warning about those
+ * what the model leaves (README, Benchmarks, "the compiler below the model"). Logged at start, so that whoever reads the JVM's warning about those
  * flags (lowering a priority needs no permission, only raising one would) sees what took effect.
  */
 public final class CompilerPriority {
