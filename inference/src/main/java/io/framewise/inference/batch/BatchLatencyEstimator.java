@@ -53,7 +53,7 @@ public final class BatchLatencyEstimator {
     static final long LEVEL_CAP = 16;
     /** Sizes whose throughput is within this fraction of the best size's count as as good: the smallest is preferred. */
     static final double EFFICIENT_WITHIN = 0.02;
-    /** Beyond this slowdown, warm-up's shape may not be the machine's: {@link #batchLimit()} asks a trial. */
+    /** Beyond this slowdown, warm-up's shape is not the machine's: {@link #batchLimit()} allows every size. */
     static final double CONTENDED = 1.5;
     /** Slowdowns are kept as parts per million in a {@link LatencyWindow}. */
     private static final long ONE = 1_000_000L;
@@ -75,8 +75,6 @@ public final class BatchLatencyEstimator {
     private int efficientBatch;
     /** The batch size the user chose ({@link #prefer}); 0: the limit is measured. */
     private int preferredBatch;
-    /** Whether larger batches pay while the machine runs slower than warm-up measured. */
-    private final LargerBatchTrial largerBatchTrial = new LargerBatchTrial(EFFICIENT_WITHIN);
 
     public BatchLatencyEstimator(int maxBatch, LongSupplier nanoTime) {
         this.typicalNanos = new double[maxBatch + 1];
@@ -93,19 +91,7 @@ public final class BatchLatencyEstimator {
 
     /** A batch of {@code batchSize} took {@code elapsedNanos}, ending now. */
     public synchronized void record(int batchSize, long elapsedNanos) {
-        record(batchSize, elapsedNanos, 0);
-    }
-
-    /**
-     * A batch of {@code batchSize}, formed under {@code limit} ({@link #nextBatchLimit()}; 0: unknown), took
-     * {@code elapsedNanos}, ending now.
-     */
-    public synchronized void record(int batchSize, long elapsedNanos, int limit) {
         long now = nanoTime.getAsLong();
-        int efficient = efficientBatch();
-        if (preferredBatch == 0 && efficient < maxBatch()) {
-            largerBatchTrial.record(now, batchSize, elapsedNanos, limit, efficient, maxBatch());
-        }
         int n = clamp(batchSize);
         double typical = typical(n);
         if (typical > 0) {
@@ -185,51 +171,20 @@ public final class BatchLatencyEstimator {
     }
 
     /**
-     * The largest batch the queue drains at now (for forecasts): the size the user {@linkplain #prefer preferred}, if
-     * any; else {@link #efficientBatch()}; while batches run more than {@value #CONTENDED} times slower than warm-up
-     * measured (a cold start, a neighbour, a host short of memory bandwidth), warm-up's shape may not describe the
-     * machine: then the size a {@link LargerBatchTrial} found to pay, or every size up to the maximum until one has.
-     * Measured on 2 cores: the model alone ran best at batch 1 when batch 1 took 42 ms, and at batch 8 (28% more
-     * images/s) in a run where it took 75 ms, where every image streams the weights again; and held to batch 1, a 25
-     * fps camera lost 25 of its first 92 frames at a cold start. But at 1x load with a 1000 ms budget, the model's two
-     * lanes beside the stream threads ran 1.5 times slower than warm-up at every size, batches grew to 5.7, and 1 would
-     * have run more images a second.
+     * The largest batch to form now: the size the user {@linkplain #prefer preferred}, if any; else
+     * {@link #efficientBatch()}, or every size up to the maximum while batches run more
+     * than {@value #CONTENDED} times slower than warm-up measured (a cold start, a neighbour, a host short of memory
+     * bandwidth): warm-up's shape does not describe that machine, and batches grow with the queue as they did before
+     * the limit. Measured on 2 cores: the model alone ran best at batch 1 when batch 1 took 42 ms, and at batch 8 (28%
+     * more images/s) in a run where it took 75 ms, where every image streams the weights again; and held to batch 1,
+     * a 25 fps camera lost 25 of its first 92 frames at a cold start.
      */
     public synchronized int batchLimit() {
         if (preferredBatch > 0) {
             return preferredBatch;
         }
         int efficient = efficientBatch();
-        long now = nanoTime.getAsLong();
-        return contended(efficient, now) ? largerBatchTrial.limitInForce(now, efficient, maxBatch()) : efficient;
-    }
-
-    /**
-     * The limit to form the next batch under: {@link #batchLimit()}, except while a {@link LargerBatchTrial} runs,
-     * when the two limits it compares take turns. The engine passes it back with the batch ({@link #batchFormed} and
-     * {@link #record(int, long, int)}).
-     */
-    public synchronized int nextBatchLimit() {
-        if (preferredBatch > 0) {
-            return preferredBatch;
-        }
-        int efficient = efficientBatch();
-        long now = nanoTime.getAsLong();
-        if (!contended(efficient, now)) {
-            largerBatchTrial.calm();
-            return efficient;
-        }
-        return largerBatchTrial.nextLimit(now, efficient, maxBatch());
-    }
-
-    /** A batch was formed under {@code limit} (from {@link #nextBatchLimit()}): a trial's turn passes. */
-    public synchronized void batchFormed(int limit) {
-        largerBatchTrial.formed(limit, maxBatch());
-    }
-
-    /** True while batches run so much slower than warm-up measured that its shape may not be the machine's. */
-    private boolean contended(int efficient, long now) {
-        return efficient < maxBatch() && slowdown(now) > CONTENDED * ONE;
+        return efficient < maxBatch() && slowdown(nanoTime.getAsLong()) > CONTENDED * ONE ? maxBatch() : efficient;
     }
 
     /** One image's share of a full batch ({@link #batchLimit()}) as estimated now: the rate a queue drains at. */

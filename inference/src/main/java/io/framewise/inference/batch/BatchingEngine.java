@@ -230,7 +230,7 @@ public final class BatchingEngine implements AutoCloseable {
             }
             long now = nanoTime.getAsLong();
             // no larger than pays: past the efficient size a batch adds latency, not throughput
-            int limit = estimator.nextBatchLimit();
+            int limit = estimator.batchLimit();
             BatchPlanner.Plan plan = BatchPlanner.plan(held, now, estimator::estimate, limit);
             List<Request> batch = new ArrayList<>(plan.batch().size());
             plan.batch().forEach(i -> batch.add(held.get(i)));
@@ -257,14 +257,13 @@ public final class BatchingEngine implements AutoCloseable {
                 freeLanes.add(lane);
             } else {
                 waiting.addAndGet(-batch.size());
-                estimator.batchFormed(limit);
                 int on = lane;
                 // start marks the lane busy before the dispatcher plans again: the forecast never sees it free
                 runningSince.set(on, nanoTime.getAsLong());
                 runningSize.set(on, batch.size());
                 workers.execute(() -> {
                     try {
-                        run(batch, on, limit);
+                        run(batch, on);
                     } finally {
                         runningSize.set(on, 0);
                         freeLanes.add(on);
@@ -304,8 +303,7 @@ public final class BatchingEngine implements AutoCloseable {
         }
     }
 
-    /** Runs {@code batch}, formed under {@code limit} ({@link BatchLatencyEstimator#nextBatchLimit()}), on {@code lane}. */
-    private void run(List<Request> batch, int lane, int limit) {
+    private void run(List<Request> batch, int lane) {
         int n = batch.size();
         long start = nanoTime.getAsLong();
         runningSince.set(lane, start);
@@ -322,7 +320,7 @@ public final class BatchingEngine implements AutoCloseable {
                 // One bad image must not take the healthy ones of its batch with it: retry each alone.
                 LOG.warn("inference of a batch of {} failed ({}); retrying its images one by one", n, t.toString());
                 for (Request r : batch) {
-                    run(List.of(r), lane, 0); // not a batch the limit formed
+                    run(List.of(r), lane);
                 }
             }
             return;
@@ -330,7 +328,7 @@ public final class BatchingEngine implements AutoCloseable {
             runningSize.set(lane, 0);
         }
         long end = nanoTime.getAsLong();
-        estimator.record(n, end - start, limit);
+        estimator.record(n, end - start);
         recentBatchSize += 0.2 * (n - recentBatchSize);
         for (int i = 0; i < n; i++) {
             Request r = batch.get(i);

@@ -136,8 +136,7 @@ public final class FramewiseConfig extends AbstractConfig {
     private static final String PREFERRED_BATCH_SIZE_DOC = "Batch size to form when frames are waiting (Triton's preferred "
             + "batch size): a batch smaller than it waits up to " + MAX_WAIT_MS_CONFIG + " for more. 0: the size warm-up "
             + "measured as the smallest with the best throughput on this machine (larger ones add latency, not "
-            + "throughput); while batches run much slower than warm-up measured, every size if batches formed under "
-            + "both limits in turns show that larger ones now run more images a second. At most "
+            + "throughput), every size while batches run much slower than warm-up measured. At most "
             + MAX_BATCH_SIZE_CONFIG + ".";
 
     public static final String PRECISION_CONFIG = "framewise.inference.precision";

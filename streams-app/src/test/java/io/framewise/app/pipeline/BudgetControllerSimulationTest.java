@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.IntToDoubleFunction;
 import java.util.function.IntToLongFunction;
 import java.util.function.LongToDoubleFunction;
 
@@ -199,59 +198,5 @@ class BudgetControllerSimulationTest {
                 .isLessThan(1240 + 2000);
         long late = sim.outcomes.stream().filter(o -> o.capturedNanos() > 5_000 * MS && !o.inBudget()).count();
         assertThat(late).as("frames not classified in budget after 5 s").isZero();
-    }
-
-    /** L1 on this machine's CPU, one thread per instance: batch 1 runs the most images a second (23 against 18 at 8). */
-    private static final long[] CPU_MS = {0, 43, 94, 142, 190, 240, 290, 345, 441};
-
-    @ParameterizedTest(name = "{0}x")
-    @ValueSource(doubles = {1, 2})
-    void onCoresSharedAlikeBySizesBatchesStayAtTheSizeThatPaysWhileTheMachineRunsSlow(double multiple) {
-        // the model's two lanes beside the stream threads and the broker: every size 1.6 times warm-up's figure, past
-        // the slowdown where warm-up's shape is in doubt; a trial finds that batch 1 still runs the most images
-        double slower = 1.6;
-        double capacity = 2 / (CPU_MS[1] * slower / 1e3);
-        double fps = multiple * capacity;
-        ControllerSimulation sim = cpu(fps, t -> slower, n -> 1.0);
-        double got = goodput(sim, 5, 57);
-        double meanBatch = meanBatch(sim, 5, 57);
-        System.out.printf(Locale.ROOT, "every size 1.6x slower (1000 ms, 2 instances, %.0fx): goodput %.1f of %.1f at batch 1, "
-                + "mean batch %.2f%n", multiple, got, capacity, meanBatch);
-        // grown to 8 as before trials, the lanes ran 2 x 8 / 0.706 s = 22.7 images a second: 0.78 of batch 1's
-        assertThat(got).as("goodput against batch 1's capacity %.1f", capacity).isGreaterThanOrEqualTo(0.9 * Math.min(fps, capacity));
-    }
-
-    @Test
-    void whenASlowMachineMakesLargerBatchesPayBatchesGrowToThem() {
-        // a neighbour short of memory bandwidth: batch 1 runs 2.5 times slower than warm-up measured, batch 8 1.19
-        // times (each image streams the weights again; a batch shares them)
-        double slower = 2.5;
-        IntToDoubleFunction share = n -> 1.0 / n;
-        double atOne = 2 / (CPU_MS[1] * slower / 1e3);
-        double atEight = 2 * 8 / (CPU_MS[8] * (1 + (slower - 1) / 8) / 1e3);
-        double fps = 1.2 * atEight;
-        ControllerSimulation sim = cpu(fps, t -> slower, share);
-        double got = goodput(sim, 5, 57);
-        System.out.printf(Locale.ROOT, "larger batches pay on the slow machine (1000 ms, 2 instances): goodput %.1f, "
-                + "%.1f at batch 8, %.1f at batch 1, mean batch %.2f%n", got, atEight, atOne, meanBatch(sim, 5, 57));
-        assertThat(got).as("goodput against batch 8's capacity %.1f (batch 1's: %.1f)", atEight, atOne)
-                .isGreaterThanOrEqualTo(0.85 * atEight);
-    }
-
-    /** The CPU-shaped model on two instances, 1000 ms budget, offered {@code fps} for 60 s. */
-    private static ControllerSimulation cpu(double fps, LongToDoubleFunction slowdown, IntToDoubleFunction share) {
-        ControllerSimulation sim = new ControllerSimulation(THREADS, 2, MAX_BATCH, 1000, 5, n -> CPU_MS[n] * MS, 5 * MS, 0.15)
-                .warm();
-        sim.slowdown = slowdown;
-        sim.slowdownShare = share;
-        sim.offer(fps, 0, 60);
-        sim.runUntil(70_000 * MS);
-        assertThat(sim.outcomes).as("every frame has exactly one outcome").hasSize((int) (fps * 60));
-        return sim;
-    }
-
-    private static double meanBatch(ControllerSimulation sim, double from, double to) {
-        return sim.outcomes.stream().filter(o -> o.capturedNanos() >= from * 1e9 && o.capturedNanos() < to * 1e9)
-                .filter(Outcome::classified).mapToInt(Outcome::batchSize).average().orElse(0);
     }
 }

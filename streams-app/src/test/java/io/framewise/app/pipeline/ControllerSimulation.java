@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
-import java.util.function.IntToDoubleFunction;
 import java.util.function.IntToLongFunction;
 import java.util.function.LongToDoubleFunction;
 
@@ -90,8 +89,6 @@ final class ControllerSimulation {
     /** Per instance (lane), the batch it runs (empty: free) and since when. */
     private final List<List<Waiting>> running = new ArrayList<>();
     private final long[] runningSince;
-    /** Per instance, the limit its batch was formed under. */
-    private final int[] runningLimit;
     private double recentBatchSize = 1;
     private boolean kickScheduled;
     private int preparing;
@@ -104,11 +101,6 @@ final class ControllerSimulation {
     boolean freshness = true;
     /** How much slower than its warm-up the model runs at a moment (a neighbour taking a core: 2); 1 by default. */
     LongToDoubleFunction slowdown = t -> 1.0;
-    /**
-     * How much of that slowdown a batch of each size sees (1 by default: every size alike, as when cores are shared);
-     * a neighbour short of memory bandwidth hurts small batches more, whose images each stream the weights again.
-     */
-    IntToDoubleFunction slowdownShare = n -> 1.0;
 
     ControllerSimulation(int threads, int maxBatch, long budgetMs, long maxWaitMs, IntToLongFunction batchLatency,
                          long prepareNanos, double noise) {
@@ -123,7 +115,6 @@ final class ControllerSimulation {
                          long prepareNanos, double noise) {
         this.threads = threads;
         this.runningSince = new long[instances];
-        this.runningLimit = new int[instances];
         for (int i = 0; i < instances; i++) {
             running.add(List.of());
         }
@@ -233,7 +224,7 @@ final class ControllerSimulation {
         if (lane < 0 || waiting.isEmpty()) {
             return;
         }
-        int limit = estimator.nextBatchLimit(); // as the engine: no larger than pays
+        int limit = estimator.batchLimit(); // as the engine: no larger than pays
         BatchPlanner.Plan plan = BatchPlanner.plan(waiting, now, estimator::estimate, limit);
         List<Waiting> batch = new ArrayList<>();
         plan.batch().forEach(i -> batch.add(waiting.get(i)));
@@ -261,12 +252,10 @@ final class ControllerSimulation {
         if (batch.isEmpty()) {
             return;
         }
-        estimator.batchFormed(limit);
         running.set(lane, batch);
         runningSince[lane] = now;
-        runningLimit[lane] = limit;
-        double slower = 1 + (slowdown.applyAsDouble(now) - 1) * slowdownShare.applyAsDouble(batch.size());
-        long latency = (long) (batchLatency.applyAsLong(batch.size()) * slower * (1 + noise * (random.nextDouble() - 0.3)));
+        long latency = (long) (batchLatency.applyAsLong(batch.size()) * slowdown.applyAsDouble(now)
+                * (1 + noise * (random.nextDouble() - 0.3)));
         schedule(now + latency, BATCH_DONE, lane);
         kick(); // another instance may be free for what is left
     }
@@ -274,7 +263,7 @@ final class ControllerSimulation {
     private void batchDone(int lane) {
         List<Waiting> done = running.get(lane);
         int n = done.size();
-        estimator.record(n, now - runningSince[lane], runningLimit[lane]);
+        estimator.record(n, now - runningSince[lane]);
         recentBatchSize += 0.2 * (n - recentBatchSize);
         lastFeedback = now;
         for (Waiting w : done) {
