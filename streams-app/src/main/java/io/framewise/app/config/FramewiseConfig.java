@@ -277,8 +277,11 @@ public final class FramewiseConfig extends AbstractConfig {
         d.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DEAD_LETTER_HANDLER);
         // The Kafka 5.0 default, today (the constant is already deprecated in 4.3 because 5.0 drops the switch).
         d.put("processing.exception.handler.global.enabled", true);
-        // Events are small and latency-bound: do not hold them 100 ms in the producer (Streams' default linger).
-        d.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+        // Events are small and latency-bound: send each as soon as it is ready, not after Streams' 100 ms or the
+        // clients' 5 ms (Kafka 4.0's default); while a request is in flight the next events still share one. Measured
+        // (1000 ms sweep at 0.5x, 5 against 0 in turns, twice): event to consumer 8.4 and 9.0 ms mean, p99 15.9 and
+        // 15.9, against 4.3 and 3.6, p99 10.2 and 8.6; goodput at 2x the same within the noise.
+        d.put(StreamsConfig.producerPrefix("linger.ms"), 0);
         d.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, defaultStreamThreads(Runtime.getRuntime().availableProcessors()));
         // A frame can take a while to classify on a loaded CPU; keep the poll loop alive with smaller polls.
         d.put(StreamsConfig.consumerPrefix("max.poll.records"), 100);
