@@ -105,8 +105,9 @@ class BudgetIT {
 
     /**
      * One instance serving the slow model (and the fast one as its fallback if asked), with the clock fixed at T0;
-     * {@value #TIMELY} frames of camera "steady" captured {@value #STEADY_INTERVAL_MS} ms apart up to T0, and {@value #LATE} frames with
-     * {@value #LATE_REMAINING_MS} ms of budget left, each from its own camera (so that none is superseded by another).
+     * {@value #TIMELY} frames of camera "steady" captured {@value #STEADY_INTERVAL_MS} ms apart up to T0, and
+     * {@value #LATE} frames with {@value #LATE_REMAINING_MS} ms of budget left, each from its own camera (so that none
+     * is superseded by another).
      * Returns every outcome, which must all be events.
      */
     private List<Classification> run(String name, Map<String, String> policy, boolean withFallback) throws Exception {

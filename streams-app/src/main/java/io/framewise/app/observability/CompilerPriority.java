@@ -10,8 +10,9 @@ import java.util.OptionalInt;
 /**
  * The nice value the JIT compiler's threads run at, read from Linux's {@code /proc}: the launcher and the image start
  * the JVM with {@code -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10}, so that start-up compilation runs on
- * what the model leaves (README, Benchmarks, "the compiler below the model"). Logged at start, so that whoever reads the JVM's warning about those
- * flags (lowering a priority needs no permission, only raising one would) sees what took effect.
+ * what the model leaves (README, Benchmarks, "the compiler below the model"). Logged at start, so that whoever reads
+ * the JVM's warning about those flags (lowering a priority needs no permission, only raising one would) sees what took
+ * effect.
  */
 public final class CompilerPriority {
     private CompilerPriority() {
@@ -50,7 +51,8 @@ public final class CompilerPriority {
             if (!ThreadStat.isJitCompiler(comm)) {
                 return OptionalInt.empty();
             }
-            return OptionalInt.of((int) ThreadStat.field(Files.readString(thread.resolve("stat"), StandardCharsets.US_ASCII), 19));
+            String stat = Files.readString(thread.resolve("stat"), StandardCharsets.US_ASCII);
+            return OptionalInt.of((int) ThreadStat.field(stat, ThreadStat.NICE));
         } catch (IOException | RuntimeException e) {
             return OptionalInt.empty(); // a thread that ended while read, or a stat line not as proc(5) has it
         }

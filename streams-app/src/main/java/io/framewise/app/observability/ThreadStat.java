@@ -5,6 +5,11 @@ package io.framewise.app.observability;
  * JIT compiler's priority ({@link CompilerPriority}) and the benchmark's CPU accounting.
  */
 public final class ThreadStat {
+    /** The fields read, numbered as in proc(5): user and system CPU time in clock ticks, and the nice value. */
+    public static final int UTIME = 14;
+    public static final int STIME = 15;
+    public static final int NICE = 19;
+
     private ThreadStat() {
     }
 

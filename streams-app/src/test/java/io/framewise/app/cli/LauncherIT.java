@@ -101,8 +101,8 @@ class LauncherIT {
                 for (Path thread : threads) {
                     String comm = Files.readString(thread.resolve("comm")).strip();
                     if (comm.startsWith("kafka-") || comm.equals("java") || comm.startsWith("broker-")) {
-                        assertThat(ThreadStat.field(Files.readString(thread.resolve("stat")), 19)).as("nice of %s", comm)
-                                .isZero();
+                        String stat = Files.readString(thread.resolve("stat"));
+                        assertThat(ThreadStat.field(stat, ThreadStat.NICE)).as("nice of %s", comm).isZero();
                     }
                 }
             }

@@ -214,8 +214,8 @@ public final class ProcessCpu {
                 || comm.startsWith("VM Periodic");
     }
 
-    /** utime + stime of a {@code stat} line (fields 14 and 15). */
+    /** utime + stime of a {@code stat} line. */
     static long ticks(String stat) {
-        return ThreadStat.field(stat, 14) + ThreadStat.field(stat, 15);
+        return ThreadStat.field(stat, ThreadStat.UTIME) + ThreadStat.field(stat, ThreadStat.STIME);
     }
 }
